@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Release build: cargo (wasm32) → wasm-bindgen --target web → wasm-opt -Oz → dist/, then the shipped sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet --release --target wasm32-unknown-unknown
+rm -rf dist && mkdir -p dist
+wasm-bindgen --target web --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
+# Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
+cp js/*.js js/*.d.ts dist/ 2>/dev/null || cp js/*.js dist/
+node scripts/size.mjs

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent set-up for `npm start` and `npm test`: installs only what is missing, then builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.129   # must equal the wasm-bindgen pin in Cargo.toml
+say() { echo "[setup] $*"; }
+
+# Rust wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen CLI (and its test runner) at the pinned version.
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about two minutes, once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --quiet
+fi
+
+# Chromium and chromedriver, for the browser tests.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium and chromium-driver with apt"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "[setup] Chromium and ChromeDriver are needed for the tests: install them (Debian: apt-get install chromium chromium-driver) and put them on PATH." >&2
+    [ "${AIT_IAP_NEED_BROWSER:-0}" = 1 ] && exit 1
+  fi
+fi
+
+# npm packages, when the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+bash scripts/build.sh

@@ -1,0 +1,63 @@
+// Runs every test suite (native cargo test, wasm-bindgen-test in headless Chromium, node/Playwright e2e)
+// and ends with one line of counts: "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const SUITES = [
+  { name: 'core (native cargo test)', cmd: 'cargo', args: ['test', '--quiet'], parse: cargoCounts },
+  {
+    name: 'wasm (wasm-bindgen-test, headless Chromium)',
+    cmd: 'cargo',
+    args: ['test', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
+    env: { CHROMEDRIVER: process.env.CHROMEDRIVER ?? 'chromedriver', WASM_BINDGEN_TEST_TIMEOUT: '60' },
+    parse: cargoCounts,
+  },
+  {
+    name: 'package and e2e (node --test, Playwright + Chromium)',
+    cmd: 'node',
+    args: ['--test', '--test-concurrency=1', 'tests/'],
+    parse: nodeCounts,
+  },
+];
+
+function cargoCounts(out) {
+  let passed = 0, failed = 0;
+  for (const m of out.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  return { passed, failed };
+}
+
+function nodeCounts(out) {
+  const pass = out.match(/^# pass (\d+)/m), fail = out.match(/^# fail (\d+)/m);
+  return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
+}
+
+function run({ cmd, args, env }) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('close', (code) => resolve({ code, out }));
+    child.on('error', (e) => resolve({ code: 1, out: String(e) }));
+  });
+}
+
+let passed = 0, failed = 0, broken = [];
+for (const suite of SUITES) {
+  console.log(`\n=== ${suite.name} ===`);
+  const { code, out } = await run(suite);
+  const counts = suite.parse(out);
+  passed += counts.passed;
+  failed += counts.failed;
+  // A suite that exits non-zero without a counted failure (build error, crash) still fails the run.
+  if (code !== 0 && counts.failed === 0) { failed += 1; broken.push(suite.name); }
+  console.log(`--- ${suite.name}: ${counts.passed} passed, ${counts.failed} failed (exit ${code})`);
+}
+if (broken.length) console.log(`suites that did not finish cleanly: ${broken.join('; ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

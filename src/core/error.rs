@@ -1,0 +1,273 @@
+//! Every error the purchase layer can meet, routed: a stable code, a category, whether a retry can
+//! help, a message for the user (Korean first, English too) and where the app should send the user.
+
+/// The SDK's documented codes, ours, and whatever else a host sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    // From the SDK (`error.code`).
+    InvalidProductId,
+    PaymentPending,
+    NetworkError,
+    InvalidUserEnvironment,
+    ItemAlreadyOwned,
+    AppMarketVerificationFailed,
+    TossServerVerificationFailed,
+    InternalError,
+    KoreanAccountOnly,
+    UserCanceled,
+    ProductNotGrantedByPartner,
+    // Ours.
+    AppTooOld,
+    NoHost,
+    Timeout,
+    PurchaseInFlight,
+    BackendRefused,
+    BackendUnreachable,
+    InvalidProductData,
+    InvalidArgument,
+    Disposed,
+    /// A code nobody documented; kept verbatim (bounded) for the report.
+    Unknown(String),
+}
+
+const SDK_CODES: [(&str, ErrorCode); 11] = [
+    ("INVALID_PRODUCT_ID", ErrorCode::InvalidProductId),
+    ("PAYMENT_PENDING", ErrorCode::PaymentPending),
+    ("NETWORK_ERROR", ErrorCode::NetworkError),
+    ("INVALID_USER_ENVIRONMENT", ErrorCode::InvalidUserEnvironment),
+    ("ITEM_ALREADY_OWNED", ErrorCode::ItemAlreadyOwned),
+    ("APP_MARKET_VERIFICATION_FAILED", ErrorCode::AppMarketVerificationFailed),
+    ("TOSS_SERVER_VERIFICATION_FAILED", ErrorCode::TossServerVerificationFailed),
+    ("INTERNAL_ERROR", ErrorCode::InternalError),
+    ("KOREAN_ACCOUNT_ONLY", ErrorCode::KoreanAccountOnly),
+    ("USER_CANCELED", ErrorCode::UserCanceled),
+    ("PRODUCT_NOT_GRANTED_BY_PARTNER", ErrorCode::ProductNotGrantedByPartner),
+];
+
+/// What kind of failure it is; the app may give a handler per category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// The user backed out: show nothing.
+    Canceled,
+    /// Payment awaits approval elsewhere.
+    Pending,
+    /// Network or server trouble: a retry may help.
+    Transient,
+    /// The user or the product cannot buy here (account, environment, ownership, sku).
+    Rejected,
+    /// Money was (or may have been) taken but the item is not verified: point to support.
+    PaidUnverified,
+    /// The Toss app is too old or missing.
+    Environment,
+    /// A mistake in the calling code or data.
+    Developer,
+}
+
+/// Where the app should take the user next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    None,
+    Retry,
+    Support,
+    UpdateApp,
+    OpenInToss,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Canceled => "canceled",
+            Self::Pending => "pending",
+            Self::Transient => "transient",
+            Self::Rejected => "rejected",
+            Self::PaidUnverified => "paid_unverified",
+            Self::Environment => "environment",
+            Self::Developer => "developer",
+        }
+    }
+}
+
+impl Route {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Retry => "retry",
+            Self::Support => "support",
+            Self::UpdateApp => "update_app",
+            Self::OpenInToss => "open_in_toss",
+        }
+    }
+}
+
+/// Longest unknown code we keep.
+const MAX_CODE_CHARS: usize = 64;
+
+impl ErrorCode {
+    /// Reads a code as the SDK spells it; anything else is `Unknown` (trimmed and bounded).
+    pub fn parse(code: &str) -> ErrorCode {
+        let code = code.trim();
+        SDK_CODES
+            .iter()
+            .find(|(name, _)| *name == code)
+            .map(|(_, c)| c.clone())
+            .or_else(|| OUR_CODES.iter().find(|(name, _)| *name == code).map(|(_, c)| c.clone()))
+            .unwrap_or_else(|| ErrorCode::Unknown(code.chars().take(MAX_CODE_CHARS).collect()))
+    }
+
+    /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
+    pub fn find_in_message(message: &str) -> Option<ErrorCode> {
+        SDK_CODES.iter().find(|(name, _)| message.contains(name)).map(|(_, c)| c.clone())
+    }
+
+    pub fn as_str(&self) -> &str {
+        if let Some((name, _)) = SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(_, c)| c == self) {
+            return name;
+        }
+        match self {
+            ErrorCode::Unknown(s) if !s.is_empty() => s,
+            _ => "UNKNOWN",
+        }
+    }
+
+    pub fn category(&self) -> Category {
+        use ErrorCode::*;
+        match self {
+            UserCanceled => Category::Canceled,
+            PaymentPending => Category::Pending,
+            NetworkError | InternalError | Timeout | BackendUnreachable | Unknown(_) => Category::Transient,
+            InvalidUserEnvironment | ItemAlreadyOwned | KoreanAccountOnly | InvalidProductId => Category::Rejected,
+            AppMarketVerificationFailed | TossServerVerificationFailed | ProductNotGrantedByPartner | BackendRefused => {
+                Category::PaidUnverified
+            }
+            AppTooOld | NoHost => Category::Environment,
+            PurchaseInFlight | InvalidProductData | InvalidArgument | Disposed => Category::Developer,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        self.category() == Category::Transient
+    }
+
+    pub fn route(&self) -> Route {
+        match self.category() {
+            Category::Canceled | Category::Pending | Category::Rejected | Category::Developer => Route::None,
+            Category::Transient => Route::Retry,
+            Category::PaidUnverified => Route::Support,
+            Category::Environment if *self == ErrorCode::NoHost => Route::OpenInToss,
+            Category::Environment => Route::UpdateApp,
+        }
+    }
+
+    /// (Korean, English) message for the user.
+    pub fn messages(&self) -> (&'static str, &'static str) {
+        use ErrorCode::*;
+        match self {
+            InvalidProductId => ("지금은 구매할 수 없는 상품이에요.", "This product can't be bought right now."),
+            PaymentPending => ("결제 승인을 기다리고 있어요. 승인되면 자동으로 지급돼요.", "Your payment is awaiting approval. The item arrives once it is approved."),
+            NetworkError => ("네트워크 연결을 확인하고 다시 시도해 주세요.", "Check your connection and try again."),
+            InvalidUserEnvironment => ("이 기기나 계정에서는 구매할 수 없는 상품이에요.", "This product can't be bought on this device or account."),
+            ItemAlreadyOwned => ("이미 가지고 있는 상품이에요.", "You already own this item."),
+            AppMarketVerificationFailed => ("결제 확인에 실패했어요. 앱스토어에 환불을 문의해 주세요.", "The app store couldn't verify your payment. Please ask the store for a refund."),
+            TossServerVerificationFailed => ("결제는 완료됐지만 확인이 늦어지고 있어요. 고객센터로 문의해 주세요.", "Your payment went through but is not yet confirmed. Please contact support."),
+            InternalError => ("일시적인 오류가 발생했어요. 잠시 후 다시 시도해 주세요.", "Something went wrong. Please try again shortly."),
+            KoreanAccountOnly => ("한국 계정에서만 구매할 수 있어요.", "Purchases need a Korean account."),
+            UserCanceled => ("결제를 취소했어요.", "You canceled the payment."),
+            ProductNotGrantedByPartner => ("결제는 완료됐지만 상품 지급이 늦어지고 있어요. 곧 다시 지급을 시도해요.", "Your payment went through but the item is delayed. We'll deliver it shortly."),
+            AppTooOld => ("토스 앱을 최신 버전으로 업데이트해 주세요.", "Please update the Toss app to the latest version."),
+            NoHost => ("토스 앱에서 열어 주세요.", "Please open this in the Toss app."),
+            Timeout => ("응답이 늦어지고 있어요. 잠시 후 다시 시도해 주세요.", "This is taking too long. Please try again shortly."),
+            PurchaseInFlight => ("이미 결제가 진행 중이에요.", "A purchase is already in progress."),
+            BackendRefused => ("상품 지급이 거절됐어요. 고객센터로 문의해 주세요.", "The item could not be delivered. Please contact support."),
+            BackendUnreachable => ("서버에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.", "We couldn't reach the server. Please try again shortly."),
+            InvalidProductData => ("상품 정보를 불러오지 못했어요.", "We couldn't load the product details."),
+            InvalidArgument => ("잘못된 요청이에요.", "Invalid request."),
+            Disposed => ("결제 모듈이 종료됐어요.", "The purchase module was shut down."),
+            Unknown(_) => ("알 수 없는 오류가 발생했어요. 잠시 후 다시 시도해 주세요.", "An unknown error occurred. Please try again shortly."),
+        }
+    }
+}
+
+const OUR_CODES: [(&str, ErrorCode); 9] = [
+    ("APP_TOO_OLD", ErrorCode::AppTooOld),
+    ("NO_HOST", ErrorCode::NoHost),
+    ("TIMEOUT", ErrorCode::Timeout),
+    ("PURCHASE_IN_FLIGHT", ErrorCode::PurchaseInFlight),
+    ("BACKEND_REFUSED", ErrorCode::BackendRefused),
+    ("BACKEND_UNREACHABLE", ErrorCode::BackendUnreachable),
+    ("INVALID_PRODUCT_DATA", ErrorCode::InvalidProductData),
+    ("INVALID_ARGUMENT", ErrorCode::InvalidArgument),
+    ("DISPOSED", ErrorCode::Disposed),
+];
+
+/// An error as the SDK or the boundary saw it, before routing. Fields are whatever could be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawError {
+    pub code: Option<String>,
+    pub user_info_code: Option<String>,
+    pub message: Option<String>,
+    pub order_id: Option<String>,
+}
+
+/// A routed error: what the app and the user are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutedError {
+    pub code: ErrorCode,
+    pub detail: String,
+    pub order_id: Option<String>,
+}
+
+impl RoutedError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        RoutedError { code, detail: detail.into(), order_id: None }
+    }
+
+    /// Routes a raw error: `error.code`, then `userInfo.code`, then a code named in the message.
+    pub fn route(raw: &RawError) -> Self {
+        let named = |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(ErrorCode::parse);
+        let code = named(&raw.code)
+            .filter(|c| !matches!(c, ErrorCode::Unknown(_)))
+            .or_else(|| named(&raw.user_info_code).filter(|c| !matches!(c, ErrorCode::Unknown(_))))
+            .or_else(|| raw.message.as_deref().and_then(ErrorCode::find_in_message))
+            .or_else(|| named(&raw.code))
+            .unwrap_or(ErrorCode::Unknown(String::new()));
+        let detail: String = raw.message.as_deref().unwrap_or("").chars().take(1000).collect();
+        RoutedError { code, detail, order_id: raw.order_id.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sdk_code_round_trips_and_is_routed() {
+        for (name, code) in SDK_CODES.iter().chain(OUR_CODES.iter()) {
+            assert_eq!(ErrorCode::parse(name), *code);
+            assert_eq!(code.as_str(), *name);
+            let (ko, en) = code.messages();
+            assert!(!ko.is_empty() && !en.is_empty());
+        }
+    }
+
+    #[test]
+    fn routing_reads_code_then_user_info_then_message() {
+        let from_code = RawError { code: Some("USER_CANCELED".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&from_code).code, ErrorCode::UserCanceled);
+        let from_info = RawError { code: Some("E1".into()), user_info_code: Some("NETWORK_ERROR".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&from_info).code, ErrorCode::NetworkError);
+        let from_msg = RawError { message: Some("failed: PAYMENT_PENDING (x)".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&from_msg).code, ErrorCode::PaymentPending);
+        let unknown = RawError { code: Some("WEIRD".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&unknown).code, ErrorCode::Unknown("WEIRD".into()));
+        assert_eq!(RoutedError::route(&RawError::default()).code.as_str(), "UNKNOWN");
+    }
+
+    #[test]
+    fn defaults_are_sensible() {
+        assert_eq!(ErrorCode::UserCanceled.route(), Route::None);
+        assert!(ErrorCode::NetworkError.retryable());
+        assert_eq!(ErrorCode::TossServerVerificationFailed.route(), Route::Support);
+        assert_eq!(ErrorCode::AppTooOld.route(), Route::UpdateApp);
+        assert!(!ErrorCode::ItemAlreadyOwned.retryable());
+    }
+}

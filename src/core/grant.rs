@@ -1,0 +1,103 @@
+//! The hand-off of a paid orderId to the partner's backend: the request we send and how a reply is read.
+
+/// Where the purchase runs, sent to the backend so it can pick the right verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Toss,
+    Sandbox,
+}
+
+impl Environment {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "toss" => Some(Self::Toss),
+            "sandbox" => Some(Self::Sandbox),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Toss => "toss",
+            Self::Sandbox => "sandbox",
+        }
+    }
+}
+
+/// The backend's answer to one POST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantReply {
+    /// `{granted: true}`: the backend verified and granted (or had granted before).
+    Granted,
+    /// A 4xx or `{granted: false, reason}`: final for this attempt chain.
+    Refused { reason: String },
+    /// Network error, 5xx, timeout or an unreadable reply: worth retrying.
+    Unreachable { reason: String },
+}
+
+impl GrantReply {
+    /// Reads an HTTP reply: `status`, and what the body's JSON said, when it could be parsed.
+    pub fn from_http(status: u16, granted: Option<bool>, reason: Option<String>) -> Self {
+        let reason_or = |fallback: String| reason.clone().filter(|r| !r.is_empty()).unwrap_or(fallback);
+        match (status, granted) {
+            (200..=299, Some(true)) => GrantReply::Granted,
+            (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()) },
+            (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply".into() },
+            (400..=499, _) => GrantReply::Refused { reason: reason_or(format!("HTTP {status}")) },
+            _ => GrantReply::Unreachable { reason: format!("HTTP {status}") },
+        }
+    }
+}
+
+/// The JSON body `{orderId, sku, environment}`.
+pub fn request_body(order_id: &str, sku: &str, environment: Environment) -> String {
+    format!(
+        "{{\"orderId\":{},\"sku\":{},\"environment\":{}}}",
+        json_string(order_id),
+        json_string(sku),
+        json_string(environment.as_str())
+    )
+}
+
+/// A JSON string literal for `s`.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_is_escaped_json() {
+        assert_eq!(
+            request_body("o\"1", "s\\k\n", Environment::Sandbox),
+            r#"{"orderId":"o\"1","sku":"s\\k\n","environment":"sandbox"}"#
+        );
+        assert_eq!(json_string("\u{1}"), "\"\\u0001\"");
+    }
+
+    #[test]
+    fn replies_are_classified() {
+        assert_eq!(GrantReply::from_http(200, Some(true), None), GrantReply::Granted);
+        assert_eq!(GrantReply::from_http(200, Some(false), Some("dup".into())), GrantReply::Refused { reason: "dup".into() });
+        assert!(matches!(GrantReply::from_http(200, None, None), GrantReply::Unreachable { .. }));
+        assert!(matches!(GrantReply::from_http(403, Some(true), None), GrantReply::Refused { .. }));
+        assert!(matches!(GrantReply::from_http(503, Some(true), None), GrantReply::Unreachable { .. }));
+        assert!(matches!(GrantReply::from_http(0, None, None), GrantReply::Unreachable { .. }));
+    }
+}

@@ -1,0 +1,146 @@
+//! Products as `IAP.getProductItemList` returns them, validated into typed values.
+//!
+//! The host's data is outside data: every field is checked, and an item that fails is dropped with a
+//! reason instead of failing the whole list.
+
+/// Longest string we accept in any product field. Console limits are 30 (name) and 45 (description)
+/// characters; this leaves room for drift while refusing megabyte strings.
+pub const MAX_FIELD_CHARS: usize = 512;
+
+/// One item's fields as read from the SDK (the boundary reads them); every field optional so that a
+/// missing one is reported per item.
+#[derive(Debug, Clone, Default)]
+pub struct RawProduct {
+    pub sku: Option<String>,
+    pub kind: Option<String>,
+    pub display_name: Option<String>,
+    pub display_amount: Option<String>,
+    pub icon_url: Option<String>,
+    pub description: Option<String>,
+    pub renewal_cycle: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductKind {
+    Consumable,
+    NonConsumable,
+    Subscription,
+}
+
+impl ProductKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "CONSUMABLE" => Some(Self::Consumable),
+            "NON_CONSUMABLE" => Some(Self::NonConsumable),
+            "SUBSCRIPTION" => Some(Self::Subscription),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consumable => "CONSUMABLE",
+            Self::NonConsumable => "NON_CONSUMABLE",
+            Self::Subscription => "SUBSCRIPTION",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub sku: String,
+    pub kind: ProductKind,
+    pub display_name: String,
+    pub display_amount: String,
+    pub icon_url: Option<String>,
+    pub description: String,
+    pub renewal_cycle: Option<String>,
+}
+
+/// Why an item was dropped from the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductRejection {
+    /// The sku when it was readable, for the report.
+    pub sku: Option<String>,
+    pub reason: String,
+}
+
+fn bounded(field: &str, value: Option<String>, required: bool) -> Result<Option<String>, String> {
+    match value {
+        None if required => Err(format!("missing {field}")),
+        None => Ok(None),
+        Some(v) if v.chars().count() > MAX_FIELD_CHARS => Err(format!("{field} longer than {MAX_FIELD_CHARS} characters")),
+        Some(v) if required && v.trim().is_empty() => Err(format!("empty {field}")),
+        Some(v) => Ok(Some(v)),
+    }
+}
+
+impl Product {
+    pub fn validate(raw: RawProduct) -> Result<Product, ProductRejection> {
+        let sku_for_report = raw.sku.clone().filter(|s| s.chars().count() <= MAX_FIELD_CHARS);
+        let reject = |reason: String| ProductRejection { sku: sku_for_report.clone(), reason };
+        let sku = bounded("sku", raw.sku, true).map_err(&reject)?.unwrap_or_default();
+        let kind_text = bounded("type", raw.kind, true).map_err(&reject)?.unwrap_or_default();
+        let kind = ProductKind::parse(&kind_text).ok_or_else(|| reject(format!("unknown type {kind_text:?}")))?;
+        let display_name = bounded("displayName", raw.display_name, true).map_err(&reject)?.unwrap_or_default();
+        let display_amount = bounded("displayAmount", raw.display_amount, true).map_err(&reject)?.unwrap_or_default();
+        let icon_url = bounded("iconUrl", raw.icon_url, false).map_err(&reject)?.filter(|u| !u.is_empty());
+        let description = bounded("description", raw.description, false).map_err(&reject)?.unwrap_or_default();
+        let renewal_cycle = bounded("renewalCycle", raw.renewal_cycle, false).map_err(&reject)?;
+        Ok(Product { sku, kind, display_name, display_amount, icon_url, description, renewal_cycle })
+    }
+}
+
+/// Validates a whole list: the good items in order, duplicates by sku dropped, and a rejection per bad item.
+pub fn validate_list(raw: Vec<RawProduct>) -> (Vec<Product>, Vec<ProductRejection>) {
+    let mut products: Vec<Product> = Vec::with_capacity(raw.len());
+    let mut rejected = Vec::new();
+    for item in raw {
+        match Product::validate(item) {
+            Ok(p) if products.iter().any(|q| q.sku == p.sku) => {
+                rejected.push(ProductRejection { sku: Some(p.sku), reason: "duplicate sku".into() })
+            }
+            Ok(p) => products.push(p),
+            Err(r) => rejected.push(r),
+        }
+    }
+    (products, rejected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(sku: &str, kind: &str, name: &str) -> RawProduct {
+        RawProduct {
+            sku: Some(sku.into()),
+            kind: Some(kind.into()),
+            display_name: Some(name.into()),
+            display_amount: Some("1,000원".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_item_is_typed() {
+        let p = Product::validate(raw("a", "CONSUMABLE", "테스트 상품 - 1")).unwrap();
+        assert_eq!(p.kind, ProductKind::Consumable);
+        assert_eq!(p.display_name, "테스트 상품 - 1");
+        assert_eq!(p.icon_url, None);
+    }
+
+    #[test]
+    fn bad_items_are_dropped_with_reasons_and_good_ones_kept() {
+        let mut missing = raw("b", "CONSUMABLE", "x");
+        missing.display_amount = None;
+        let huge = raw(&"s".repeat(10_000), "CONSUMABLE", "x");
+        let list = vec![raw("a", "CONSUMABLE", "ok"), raw("c", "GIFT", "x"), missing, huge, raw("a", "CONSUMABLE", "dup")];
+        let (ok, bad) = validate_list(list);
+        assert_eq!(ok.len(), 1);
+        assert_eq!(bad.len(), 4);
+        assert!(bad[0].reason.contains("unknown type"));
+        assert_eq!(bad[1].reason, "missing displayAmount");
+        assert_eq!(bad[2].sku, None, "an over-long sku is not echoed into the report");
+        assert_eq!(bad[3].reason, "duplicate sku");
+    }
+}

@@ -1,0 +1,38 @@
+//! Small, non-panicking helpers for reading and building plain JS objects.
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `obj[key]`, or `undefined` when `obj` is not an object or the getter throws.
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() && !obj.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `obj[key]` when it is a string no longer than `max` characters.
+pub fn get_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
+    get(obj, key).as_string().filter(|s| s.chars().count() <= max)
+}
+
+pub fn get_function(obj: &JsValue, key: &str) -> Option<Function> {
+    get(obj, key).dyn_into::<Function>().ok()
+}
+
+/// Builds a plain object from key/value pairs.
+pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
+}
+
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+pub fn opt_str(value: Option<&str>) -> JsValue {
+    value.map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED)
+}

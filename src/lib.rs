@@ -1,0 +1,26 @@
+//! ait-iap: in-app purchases for Apps-in-Toss mini-apps.
+//!
+//! `core` decides (pure Rust, tested natively); the modules beside it, built for wasm32 only, execute
+//! what core decides against the SDK, the backend and the DOM.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod js_error;
+#[cfg(target_arch = "wasm32")]
+mod sdk;
+#[cfg(target_arch = "wasm32")]
+mod backend;
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
+mod products;
+#[cfg(target_arch = "wasm32")]
+mod render;
+
+#[cfg(target_arch = "wasm32")]
+pub use client::{create_iap, IapClient};
+#[cfg(target_arch = "wasm32")]
+pub use render::{mount_product_list, ProductList};

@@ -1,0 +1,90 @@
+//! `client.products()`: the SDK's list read field by field into `RawProduct`, validated by the core.
+
+use crate::client::Inner;
+use crate::core::error::{ErrorCode, RoutedError};
+use crate::core::product::{validate_list, Product, ProductRejection, RawProduct, MAX_FIELD_CHARS};
+use crate::js::{get, object, opt_str};
+use crate::js_error::{raw_error, to_js_error};
+use crate::sdk::Host;
+use js_sys::Array;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// A string field: missing or null is `None`; any other type is an error naming the field.
+fn field(item: &JsValue, key: &str) -> Result<Option<String>, String> {
+    let v = get(item, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| format!("{key} is not a string"))
+}
+
+fn raw_product(item: &JsValue) -> Result<RawProduct, ProductRejection> {
+    if !item.is_object() {
+        return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
+    }
+    let sku = field(item, "sku").ok().flatten().filter(|s| s.chars().count() <= MAX_FIELD_CHARS);
+    let read = |key: &str| field(item, key).map_err(|reason| ProductRejection { sku: sku.clone(), reason });
+    Ok(RawProduct {
+        sku: read("sku")?,
+        kind: read("type")?,
+        display_name: read("displayName")?,
+        display_amount: read("displayAmount")?,
+        icon_url: read("iconUrl")?,
+        description: read("description")?,
+        renewal_cycle: read("renewalCycle")?,
+    })
+}
+
+pub fn product_js(p: &Product) -> JsValue {
+    object(&[
+        ("sku", JsValue::from_str(&p.sku)),
+        ("type", JsValue::from_str(p.kind.as_str())),
+        ("displayName", JsValue::from_str(&p.display_name)),
+        ("displayAmount", JsValue::from_str(&p.display_amount)),
+        ("iconUrl", opt_str(p.icon_url.as_deref())),
+        ("description", JsValue::from_str(&p.description)),
+        ("renewalCycle", opt_str(p.renewal_cycle.as_deref())),
+    ])
+}
+
+fn report(rejected: &[ProductRejection]) {
+    for r in rejected {
+        let text = format!("ait-iap: product {:?} dropped: {}", r.sku.as_deref().unwrap_or("?"), r.reason);
+        web_sys::console::warn_1(&JsValue::from_str(&text));
+    }
+}
+
+/// Reads the list; the promise resolves to the valid products and rejects with a typed error.
+pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
+    future_to_promise(async move {
+        let locale = inner.locale;
+        let fail = |code: ErrorCode, detail: &str| to_js_error(&RoutedError::new(code, detail), locale, None);
+        if inner.host() == Host::Absent {
+            return Err(fail(ErrorCode::NoHost, "no Toss host on this page"));
+        }
+        let list = JsFuture::from(inner.sdk().product_item_list())
+            .await
+            .map_err(|e| to_js_error(&RoutedError::route(&raw_error(&e)), locale, Some(&e)))?;
+        if list.is_undefined() || list.is_null() {
+            return Err(fail(ErrorCode::AppTooOld, "getProductItemList returned nothing: the Toss app is too old"));
+        }
+        let items = get(&list, "products");
+        if !Array::is_array(&items) {
+            return Err(fail(ErrorCode::InvalidProductData, "products is not an array"));
+        }
+        let mut raws = Vec::new();
+        let mut rejected = Vec::new();
+        for item in Array::from(&items).iter() {
+            match raw_product(&item) {
+                Ok(raw) => raws.push(raw),
+                Err(r) => rejected.push(r),
+            }
+        }
+        let (products, invalid) = validate_list(raws);
+        rejected.extend(invalid);
+        report(&rejected);
+        Ok(products.iter().map(product_js).collect::<Array>().into())
+    })
+}

@@ -1,0 +1,135 @@
+//! The wasm boundary in headless Chromium (wasm-bindgen-test): typed errors, validation of SDK data,
+//! the one-purchase-at-a-time rule, and safe rendering. The SDK stand-ins here are plain JS objects
+//! shaped like the SDK; the real SDK runs against the host emulator in the e2e suite.
+#![cfg(target_arch = "wasm32")]
+
+use ait_iap::{create_iap, mount_product_list};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Evaluates a JS function body and returns its value.
+fn js(body: &str) -> JsValue {
+    Function::new_no_args(body).call0(&JsValue::NULL).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn prop(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(v: &JsValue, key: &str) -> String {
+    prop(v, key).as_string().unwrap_or_default()
+}
+
+fn with_host() {
+    js("globalThis.ReactNativeWebView = { postMessage() {} }; globalThis.__CONSTANT_HANDLER_MAP = { getOperationalEnvironment: 'sandbox' };");
+}
+
+fn without_host() {
+    js("delete globalThis.ReactNativeWebView; delete globalThis.__CONSTANT_HANDLER_MAP;");
+}
+
+/// An SDK-shaped object: getProductItemList resolves `list`; purchases are counted and never answered.
+fn sdk(list: &str) -> JsValue {
+    js(&format!(
+        "const s = {{ calls: 0, getProductItemList: async () => ({list}), createOneTimePurchaseOrder() {{ s.calls++; return () => {{}}; }} }}; return s;"
+    ))
+}
+
+fn options(sdk: &JsValue) -> JsValue {
+    let o = js("return { grant: { url: '/api/grant' } };");
+    Reflect::set(&o, &JsValue::from_str("sdk"), sdk).unwrap_or_default();
+    o
+}
+
+#[wasm_bindgen_test]
+fn invalid_options_throw_a_typed_error() {
+    let err = create_iap(js("return {};")).err().unwrap_or(JsValue::UNDEFINED);
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(text(&err, "code"), "INVALID_ARGUMENT");
+    assert_eq!(text(&err, "category"), "developer");
+    assert!(!text(&prop(&err, "messages"), "ko").is_empty());
+    let no_grant = create_iap(js("return { sdk: { getProductItemList() {}, createOneTimePurchaseOrder() {} } };"));
+    assert_eq!(text(&no_grant.err().unwrap_or(JsValue::UNDEFINED), "code"), "INVALID_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+async fn old_app_without_product_list_is_a_typed_error() {
+    with_host();
+    let client = create_iap(options(&sdk("undefined"))).map_err(|_| ()).unwrap_or_else(|_| panic!("create"));
+    let err = JsFuture::from(client.products()).await.err().unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&err, "code"), "APP_TOO_OLD");
+    assert_eq!(text(&err, "route"), "update_app");
+}
+
+#[wasm_bindgen_test]
+async fn malformed_products_are_dropped_and_good_ones_kept() {
+    with_host();
+    let list = r#"{ products: [
+        { sku: 'a', type: 'CONSUMABLE', displayName: '<img src=x onerror=alert(1)>', displayAmount: '1,000원' },
+        { sku: 7, type: 'CONSUMABLE', displayName: 'n', displayAmount: '1' },
+        { sku: 'b', type: 'GIFT', displayName: 'n', displayAmount: '1' },
+        null,
+        { sku: 'c', type: 'SUBSCRIPTION', displayName: 'x'.repeat(100000), displayAmount: '1' },
+        { sku: 'd', type: 'NON_CONSUMABLE', displayName: 'ok', displayAmount: '2,000원', iconUrl: null },
+    ] }"#;
+    let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
+    let products = JsFuture::from(client.products()).await.unwrap_or(JsValue::UNDEFINED);
+    let arr = js_sys::Array::from(&products);
+    assert_eq!(arr.length(), 2);
+    assert_eq!(text(&arr.get(0), "displayName"), "<img src=x onerror=alert(1)>");
+    assert_eq!(text(&arr.get(1), "type"), "NON_CONSUMABLE");
+}
+
+#[wasm_bindgen_test]
+async fn second_purchase_in_flight_is_refused_without_an_sdk_call() {
+    with_host();
+    let s = sdk("{ products: [] }");
+    let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
+    let _first: Promise = client.purchase(JsValue::from_str("a"));
+    let second = JsFuture::from(client.purchase(JsValue::from_str("a"))).await.unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&second, "status"), "failed");
+    assert_eq!(text(&prop(&second, "error"), "code"), "PURCHASE_IN_FLIGHT");
+    assert_eq!(prop(&s, "calls").as_f64(), Some(1.0));
+    assert_eq!(text(&client.state(), "phase"), "requesting");
+    client.dispose();
+    assert_eq!(text(&client.state(), "phase"), "failed");
+}
+
+#[wasm_bindgen_test]
+async fn no_host_is_reported_never_hangs() {
+    without_host();
+    let client = create_iap(options(&sdk("{ products: [] }"))).unwrap_or_else(|_| panic!("create"));
+    let err = JsFuture::from(client.products()).await.err().unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&err, "code"), "NO_HOST");
+    let outcome = JsFuture::from(client.purchase(JsValue::from_str("a"))).await.unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&prop(&outcome, "error"), "code"), "NO_HOST");
+}
+
+#[wasm_bindgen_test]
+async fn product_text_is_rendered_as_text() {
+    with_host();
+    let list = r#"{ products: [{ sku: 'a"><script>', type: 'CONSUMABLE', displayName: '<img src=x onerror="window.pwned=1">', displayAmount: '<b>1</b>' }] }"#;
+    let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
+    let doc = web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("document"));
+    let container = doc.create_element("div").unwrap_or_else(|_| panic!("div"));
+    doc.body().map(|b| b.append_child(&container));
+    let _list = mount_product_list(container.clone(), &client).unwrap_or_else(|_| panic!("mount"));
+    for _ in 0..50 {
+        if container.query_selector(".ait-iap-row").ok().flatten().is_some() {
+            break;
+        }
+        JsFuture::from(Promise::new(&mut |r, _| {
+            let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&r, 10));
+        }))
+        .await
+        .unwrap_or_default();
+    }
+    let name = container.query_selector(".ait-iap-name").ok().flatten().and_then(|n| n.text_content());
+    assert_eq!(name.as_deref(), Some("<img src=x onerror=\"window.pwned=1\">"));
+    assert!(container.query_selector("img, script, b").ok().flatten().is_none());
+    assert!(js("return window.pwned").is_undefined());
+}
