@@ -1,10 +1,12 @@
-// Serves the sandbox app (www/) with the built package (dist/) and the dev backend, on 127.0.0.1.
+// Serves the sandbox app (www/) with the built package (dist/), the emulated Toss server and the dev
+// backend, on 127.0.0.1. `/?sdk=1.4` (1.14, 2.0, 2.10) loads the page bundled with that web-bridge version.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { createDevBackend } from '../server/dev-backend.mjs';
+import { createTossServer } from '../server/toss-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = {
@@ -24,21 +26,59 @@ const MOUNTS = [
   ['/www/', 'www/'],
 ];
 
-/** Bundles the sandbox page with the real SDK from node_modules, as a mini-app's bundler would. */
+/** The SDK versions the sandbox can run: web-bridge and the bridge-core it imports, installed side by side. */
+export const SDK_VERSIONS = {
+  '2.10': null, // the packages under their own names (2.10.8)
+  '2.0': { 'web-bridge': 'web-bridge-2.0', 'bridge-core': 'bridge-core-2.0' },
+  '1.14': { 'web-bridge': 'web-bridge-1.14', 'bridge-core': 'bridge-core-1.14' },
+  '1.4': { 'web-bridge': 'web-bridge-1.4', 'bridge-core': 'bridge-core-1.4' },
+};
+export const DEFAULT_SDK = '2.10';
+
+function sdkAlias(aliases) {
+  return {
+    name: 'sdk-version',
+    setup(build) {
+      if (!aliases) return;
+      build.onResolve({ filter: /^@apps-in-toss\/(web-bridge|bridge-core)$/ }, (args) =>
+        build.resolve(aliases[args.path.split('/')[1]], { resolveDir: root, kind: args.kind }),
+      );
+    },
+  };
+}
+
+/** Bundles the sandbox page once per SDK version, with the real SDK from node_modules, as a mini-app's bundler would. */
 export async function bundleSandbox() {
-  await esbuild.build({
-    entryPoints: [join(root, 'www/main.js')],
-    bundle: true,
-    format: 'esm',
-    target: ['chrome96', 'safari15'],
-    outdir: join(root, 'www/build'),
-    logLevel: 'warning',
-  });
+  await Promise.all(
+    Object.entries(SDK_VERSIONS).map(([version, aliases]) =>
+      esbuild.build({
+        entryPoints: [join(root, 'www/main.js')],
+        bundle: true,
+        format: 'esm',
+        target: ['chrome96', 'safari15'],
+        outfile: join(root, `www/build/sdk-${version}/main.js`),
+        plugins: [sdkAlias(aliases)],
+        logLevel: 'warning',
+      }),
+    ),
+  );
+}
+
+async function serveIndex(req, res) {
+  const sdk = new URL(req.url, 'http://localhost').searchParams.get('sdk') ?? DEFAULT_SDK;
+  if (!(sdk in SDK_VERSIONS)) {
+    res.writeHead(400).end(`unknown sdk version ${sdk}; one of ${Object.keys(SDK_VERSIONS).join(', ')}`);
+    return;
+  }
+  const html = await readFile(join(root, 'www/index.html'), 'utf8');
+  res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
+  res.end(html.replace(`/build/sdk-${DEFAULT_SDK}/main.js`, `/build/sdk-${sdk}/main.js`));
 }
 
 async function serveStatic(req, res) {
   const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  const file = path === '/' ? 'www/index.html' : MOUNTS.filter(([p]) => path.startsWith(p)).map(([p, dir]) => dir + path.slice(p.length))[0];
+  if (path === '/' || path === '/index.html') return serveIndex(req, res);
+  const file = MOUNTS.filter(([p]) => path.startsWith(p)).map(([p, dir]) => dir + path.slice(p.length))[0];
   const safe = file && normalize(file);
   if (!safe || safe.startsWith('..') || safe.includes('/../')) {
     res.writeHead(404).end('not found');
@@ -53,19 +93,29 @@ async function serveStatic(req, res) {
   }
 }
 
-/** Starts the server; `port: 0` picks a free one. Resolves `{ url, backend, close }`. */
+/** Starts the server; `port: 0` picks a free one. Resolves `{ url, backend, toss, close }`. */
 export async function startServer({ port = 0, host = '127.0.0.1' } = {}) {
   await bundleSandbox();
-  const backend = createDevBackend();
+  let url = '';
+  const toss = createTossServer();
+  const backend = createDevBackend({ tossBaseUrl: () => url });
   const server = http.createServer(async (req, res) => {
-    if (!(await backend.handle(req, res))) await serveStatic(req, res);
+    if (await toss.handle(req, res)) return;
+    if (await backend.handle(req, res)) return;
+    await serveStatic(req, res);
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
-  const url = `http://${host}:${server.address().port}/`;
-  return { url, backend, close: () => new Promise((r) => server.close(r)) };
+  url = `http://${host}:${server.address().port}/`;
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return { url, backend, toss, close };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { url } = await startServer({ port: Number(process.env.PORT ?? 4173) });
-  console.log(`ait-iap sandbox: ${url}  (host emulator, sandbox products, dev backend at ${url}api/ledger)`);
+  console.log(`ait-iap sandbox: ${url}`);
+  console.log(`  host emulator + sandbox products; other SDK versions: ${url}?sdk=1.4 (1.14, 2.0)`);
+  console.log(`  dev backend ledger: ${url}api/ledger   emulated Toss orders: ${url}__emulator/orders`);
 }

@@ -3,9 +3,9 @@
 
 use crate::backend::{post_grant, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
-use crate::core::grant::Environment;
-use crate::core::machine::{Effect, Event, Machine, Outcome, Phase};
-use crate::js::{get, get_string, object, opt_str};
+use crate::core::machine::{Config, Effect, Event, Machine, Outcome, Phase};
+use crate::core::version;
+use crate::js::{get, get_string, object, opt_str, set_timeout};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::products::load_products;
 use crate::sdk::{detect_host, Host, Sdk};
@@ -30,7 +30,6 @@ pub(crate) struct Inner {
     machine: RefCell<Machine>,
     sdk: Sdk,
     grant: GrantTarget,
-    host: Host,
     pub(crate) locale: Locale,
     callbacks: RefCell<Option<Callbacks>>,
     /// The SDK's cleanup for the purchase in flight.
@@ -62,12 +61,14 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale, None))?;
     let grant = GrantTarget::from_js(&get(&options, "grant"))
         .ok_or_else(|| js_err(ErrorCode::InvalidArgument, "grant must be a URL string or { url, headers?, credentials? }", locale))?;
-    let host = detect_host();
+    let mut config = Config::default();
+    if let Some(ms) = get(&options, "purchaseTimeoutMs").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0) {
+        config.host_silence_ms = ms as u64;
+    }
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
-        machine: RefCell::new(Machine::new()),
+        machine: RefCell::new(Machine::with_config(config)),
         sdk,
         grant,
-        host,
         locale,
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
         cleanup: RefCell::new(None),
@@ -104,17 +105,6 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
 }
 
 impl Inner {
-    fn environment(&self) -> Environment {
-        match self.host {
-            Host::Present(env) => env,
-            Host::Absent => Environment::Toss,
-        }
-    }
-
-    pub(crate) fn host(&self) -> Host {
-        self.host
-    }
-
     pub(crate) fn sdk(&self) -> &Sdk {
         &self.sdk
     }
@@ -161,7 +151,7 @@ impl Inner {
             Effect::PostGrant { order_id, sku } => {
                 let inner = self.clone();
                 spawn_local(async move {
-                    let reply = post_grant(&inner.grant, &order_id, &sku, inner.environment()).await;
+                    let reply = post_grant(&inner.grant, &order_id, &sku, detect_host().environment()).await;
                     inner.dispatch(Event::GrantReplied { order_id, reply });
                 });
             }
@@ -188,6 +178,17 @@ impl Inner {
                     let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
                 }
             }
+            Effect::StartTimer { timer, generation, ms } => {
+                let weak = Rc::downgrade(self);
+                set_timeout(
+                    move || {
+                        if let Some(inner) = weak.upgrade() {
+                            inner.dispatch(Event::TimerFired { timer, generation });
+                        }
+                    },
+                    ms,
+                );
+            }
             Effect::Refuse(outcome) => {
                 let resolve = self.asking.borrow_mut().take();
                 if let Some(resolve) = resolve {
@@ -198,7 +199,7 @@ impl Inner {
     }
 
     fn start_purchase(self: &Rc<Self>, sku: &str) {
-        if self.host == Host::Absent {
+        if detect_host() == Host::Absent {
             let error = RawError { code: Some("NO_HOST".into()), message: Some("no Toss host on this page".into()), ..Default::default() };
             return self.host_failed(error, None);
         }
@@ -267,7 +268,11 @@ impl Inner {
                 return;
             }
             *self.asking.borrow_mut() = Some(resolve);
-            self.dispatch(Event::Buy { sku: sku.clone() });
+            let host_supports_purchase = match detect_host() {
+                Host::Present(info) => info.supports(version::IAP),
+                Host::Absent => true, // fails at once with NO_HOST when it starts
+            };
+            self.dispatch(Event::Buy { sku: sku.clone(), host_supports_purchase });
         })
     }
 }

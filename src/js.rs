@@ -36,3 +36,12 @@ pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
 pub fn opt_str(value: Option<&str>) -> JsValue {
     value.map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED)
 }
+
+/// `setTimeout(f, ms)` on the global object (window or worker); does nothing if there is none.
+pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
+    let global: JsValue = js_sys::global().into();
+    if let Some(set_timeout) = get_function(&global, "setTimeout") {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = set_timeout.call2(&global, &callback, &JsValue::from_f64(ms as f64));
+    }
+}

@@ -5,7 +5,7 @@ use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, Product, ProductRejection, RawProduct, MAX_FIELD_CHARS};
 use crate::js::{get, object, opt_str};
 use crate::js_error::{raw_error, to_js_error};
-use crate::sdk::Host;
+use crate::sdk::{detect_host, Host};
 use js_sys::Array;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -61,7 +61,7 @@ pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
     future_to_promise(async move {
         let locale = inner.locale;
         let fail = |code: ErrorCode, detail: &str| to_js_error(&RoutedError::new(code, detail), locale, None);
-        if inner.host() == Host::Absent {
+        if detect_host() == Host::Absent {
             return Err(fail(ErrorCode::NoHost, "no Toss host on this page"));
         }
         let list = JsFuture::from(inner.sdk().product_item_list())

@@ -5,6 +5,7 @@ use crate::client::{IapClient, Inner};
 use crate::js::get;
 use crate::js_error::Locale;
 use js_sys::{Array, Function};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -27,20 +28,23 @@ fn label(locale: Locale, ko: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// The handle returned to JS. Dropping it (the JS object being garbage-collected) leaves the list working:
+/// the view and its listener live until `destroy()`.
 #[wasm_bindgen]
 pub struct ProductList {
-    container: Element,
-    click: Option<Closure<dyn FnMut(Event)>>,
+    view: Rc<View>,
 }
 
 struct View {
     inner: Rc<Inner>,
     container: Element,
     doc: Document,
+    /// The click listener. It holds the view, so the pair stays alive until `destroy()` takes it.
+    click: RefCell<Option<Closure<dyn FnMut(Event)>>>,
 }
 
 impl View {
-    fn status(&self, state: &str, text: &str, order_id: Option<&str>) -> Result<(), JsValue> {
+    fn status(&self, state: &str, text: &str, order_id: Option<&str>, code: Option<&str>) -> Result<(), JsValue> {
         let node = match self.container.query_selector(".ait-iap-status")? {
             Some(n) => n,
             None => {
@@ -54,6 +58,10 @@ impl View {
         match order_id {
             Some(id) => node.set_attribute("data-order-id", id)?,
             None => node.remove_attribute("data-order-id")?,
+        }
+        match code {
+            Some(code) => node.set_attribute("data-error-code", code)?,
+            None => node.remove_attribute("data-error-code")?,
         }
         node.set_text_content(Some(text));
         Ok(())
@@ -113,7 +121,7 @@ impl View {
                 self.container.remove_attribute("aria-busy")?;
                 let text = get(&error, "message").as_string().unwrap_or_default();
                 let code = get(&error, "code").as_string().unwrap_or_default();
-                self.status("error", &text, None)?;
+                self.status("error", &text, None, Some(&code))?;
                 self.container.set_attribute("data-error-code", &code)
             }
         }
@@ -122,7 +130,7 @@ impl View {
     async fn buy(self: Rc<Self>, sku: String) -> Result<(), JsValue> {
         let locale = self.inner.locale;
         self.set_buttons_disabled(true)?;
-        self.status("requesting", label(locale, "결제 진행 중…", "Purchase in progress…"), None)?;
+        self.status("requesting", label(locale, "결제 진행 중…", "Purchase in progress…"), None, None)?;
         let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku))).await?;
         self.set_buttons_disabled(false)?;
         let status = get(&outcome, "status").as_string().unwrap_or_default();
@@ -132,7 +140,8 @@ impl View {
             "canceled" => String::new(),
             _ => get(&get(&outcome, "error"), "message").as_string().unwrap_or_default(),
         };
-        self.status(&status, &text, order_id.as_deref())
+        let code = get(&get(&outcome, "error"), "code").as_string();
+        self.status(&status, &text, order_id.as_deref(), code.as_deref())
     }
 }
 
@@ -141,7 +150,7 @@ impl View {
 pub fn mount_product_list(container: Element, client: &IapClient) -> Result<ProductList, JsValue> {
     let doc = container.owner_document().ok_or_else(|| JsValue::from_str("container is not in a document"))?;
     container.class_list().add_1("ait-iap")?;
-    let view = Rc::new(View { inner: client.inner.clone(), container: container.clone(), doc });
+    let view = Rc::new(View { inner: client.inner.clone(), container: container.clone(), doc, click: RefCell::new(None) });
     let v = view.clone();
     let click = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
         let button = event
@@ -156,19 +165,22 @@ pub fn mount_product_list(container: Element, client: &IapClient) -> Result<Prod
         }
     });
     container.add_event_listener_with_callback("click", click.as_ref().unchecked_ref::<Function>())?;
+    *view.click.borrow_mut() = Some(click);
+    let loading = view.clone();
     spawn_local(async move {
-        let _ = view.load().await;
+        let _ = loading.load().await;
     });
-    Ok(ProductList { container, click: Some(click) })
+    Ok(ProductList { view })
 }
 
 #[wasm_bindgen]
 impl ProductList {
     /// Removes the list and its listener.
-    pub fn destroy(&mut self) {
-        if let Some(click) = self.click.take() {
-            let _ = self.container.remove_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+    pub fn destroy(&self) {
+        let click = self.view.click.borrow_mut().take();
+        if let Some(click) = click {
+            let _ = self.view.container.remove_event_listener_with_callback("click", click.as_ref().unchecked_ref());
         }
-        self.container.set_text_content(None);
+        self.view.container.set_text_content(None);
     }
 }

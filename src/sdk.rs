@@ -3,7 +3,8 @@
 
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::grant::Environment;
-use crate::js::{get, get_function, object};
+use crate::core::version::{HostInfo, Os};
+use crate::js::{get, get_function, get_string, object};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -52,12 +53,22 @@ impl Sdk {
     }
 }
 
-/// Where this page runs, read from the host's constants (never from the SDK, which throws when absent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where this page runs, read from the host's constants (never through the SDK, which throws when absent).
+/// Read at each use: a host (or the emulator's panel) may change them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Host {
-    Present(Environment),
+    Present(HostInfo),
     /// A plain browser: no `ReactNativeWebView`.
     Absent,
+}
+
+impl Host {
+    pub fn environment(&self) -> Environment {
+        match self {
+            Host::Present(info) => info.environment,
+            Host::Absent => Environment::Toss,
+        }
+    }
 }
 
 pub fn detect_host() -> Host {
@@ -66,6 +77,10 @@ pub fn detect_host() -> Host {
         return Host::Absent;
     }
     let constants = get(&global, "__CONSTANT_HANDLER_MAP");
-    let env = get(&constants, "getOperationalEnvironment").as_string();
-    Host::Present(env.as_deref().and_then(Environment::parse).unwrap_or(Environment::Toss))
+    let env = get_string(&constants, "getOperationalEnvironment", 32);
+    Host::Present(HostInfo {
+        environment: env.as_deref().and_then(Environment::parse).unwrap_or(Environment::Toss),
+        app_version: get_string(&constants, "getTossAppVersion", 32),
+        os: if get_string(&constants, "getPlatformOS", 32).as_deref() == Some("ios") { Os::Ios } else { Os::Android },
+    })
 }

@@ -3,7 +3,7 @@
 
 use ait_iap::core::error::RawError;
 use ait_iap::core::grant::GrantReply;
-use ait_iap::core::machine::{Effect, Event, Machine, Status};
+use ait_iap::core::machine::{Effect, Event, Machine, Status, Timer};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -16,7 +16,8 @@ fn event() -> impl Strategy<Value = Event> {
         Just(GrantReply::Unreachable { reason: "down".into() }),
     ];
     prop_oneof![
-        prop::sample::select(vec!["a", "b", "", " "]).prop_map(|s| Event::Buy { sku: s.into() }),
+        (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>()).prop_map(|(s, ok)| Event::Buy { sku: s.into(), host_supports_purchase: ok }),
+        (0u64..6).prop_map(|generation| Event::TimerFired { timer: Timer::HostSilence, generation }),
         order.clone().prop_map(|order_id| Event::OrderPaid { order_id }),
         (order, reply).prop_map(|(order_id, reply)| Event::GrantReplied { order_id, reply }),
         Just(Event::HostSucceeded),
@@ -67,7 +68,7 @@ proptest! {
     #[test]
     fn every_paid_order_is_handed_off_or_already_answered(order in "[a-z0-9-]{1,40}") {
         // An orderId arriving in any phase is never silently dropped.
-        for setup in [vec![], vec![Event::Buy { sku: "a".into() }], vec![Event::Buy { sku: "a".into() }, Event::Dispose]] {
+        for setup in [vec![], vec![Event::Buy { sku: "a".into(), host_supports_purchase: true }], vec![Event::Buy { sku: "a".into(), host_supports_purchase: true }, Event::Dispose]] {
             let mut m = Machine::new();
             for e in setup { m.handle(e); }
             let fx = m.handle(Event::OrderPaid { order_id: order.clone() });
@@ -87,7 +88,7 @@ fn every_terminal_phase_is_reachable() {
         }
         m.phase().name()
     };
-    let buy = || Event::Buy { sku: "a".into() };
+    let buy = || Event::Buy { sku: "a".into(), host_supports_purchase: true };
     let paid = || Event::OrderPaid { order_id: "o".into() };
     let fail = |c: &str| Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } };
     let granted = || Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Granted };

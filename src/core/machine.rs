@@ -69,10 +69,19 @@ impl Phase {
     }
 }
 
+/// The timers the machine asks for. A fire carries the generation it was started with; stale fires are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    /// The host has said nothing for too long while we wait on it (order sheet open, or after our grant answer).
+    HostSilence,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// The app asked to buy `sku`.
-    Buy { sku: String },
+    /// The app asked to buy `sku`; `host_supports_purchase` is false when the SDK would silently do nothing.
+    Buy { sku: String, host_supports_purchase: bool },
+    /// A timer started by `Effect::StartTimer` fired.
+    TimerFired { timer: Timer, generation: u64 },
     /// The host called our `processProductGrant` with this orderId (the payment went through).
     OrderPaid { order_id: String },
     /// The backend answered the hand-off of `order_id`.
@@ -125,13 +134,32 @@ pub enum Effect {
     Cleanup,
     /// Resolve the current `purchase()` call.
     Finish(Outcome),
-    /// Resolve the `purchase()` call that asked, without touching the one in flight.
+    /// Resolve the `purchase()` call that asked, at once (refused, or impossible on this host).
     Refuse(Outcome),
+    /// Fire `TimerFired { timer, generation }` after `ms` milliseconds.
+    StartTimer { timer: Timer, generation: u64, ms: u64 },
+}
+
+/// How long the host may stay silent before a purchase fails with `TIMEOUT` (the order sheet may be open
+/// for a while: this only guards against a host that never answers).
+pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub host_silence_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { host_silence_ms: DEFAULT_HOST_SILENCE_MS }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Machine {
     phase: Phase,
+    config: Config,
+    generation: u64,
 }
 
 impl Default for Phase {
@@ -145,13 +173,31 @@ impl Machine {
         Self::default()
     }
 
+    pub fn with_config(config: Config) -> Self {
+        Machine { config, ..Self::default() }
+    }
+
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        if let Event::TimerFired { generation, .. } = event {
+            if generation != self.generation {
+                return vec![];
+            }
+        }
         let phase = std::mem::take(&mut self.phase);
-        let (next, effects) = step(phase, event);
+        let before = phase.name();
+        let (next, mut effects) = step(phase, event);
+        // Entering a phase that waits on the host (re)starts the silence timer; any other phase change retires it.
+        if next.name() != before {
+            self.generation += 1;
+            if matches!(next, Phase::Requesting { .. } | Phase::Confirming { .. }) {
+                let ms = self.config.host_silence_ms;
+                effects.push(Effect::StartTimer { timer: Timer::HostSilence, generation: self.generation, ms });
+            }
+        }
         self.phase = next;
         effects
     }
@@ -175,17 +221,29 @@ fn failed(sku: String, order_id: Option<String>, mut error: RoutedError) -> (Pha
 
 fn step(phase: Phase, event: Event) -> (Phase, Vec<Effect>) {
     match (phase, event) {
-        (phase, Event::Buy { sku }) if phase.in_flight() => {
+        (phase, Event::Buy { sku, .. }) if phase.in_flight() => {
             let error = RoutedError::new(ErrorCode::PurchaseInFlight, "a purchase is already in flight");
             let refusal = Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) };
             (phase, vec![Effect::Refuse(refusal)])
         }
-        (_, Event::Buy { sku }) if sku.trim().is_empty() => {
+        (phase, Event::Buy { sku, .. }) if sku.trim().is_empty() => {
             let error = RoutedError::new(ErrorCode::InvalidArgument, "sku must be a non-empty string");
             let refusal = Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) };
-            (Phase::Idle, vec![Effect::Refuse(refusal)])
+            (phase, vec![Effect::Refuse(refusal)])
         }
-        (_, Event::Buy { sku }) => (Phase::Requesting { sku: sku.clone() }, vec![Effect::StartPurchase { sku }]),
+        (_, Event::Buy { sku, host_supports_purchase: false }) => {
+            let error = RoutedError::new(ErrorCode::AppTooOld, "this Toss app version cannot make purchases");
+            let refusal = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error.clone()) };
+            (Phase::Failed { sku, order_id: None, error }, vec![Effect::Refuse(refusal)])
+        }
+        (_, Event::Buy { sku, .. }) => (Phase::Requesting { sku: sku.clone() }, vec![Effect::StartPurchase { sku }]),
+
+        (phase, Event::TimerFired { timer: Timer::HostSilence, .. }) if matches!(phase, Phase::Requesting { .. } | Phase::Confirming { .. }) => {
+            let sku = phase.sku().unwrap_or_default().to_owned();
+            let order_id = phase.order_id().map(str::to_owned);
+            failed(sku, order_id, RoutedError::new(ErrorCode::Timeout, "the Toss app did not answer"))
+        }
+        (phase, Event::TimerFired { .. }) => (phase, vec![]),
 
         (Phase::Requesting { sku }, Event::OrderPaid { order_id }) => {
             let effect = Effect::PostGrant { order_id: order_id.clone(), sku: sku.clone() };
@@ -256,8 +314,14 @@ fn step(phase: Phase, event: Event) -> (Phase, Vec<Effect>) {
 mod tests {
     use super::*;
 
+    fn buy(sku: &str) -> Event {
+        Event::Buy { sku: sku.into(), host_supports_purchase: true }
+    }
+
     fn paid(m: &mut Machine, sku: &str, order: &str) -> Vec<Effect> {
-        assert_eq!(m.handle(Event::Buy { sku: sku.into() }), vec![Effect::StartPurchase { sku: sku.into() }]);
+        let fx = m.handle(buy(sku));
+        assert_eq!(fx[0], Effect::StartPurchase { sku: sku.into() });
+        assert!(matches!(fx[1], Effect::StartTimer { timer: Timer::HostSilence, .. }));
         m.handle(Event::OrderPaid { order_id: order.into() })
     }
 
@@ -267,7 +331,7 @@ mod tests {
         assert_eq!(paid(&mut m, "s", "o1"), vec![Effect::PostGrant { order_id: "o1".into(), sku: "s".into() }]);
         assert_eq!(m.phase().name(), "granting");
         let fx = m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Granted });
-        assert_eq!(fx, vec![Effect::SettleGrant { order_id: "o1".into(), granted: true }]);
+        assert_eq!(fx[0], Effect::SettleGrant { order_id: "o1".into(), granted: true });
         let fx = m.handle(Event::HostSucceeded);
         assert_eq!(m.phase().name(), "completed");
         assert!(matches!(&fx[1], Effect::Finish(o) if o.status == Status::Completed && o.order_id.as_deref() == Some("o1")));
@@ -276,8 +340,8 @@ mod tests {
     #[test]
     fn second_buy_in_flight_is_refused_without_sdk_call() {
         let mut m = Machine::new();
-        m.handle(Event::Buy { sku: "s".into() });
-        let fx = m.handle(Event::Buy { sku: "s".into() });
+        m.handle(buy("s"));
+        let fx = m.handle(buy("s"));
         assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::PurchaseInFlight)));
         assert_eq!(m.phase().name(), "requesting");
     }
@@ -293,7 +357,7 @@ mod tests {
     fn cancel_and_pending_are_their_own_outcomes() {
         for (code, name) in [("USER_CANCELED", "canceled"), ("PAYMENT_PENDING", "pending"), ("NETWORK_ERROR", "failed")] {
             let mut m = Machine::new();
-            m.handle(Event::Buy { sku: "s".into() });
+            m.handle(buy("s"));
             m.handle(Event::HostFailed { error: RawError { code: Some(code.into()), ..Default::default() } });
             assert_eq!(m.phase().name(), name);
         }
@@ -307,5 +371,24 @@ mod tests {
         m.handle(Event::HostSucceeded);
         assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::ProductNotGrantedByPartner));
         assert_eq!(m.phase().order_id(), Some("o1"));
+    }
+
+    #[test]
+    fn a_silent_host_times_out_and_stale_timers_are_ignored() {
+        let mut m = Machine::with_config(Config { host_silence_ms: 50 });
+        let fx = m.handle(buy("s"));
+        let Some(Effect::StartTimer { generation, ms, .. }) = fx.get(1).cloned() else { panic!("no timer: {fx:?}") };
+        assert_eq!(ms, 50);
+        assert_eq!(m.handle(Event::TimerFired { timer: Timer::HostSilence, generation: generation + 7 }), vec![]);
+        m.handle(Event::TimerFired { timer: Timer::HostSilence, generation });
+        assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Timeout));
+    }
+
+    #[test]
+    fn old_app_fails_at_once_without_an_sdk_call() {
+        let mut m = Machine::new();
+        let fx = m.handle(Event::Buy { sku: "s".into(), host_supports_purchase: false });
+        assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
+        assert_eq!(m.phase().name(), "failed");
     }
 }

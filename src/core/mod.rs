@@ -4,3 +4,4 @@ pub mod error;
 pub mod grant;
 pub mod machine;
 pub mod product;
+pub mod version;

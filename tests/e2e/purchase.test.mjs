@@ -2,7 +2,7 @@
 // module renders the sandbox products and hands the orderId to the dev backend over HTTP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSandbox } from './harness.mjs';
+import { openSandbox, buy } from './harness.mjs';
 
 let sandbox;
 before(async () => { sandbox = await openSandbox(); });
@@ -18,6 +18,7 @@ test('the sandbox shows the two mock products', async () => {
 
 test('a purchase completes and the backend records the orderId the host issued', async () => {
   const page = await sandbox.page();
+  await page.waitForSelector('.ait-iap-row');
   await page.click('button.ait-iap-buy[data-sku="ait.sandbox.test.product.1"]');
   const status = page.locator('.ait-iap-status[data-status="completed"]');
   await status.waitFor();
@@ -49,5 +50,19 @@ test('without a host the page says so instead of hanging', async () => {
   const status = page.locator('.ait-iap-status[data-status="error"]');
   await status.waitFor();
   assert.equal(await page.locator('#shop').getAttribute('data-error-code'), 'NO_HOST');
+  await page.close();
+});
+
+test('the list keeps working after the page drops its handle and the garbage collector runs', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('.ait-iap-row');
+  await page.evaluate(async () => {
+    for (let i = 0; i < 5; i++) {
+      window.gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  assert.equal((await buy(page)).status, 'completed');
+  assert.equal((await buy(page)).status, 'completed');
   await page.close();
 });

@@ -1,0 +1,79 @@
+//! Toss app version gates, as the SDK applies them: which purchase path the SDK will take on this host.
+
+use super::grant::Environment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Android,
+    Ios,
+}
+
+/// A minimum app version per OS.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate {
+    pub android: [u32; 3],
+    pub ios: [u32; 3],
+}
+
+/// Below this the SDK's purchase call is a silent no-op and the getters answer `undefined`.
+pub const IAP: Gate = Gate { android: [5, 219, 0], ios: [5, 219, 0] };
+/// Below this the SDK takes the legacy path that reports success even when the grant returned false.
+pub const PROCESS_PRODUCT_GRANT: Gate = Gate { android: [5, 231, 1], ios: [5, 230, 0] };
+pub const SUBSCRIPTION: Gate = Gate { android: [5, 248, 0], ios: [5, 249, 0] };
+
+/// Parses "5.219.0" (missing parts are 0; anything after the numbers is ignored).
+pub fn parse_version(s: &str) -> Option<[u32; 3]> {
+    let mut out = [0u32; 3];
+    let core = s.trim().trim_start_matches('v');
+    let mut parts = core.split('.');
+    for slot in out.iter_mut() {
+        match parts.next() {
+            None => break,
+            Some(p) => {
+                let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
+                *slot = digits.parse().ok()?;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The host as the SDK sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostInfo {
+    pub environment: Environment,
+    pub app_version: Option<String>,
+    pub os: Os,
+}
+
+impl HostInfo {
+    /// Whether the SDK passes `gate` here: 'sandbox' passes every gate; an unreadable version passes none.
+    pub fn supports(&self, gate: Gate) -> bool {
+        if self.environment == Environment::Sandbox {
+            return true;
+        }
+        let min = if self.os == Os::Ios { gate.ios } else { gate.android };
+        self.app_version.as_deref().and_then(parse_version).is_some_and(|v| v >= min)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(env: Environment, v: &str, os: Os) -> HostInfo {
+        HostInfo { environment: env, app_version: Some(v.into()), os }
+    }
+
+    #[test]
+    fn gates_follow_the_sdk() {
+        assert!(!host(Environment::Toss, "5.218.9", Os::Android).supports(IAP));
+        assert!(host(Environment::Toss, "5.219.0", Os::Android).supports(IAP));
+        assert!(!host(Environment::Toss, "5.231.0", Os::Android).supports(PROCESS_PRODUCT_GRANT));
+        assert!(host(Environment::Toss, "5.230.0", Os::Ios).supports(PROCESS_PRODUCT_GRANT));
+        assert!(host(Environment::Sandbox, "1.0.0", Os::Ios).supports(SUBSCRIPTION));
+        assert!(!HostInfo { environment: Environment::Toss, app_version: None, os: Os::Android }.supports(IAP));
+        assert_eq!(parse_version("5.219"), Some([5, 219, 0]));
+        assert_eq!(parse_version("x"), None);
+    }
+}
