@@ -1,5 +1,9 @@
 // The package's main entry: explicit, memoized async init, then the wasm exports.
-import initWasm, { createIap as createIapWasm, mountProductList as mountProductListWasm } from './ait_iap.js';
+import initWasm, {
+  createIap as createIapWasm,
+  mountProductList as mountProductListWasm,
+  detectEnvironment as detectEnvironmentWasm,
+} from './ait_iap.js';
 
 let ready = null;
 let initialized = false;
@@ -29,4 +33,10 @@ export function createIap(options) {
 export function mountProductList(container, client) {
   assertReady();
   return mountProductListWasm(container, client);
+}
+
+/** 'toss', 'sandbox', or 'none' when the page runs without the Toss host. */
+export function detectEnvironment() {
+  assertReady();
+  return detectEnvironmentWasm();
 }

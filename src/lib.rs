@@ -24,3 +24,5 @@ mod render;
 pub use client::{create_iap, IapClient};
 #[cfg(target_arch = "wasm32")]
 pub use render::{mount_product_list, ProductList};
+#[cfg(target_arch = "wasm32")]
+pub use sdk::detect_environment;

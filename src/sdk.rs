@@ -84,3 +84,12 @@ pub fn detect_host() -> Host {
         os: if get_string(&constants, "getPlatformOS", 32).as_deref() == Some("ios") { Os::Ios } else { Os::Android },
     })
 }
+
+/// `detectEnvironment()`: `'toss'`, `'sandbox'` or `'none'` (a browser without the Toss host).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = detectEnvironment)]
+pub fn detect_environment() -> String {
+    match detect_host() {
+        Host::Present(info) => info.environment.as_str().to_owned(),
+        Host::Absent => "none".to_owned(),
+    }
+}

@@ -3,7 +3,7 @@
 // Query: ?host=none (no host at all), ?env=toss&version=5.218.0, ?catalogue=example, ?purchaseTimeoutMs=500,
 // ?sdk=1.4 (the page bundled with that web-bridge version).
 import { IAP } from '@apps-in-toss/web-bridge';
-import { init, createIap, mountProductList } from '../dist/index.js';
+import { init, createIap, mountProductList, detectEnvironment } from '../dist/index.js';
 import { installHostEmulator, EXAMPLE_CATALOGUE } from '../dist/host-emulator.js';
 import { mountHostPanel } from './panel.js';
 
@@ -34,4 +34,5 @@ await init(new URL('/dist/ait_iap_bg.wasm', location.href));
 const purchaseTimeoutMs = params.has('purchaseTimeoutMs') ? Number(params.get('purchaseTimeoutMs')) : undefined;
 window.iap = createIap({ sdk: IAP, grant: { url: '/api/grant' }, purchaseTimeoutMs });
 window.sdk = IAP;
+window.detectEnvironment = detectEnvironment;
 mountProductList(document.getElementById('shop'), window.iap);

@@ -28,6 +28,7 @@ for (const sdk of Object.keys(SDK_VERSIONS)) {
     test('success: completed on the page, in the host ledger, at the Toss server and granted once', async () => {
       const page = await sandbox.page(q());
       assert.deepEqual(await page.locator('.ait-iap-name').allTextContents(), ['테스트 상품 - 1', '테스트 상품 - 2']);
+      assert.equal(await page.evaluate(() => window.detectEnvironment()), 'sandbox');
       const shown = await buy(page, SKU2);
       assert.equal(shown.status, 'completed');
       const [order] = await hostOrders(page);
@@ -189,6 +190,7 @@ for (const sdk of Object.keys(SDK_VERSIONS)) {
 
     test('app below the processProductGrant gate: the SDK takes the legacy path, the purchase still completes', async () => {
       const page = await sandbox.page(q('env=toss&version=5.231.0'));
+      assert.equal(await page.evaluate(() => window.detectEnvironment()), 'toss');
       const shown = await buy(page);
       assert.equal(shown.status, 'completed');
       const calls = await page.evaluate(() => window.hostEmulator.calls().map((c) => c.functionName));

@@ -50,6 +50,8 @@ test('without a host the page says so instead of hanging', async () => {
   const status = page.locator('.ait-iap-status[data-status="error"]');
   await status.waitFor();
   assert.equal(await page.locator('#shop').getAttribute('data-error-code'), 'NO_HOST');
+  assert.equal(await page.locator('#open-emulator').getAttribute('href'), '/');
+  assert.equal(await page.evaluate(() => window.detectEnvironment()), 'none');
   await page.close();
 });
 
