@@ -11,5 +11,9 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
-cp js/*.js js/*.d.ts dist/ 2>/dev/null || cp js/*.js dist/
+cp js/*.js dist/
+cp js/*.d.ts dist/ 2>/dev/null || true
+# Minify what the app ships (the wasm-bindgen glue and our entry); exports and import.meta.url stay as they are.
+node_modules/.bin/esbuild dist/ait_iap.js dist/index.js --minify --format=esm --target=chrome96,safari15 \
+  --outdir=dist --allow-overwrite --log-level=warning
 node scripts/size.mjs

@@ -1,19 +1,21 @@
-//! `createIap(options)`: the client that runs the core's purchase machine against the injected SDK and
-//! the partner's backend. Every effect the machine asks for is executed here and its result fed back.
+//! `createIap(options)`: the client that runs the core's purchase engine against the injected SDK, the
+//! partner's backend and storage. Every effect the engine asks for is executed here and its result fed back.
 
-use crate::backend::{post_grant, GrantTarget};
+use crate::core::text::cat;
+use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
-use crate::core::machine::{Config, Effect, Event, Machine, Outcome, Phase};
+use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
+use crate::core::small_map::VecMap;
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, set_timeout};
 use crate::js_error::{raw_error, to_js_error, Locale};
-use crate::products::load_products;
-use crate::sdk::{detect_host, Host, Sdk};
-use js_sys::{Function, Promise};
+use crate::outbox_store::{entry_js, OutboxStore};
+use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
+use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 const MAX_ORDER_ID: usize = 200;
 const MAX_SKU: usize = 512;
@@ -24,13 +26,16 @@ struct Callbacks {
     process_product_grant: Closure<dyn FnMut(JsValue) -> Promise>,
     on_event: Closure<dyn FnMut(JsValue)>,
     on_error: Closure<dyn FnMut(JsValue)>,
+    pagehide: Closure<dyn FnMut()>,
 }
 
 pub(crate) struct Inner {
     machine: RefCell<Machine>,
     sdk: Sdk,
     grant: GrantTarget,
+    store: OutboxStore,
     pub(crate) locale: Locale,
+    routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
@@ -40,9 +45,13 @@ pub(crate) struct Inner {
     finish: RefCell<Option<Function>>,
     /// Pending `processProductGrant` calls, by orderId.
     grant_waiters: RefCell<Vec<(String, Function)>>,
+    /// Pending `recoverPendingOrders()` calls.
+    recovery_waiters: RefCell<Vec<Function>>,
     listeners: RefCell<Vec<(u32, Function)>>,
     next_listener: Cell<u32>,
     last_raw_error: RefCell<Option<JsValue>>,
+    /// Product kinds from the last `products()`, so `purchase(sku)` opens the right order sheet.
+    pub(crate) kinds: RefCell<VecMap<String, PurchaseKind>>,
 }
 
 #[wasm_bindgen]
@@ -50,35 +59,58 @@ pub struct IapClient {
     pub(crate) inner: Rc<Inner>,
 }
 
+fn now() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
 fn js_err(code: ErrorCode, detail: &str, locale: Locale) -> JsValue {
     to_js_error(&RoutedError::new(code, detail), locale, None)
 }
 
-/// `createIap({ sdk, grant, locale? })`. Throws a typed error for invalid options.
+fn ms_option(options: &JsValue, key: &str) -> Option<u64> {
+    get(options, key).as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| ms as u64)
+}
+
+/// `createIap({ sdk, grant, storage?, storageKey?, locale?, routes?, recoverOnStart?, purchaseTimeoutMs?, grantDeadlineMs? })`.
+/// Throws a typed error for invalid options.
 #[wasm_bindgen(js_name = createIap)]
 pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let locale = Locale::parse(&get(&options, "locale"));
     let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale, None))?;
-    let grant = GrantTarget::from_js(&get(&options, "grant"))
-        .ok_or_else(|| js_err(ErrorCode::InvalidArgument, "grant must be a URL string or { url, headers?, credentials? }", locale))?;
+    let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
+        js_err(ErrorCode::InvalidArgument, "grant must be a URL, { url, headers?, credentials? } or a function", locale)
+    })?;
     let mut config = Config::default();
-    if let Some(ms) = get(&options, "purchaseTimeoutMs").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0) {
-        config.host_silence_ms = ms as u64;
+    if let Some(ms) = ms_option(&options, "purchaseTimeoutMs") {
+        config.host_silence_ms = ms;
     }
+    if let Some(ms) = ms_option(&options, "grantDeadlineMs") {
+        config.grant_deadline_ms = ms.min(28_000);
+    }
+    let store = OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", 200));
+    let outbox = store.load();
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
-        machine: RefCell::new(Machine::with_config(config)),
+        machine: RefCell::new(Machine::with_outbox(config, outbox)),
         sdk,
         grant,
+        store,
         locale,
+        routes: get(&options, "routes"),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
         cleanup: RefCell::new(None),
         asking: RefCell::new(None),
         finish: RefCell::new(None),
         grant_waiters: RefCell::new(Vec::new()),
+        recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
         last_raw_error: RefCell::new(None),
+        kinds: RefCell::new(VecMap::default()),
     });
+    inner.listen_pagehide(true);
+    if get(&options, "recoverOnStart").as_bool() != Some(false) && detect_host() != Host::Absent {
+        let _ = inner.recover();
+    }
     Ok(IapClient { inner })
 }
 
@@ -96,12 +128,18 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
             }
         }
     });
+    let w = weak.clone();
     let on_error = Closure::new(move |error: JsValue| {
-        if let Some(inner) = weak.upgrade() {
+        if let Some(inner) = w.upgrade() {
             inner.host_failed(raw_error(&error), Some(error));
         }
     });
-    Callbacks { process_product_grant, on_event, on_error }
+    let pagehide = Closure::new(move || {
+        if let Some(inner) = weak.upgrade() {
+            inner.dispose();
+        }
+    });
+    Callbacks { process_product_grant, on_event, on_error, pagehide }
 }
 
 impl Inner {
@@ -109,12 +147,25 @@ impl Inner {
         &self.sdk
     }
 
+    fn listen_pagehide(&self, on: bool) {
+        let (Some(window), Some(cb)) = (web_sys::window(), self.callbacks.borrow().as_ref().map(|c| c.pagehide.as_ref().clone())) else {
+            return;
+        };
+        let f: &Function = cb.unchecked_ref();
+        let _ = if on {
+            window.add_event_listener_with_callback("pagehide", f)
+        } else {
+            window.remove_event_listener_with_callback("pagehide", f)
+        };
+    }
+
     fn host_failed(self: &Rc<Self>, error: RawError, raw: Option<JsValue>) {
         *self.last_raw_error.borrow_mut() = raw;
         self.dispatch(Event::HostFailed { error });
     }
 
-    /// The SDK calls `processProductGrant({orderId})`: the promise settles when the backend has answered.
+    /// The SDK calls `processProductGrant({orderId})`: the promise settles when the backend has answered
+    /// (or the deadline passed). It never rejects into the SDK.
     fn order_paid(self: &Rc<Self>, arg: &JsValue) -> Promise {
         let Some(order_id) = get_string(arg, "orderId", MAX_ORDER_ID).filter(|s| !s.trim().is_empty()) else {
             web_sys::console::warn_1(&JsValue::from_str("ait-iap: processProductGrant called without a usable orderId"));
@@ -131,7 +182,7 @@ impl Inner {
         let (effects, changed) = {
             let mut machine = self.machine.borrow_mut();
             let before = machine.phase().name();
-            let effects = machine.handle(event);
+            let effects = machine.handle(event, now());
             (effects, machine.phase().name() != before)
         };
         if changed {
@@ -144,14 +195,24 @@ impl Inner {
 
     fn execute(self: &Rc<Self>, effect: Effect) {
         match effect {
-            Effect::StartPurchase { sku } => {
+            Effect::StartPurchase { sku, offer_id, kind } => {
                 *self.finish.borrow_mut() = self.asking.borrow_mut().take();
-                self.start_purchase(&sku);
+                self.start_purchase(StartPurchase { sku: &sku, offer_id: offer_id.as_deref(), kind });
             }
-            Effect::PostGrant { order_id, sku } => {
+            Effect::PersistOutbox(entries) => {
+                let written = self.store.save(&entries);
+                let weak = Rc::downgrade(self);
+                spawn_local(async move {
+                    let _ = JsFuture::from(written).await;
+                    if let Some(inner) = weak.upgrade() {
+                        inner.dispatch(Event::OutboxSaved);
+                    }
+                });
+            }
+            Effect::PostGrant { order_id, sku, timeout_ms } => {
                 let inner = self.clone();
                 spawn_local(async move {
-                    let reply = post_grant(&inner.grant, &order_id, &sku, detect_host().environment()).await;
+                    let reply = hand_off(&inner.grant, &order_id, &sku, detect_host().environment(), timeout_ms).await;
                     inner.dispatch(Event::GrantReplied { order_id, reply });
                 });
             }
@@ -166,6 +227,26 @@ impl Inner {
                     let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(granted));
                 }
             }
+            Effect::CompleteProductGrant { order_id } => {
+                let inner = self.clone();
+                spawn_local(async move {
+                    let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
+                    let ok = JsFuture::from(inner.sdk.call_async("completeProductGrant", Some(arg))).await;
+                    let ok = matches!(ok, Ok(v) if v.as_bool() == Some(true));
+                    inner.dispatch(Event::CompleteReplied { order_id, ok });
+                });
+            }
+            Effect::StartTimer { id, ms } => {
+                let weak = Rc::downgrade(self);
+                set_timeout(
+                    move || {
+                        if let Some(inner) = weak.upgrade() {
+                            inner.dispatch(Event::TimerFired { id });
+                        }
+                    },
+                    ms,
+                );
+            }
             Effect::Cleanup => {
                 let cleanup = self.cleanup.borrow_mut().take();
                 if let Some(cleanup) = cleanup {
@@ -174,20 +255,11 @@ impl Inner {
             }
             Effect::Finish(outcome) => {
                 let resolve = self.finish.borrow_mut().take();
+                let outcome_js = self.outcome_js(&outcome);
+                self.route(&outcome_js);
                 if let Some(resolve) = resolve {
-                    let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
+                    let _ = resolve.call1(&JsValue::NULL, &outcome_js);
                 }
-            }
-            Effect::StartTimer { timer, generation, ms } => {
-                let weak = Rc::downgrade(self);
-                set_timeout(
-                    move || {
-                        if let Some(inner) = weak.upgrade() {
-                            inner.dispatch(Event::TimerFired { timer, generation });
-                        }
-                    },
-                    ms,
-                );
             }
             Effect::Refuse(outcome) => {
                 let resolve = self.asking.borrow_mut().take();
@@ -195,19 +267,40 @@ impl Inner {
                     let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
                 }
             }
+            Effect::RecoveryDone(report) => {
+                let waiters: Vec<Function> = self.recovery_waiters.borrow_mut().drain(..).collect();
+                let report = report_js(&report);
+                for resolve in waiters {
+                    let _ = resolve.call1(&JsValue::NULL, &report);
+                }
+            }
         }
     }
 
-    fn start_purchase(self: &Rc<Self>, sku: &str) {
-        if detect_host() == Host::Absent {
-            let error = RawError { code: Some("NO_HOST".into()), message: Some("no Toss host on this page".into()), ..Default::default() };
+    /// Calls the app's handler for the outcome's error category, if it gave one (`routes: { transient(error, outcome) }`).
+    fn route(&self, outcome: &JsValue) {
+        let error = get(outcome, "error");
+        let category = get_string(&error, "category", 40);
+        if let Some(handler) = category.and_then(|c| crate::js::get_function(&self.routes, &c)) {
+            let _ = handler.call2(&JsValue::NULL, &error, outcome);
+        }
+    }
+
+    fn start_purchase(self: &Rc<Self>, purchase: StartPurchase<'_>) {
+        let missing = match purchase.kind {
+            PurchaseKind::Subscription if !self.sdk.has("createSubscriptionPurchaseOrder") => Some("APP_TOO_OLD"),
+            _ if detect_host() == Host::Absent => Some("NO_HOST"),
+            _ => None,
+        };
+        if let Some(code) = missing {
+            let error = RawError { code: Some(code.into()), message: Some(cat(&["cannot start a purchase: ", code])), ..Default::default() };
             return self.host_failed(error, None);
         }
         let result = {
             let callbacks = self.callbacks.borrow();
             match callbacks.as_ref() {
-                Some(cb) => self.sdk.create_one_time_purchase_order(
-                    sku,
+                Some(cb) => self.sdk.create_purchase_order(
+                    &purchase,
                     cb.process_product_grant.as_ref().unchecked_ref(),
                     cb.on_event.as_ref().unchecked_ref(),
                     cb.on_error.as_ref().unchecked_ref(),
@@ -237,7 +330,7 @@ impl Inner {
 
     fn state_js(&self) -> JsValue {
         let machine = self.machine.borrow();
-        let phase: &Phase = machine.phase();
+        let phase = machine.phase();
         object(&[
             ("phase", JsValue::from_str(phase.name())),
             ("sku", opt_str(phase.sku())),
@@ -258,35 +351,127 @@ impl Inner {
     }
 
     /// Runs one purchase; the promise resolves with the outcome and never rejects.
-    pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue) -> Promise {
-        let sku = sku.as_string().filter(|s| s.chars().count() <= MAX_SKU).unwrap_or_default();
+    pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue, options: &JsValue) -> Promise {
+        let sku = sku.as_string().filter(|s| s.len() <= MAX_SKU).unwrap_or_default();
+        let offer_id = get_string(options, "offerId", MAX_SKU);
+        let kind = match (get(options, "subscription").as_bool(), self.kinds.borrow().get(&sku)) {
+            (Some(true), _) => PurchaseKind::Subscription,
+            (Some(false), _) => PurchaseKind::OneTime,
+            (None, Some(kind)) => *kind,
+            (None, None) if offer_id.is_some() => PurchaseKind::Subscription,
+            (None, None) => PurchaseKind::OneTime,
+        };
         Promise::new(&mut |resolve, _reject| {
             if self.callbacks.borrow().is_none() {
                 let error = RoutedError::new(ErrorCode::Disposed, "the client was disposed");
-                let outcome = Outcome { status: crate::core::machine::Status::Failed, sku: sku.clone(), order_id: None, error: Some(error) };
+                let outcome = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error) };
                 let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
                 return;
             }
             *self.asking.borrow_mut() = Some(resolve);
+            let gate = if kind == PurchaseKind::Subscription { version::SUBSCRIPTION } else { version::IAP };
             let host_supports_purchase = match detect_host() {
-                Host::Present(info) => info.supports(version::IAP),
+                Host::Present(info) => info.supports(gate),
                 Host::Absent => true, // fails at once with NO_HOST when it starts
             };
-            self.dispatch(Event::Buy { sku: sku.clone(), host_supports_purchase });
+            self.dispatch(Event::Buy { sku: sku.clone(), offer_id: offer_id.clone(), kind, host_supports_purchase });
         })
     }
+
+    /// One round of recovery: the outbox and the host's pending orders are handed off; completed at Toss
+    /// once confirmed. Resolves `{ granted, refused, failed }`.
+    pub(crate) fn recover(self: &Rc<Self>) -> Promise {
+        let inner = self.clone();
+        future_to_promise(async move {
+            let mut pending = Vec::new();
+            if inner.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
+                if let Ok(reply) = JsFuture::from(inner.sdk.call_async("getPendingOrders", None)).await {
+                    let orders = get(&reply, "orders");
+                    if Array::is_array(&orders) {
+                        pending = Array::from(&orders)
+                            .iter()
+                            .filter_map(|o| {
+                                let order_id = get_string(&o, "orderId", MAX_ORDER_ID).filter(|s| !s.is_empty())?;
+                                Some(PendingOrder { order_id, sku: get_string(&o, "sku", MAX_SKU).unwrap_or_default() })
+                            })
+                            .collect();
+                    }
+                }
+            }
+            let done = Promise::new(&mut |resolve, _| inner.recovery_waiters.borrow_mut().push(resolve));
+            inner.dispatch(Event::Recover { pending });
+            JsFuture::from(done).await
+        })
+    }
+
+    fn dispose(self: &Rc<Self>) {
+        if self.callbacks.borrow().is_none() {
+            return;
+        }
+        self.dispatch(Event::Dispose);
+        let cleanup = self.cleanup.borrow_mut().take();
+        if let Some(cleanup) = cleanup {
+            let _ = cleanup.call0(&JsValue::NULL);
+        }
+        let waiters: Vec<(String, Function)> = self.grant_waiters.borrow_mut().drain(..).collect();
+        for (_, resolve) in waiters {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+        }
+        self.listeners.borrow_mut().clear();
+        self.listen_pagehide(false);
+        self.callbacks.borrow_mut().take();
+    }
+}
+
+fn report_js(report: &RecoveryReport) -> JsValue {
+    let ids = |list: &[String]| list.iter().map(|id| JsValue::from_str(id)).collect::<Array>().into();
+    let reasons = |list: &[(String, String)]| {
+        list.iter()
+            .map(|(id, reason)| object(&[("orderId", JsValue::from_str(id)), ("reason", JsValue::from_str(reason))]))
+            .collect::<Array>()
+            .into()
+    };
+    object(&[("granted", ids(&report.granted)), ("refused", reasons(&report.refused)), ("failed", reasons(&report.failed))])
 }
 
 #[wasm_bindgen]
 impl IapClient {
     /// Loads and validates the product list. Rejects with a typed error (`APP_TOO_OLD`, `NO_HOST`, …).
     pub fn products(&self) -> Promise {
-        load_products(self.inner.clone())
+        crate::products::load_products(self.inner.clone())
     }
 
-    /// Buys `sku`. Resolves `{ status, sku, orderId?, error? }`; never rejects for an expected failure.
-    pub fn purchase(&self, sku: JsValue) -> Promise {
-        self.inner.purchase(&sku)
+    /// Buys `sku` (`options.offerId` for a subscription offer). Resolves `{ status, sku, orderId?, error? }`;
+    /// never rejects for an expected failure.
+    pub fn purchase(&self, sku: JsValue, options: JsValue) -> Promise {
+        self.inner.purchase(&sku, &options)
+    }
+
+    /// Hands off every order paid but not confirmed (the outbox, and the host's pending orders), completes
+    /// them at Toss once the backend confirmed. Resolves `{ granted: orderId[], refused, failed }`.
+    #[wasm_bindgen(js_name = recoverPendingOrders)]
+    pub fn recover_pending_orders(&self) -> Promise {
+        self.inner.recover()
+    }
+
+    /// Orders paid and not yet confirmed by the backend: `[{ orderId, sku, since, reason, refused? }]`.
+    pub fn outbox(&self) -> Array {
+        self.inner.machine.borrow().outbox().entries().iter().map(entry_js).collect()
+    }
+
+    /// Every completed or refunded order, across all pages: `for await (const order of client.orderHistory())`.
+    #[wasm_bindgen(js_name = orderHistory)]
+    pub fn order_history(&self) -> JsValue {
+        crate::history::order_history(self.inner.clone())
+    }
+
+    /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
+    #[wasm_bindgen(js_name = subscriptionInfo)]
+    pub fn subscription_info(&self, order_id: JsValue) -> Promise {
+        match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= MAX_ORDER_ID) {
+            Some(id) => crate::history::subscription_info(self.inner.clone(), id),
+            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "orderId must be a non-empty string", self.inner.locale)),
+        }
     }
 
     /// Calls `listener(state)` on every phase change; returns the unsubscribe function.
@@ -310,18 +495,8 @@ impl IapClient {
     }
 
     /// Ends the purchase in flight (if any), calls the SDK's cleanup and settles pending grants as not granted
-    /// (the order stays paid-but-ungranted at Toss and is recovered later).
+    /// (the order stays in the outbox and at Toss as pending, and is recovered later). Also runs on `pagehide`.
     pub fn dispose(&self) {
-        self.inner.dispatch(Event::Dispose);
-        let cleanup = self.inner.cleanup.borrow_mut().take();
-        if let Some(cleanup) = cleanup {
-            let _ = cleanup.call0(&JsValue::NULL);
-        }
-        let waiters: Vec<(String, Function)> = self.inner.grant_waiters.borrow_mut().drain(..).collect();
-        for (_, resolve) in waiters {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
-        }
-        self.inner.listeners.borrow_mut().clear();
-        self.inner.callbacks.borrow_mut().take();
+        self.inner.dispose();
     }
 }

@@ -11,9 +11,9 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `obj[key]` when it is a string no longer than `max` characters.
+/// `obj[key]` when it is a string no longer than `max` bytes (UTF-8).
 pub fn get_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
-    get(obj, key).as_string().filter(|s| s.chars().count() <= max)
+    get(obj, key).as_string().filter(|s| s.len() <= max)
 }
 
 pub fn get_function(obj: &JsValue, key: &str) -> Option<Function> {

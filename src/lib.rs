@@ -14,6 +14,10 @@ mod sdk;
 #[cfg(target_arch = "wasm32")]
 mod backend;
 #[cfg(target_arch = "wasm32")]
+mod history;
+#[cfg(target_arch = "wasm32")]
+mod outbox_store;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod products;
@@ -26,3 +30,10 @@ pub use client::{create_iap, IapClient};
 pub use render::{mount_product_list, ProductList};
 #[cfg(target_arch = "wasm32")]
 pub use sdk::detect_environment;
+
+// dlmalloc is 7 KB of the module; this free-list allocator is under 1 KB and the module is single-threaded.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: wasm32-unknown-unknown without atomics runs this module on one thread only.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

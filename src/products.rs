@@ -1,8 +1,10 @@
 //! `client.products()`: the SDK's list read field by field into `RawProduct`, validated by the core.
 
+use crate::core::text::cat;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::product::{validate_list, Product, ProductRejection, RawProduct, MAX_FIELD_CHARS};
+use crate::core::machine::PurchaseKind;
+use crate::core::product::{validate_list, Product, ProductKind, ProductRejection, RawProduct, MAX_FIELD_BYTES};
 use crate::js::{get, object, opt_str};
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
@@ -17,14 +19,14 @@ fn field(item: &JsValue, key: &str) -> Result<Option<String>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| format!("{key} is not a string"))
+    v.as_string().map(Some).ok_or_else(|| cat(&[key, " is not a string"]))
 }
 
 fn raw_product(item: &JsValue) -> Result<RawProduct, ProductRejection> {
     if !item.is_object() {
         return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
     }
-    let sku = field(item, "sku").ok().flatten().filter(|s| s.chars().count() <= MAX_FIELD_CHARS);
+    let sku = field(item, "sku").ok().flatten().filter(|s| s.len() <= MAX_FIELD_BYTES);
     let read = |key: &str| field(item, key).map_err(|reason| ProductRejection { sku: sku.clone(), reason });
     Ok(RawProduct {
         sku: read("sku")?,
@@ -51,7 +53,7 @@ pub fn product_js(p: &Product) -> JsValue {
 
 fn report(rejected: &[ProductRejection]) {
     for r in rejected {
-        let text = format!("ait-iap: product {:?} dropped: {}", r.sku.as_deref().unwrap_or("?"), r.reason);
+        let text = cat(&["ait-iap: product \"", r.sku.as_deref().unwrap_or("?"), "\" dropped: ", &r.reason]);
         web_sys::console::warn_1(&JsValue::from_str(&text));
     }
 }
@@ -64,7 +66,7 @@ pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
         if detect_host() == Host::Absent {
             return Err(fail(ErrorCode::NoHost, "no Toss host on this page"));
         }
-        let list = JsFuture::from(inner.sdk().product_item_list())
+        let list = JsFuture::from(inner.sdk().call_async("getProductItemList", None))
             .await
             .map_err(|e| to_js_error(&RoutedError::route(&raw_error(&e)), locale, Some(&e)))?;
         if list.is_undefined() || list.is_null() {
@@ -85,6 +87,12 @@ pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
         let (products, invalid) = validate_list(raws);
         rejected.extend(invalid);
         report(&rejected);
+        let mut kinds = inner.kinds.borrow_mut();
+        for p in &products {
+            let kind = if p.kind == ProductKind::Subscription { PurchaseKind::Subscription } else { PurchaseKind::OneTime };
+            kinds.insert(p.sku.clone(), kind);
+        }
+        drop(kinds);
         Ok(products.iter().map(product_js).collect::<Array>().into())
     })
 }

@@ -1,6 +1,7 @@
 //! `mountProductList(container, client)`: draws the shop list and runs a purchase from its buy buttons.
 //! Text goes in only through `textContent` and attributes, never as markup.
 
+use crate::core::text::cat;
 use crate::client::{IapClient, Inner};
 use crate::js::get;
 use crate::js_error::Locale;
@@ -89,7 +90,7 @@ impl View {
             let buy = el(&self.doc, "button", "ait-iap-buy", Some(label(locale, "구매", "Buy")))?;
             buy.set_attribute("type", "button")?;
             buy.set_attribute("data-sku", &sku)?;
-            buy.set_attribute("aria-label", &format!("{name} {}", label(locale, "구매", "buy")))?;
+            buy.set_attribute("aria-label", &cat(&[name.as_str(), " ", label(locale, "구매", "buy")]))?;
             row.append_child(&buy)?;
             list.append_child(&row)?;
         }
@@ -131,7 +132,7 @@ impl View {
         let locale = self.inner.locale;
         self.set_buttons_disabled(true)?;
         self.status("requesting", label(locale, "결제 진행 중…", "Purchase in progress…"), None, None)?;
-        let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku))).await?;
+        let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku), &JsValue::UNDEFINED)).await?;
         self.set_buttons_disabled(false)?;
         let status = get(&outcome, "status").as_string().unwrap_or_default();
         let order_id = get(&outcome, "orderId").as_string();

@@ -1,10 +1,12 @@
 //! The injected SDK `IAP` object and the host environment it talks to. Nothing here imports the SDK:
 //! the app passes `IAP` in, so the module works with whatever SDK version the app ships.
 
+use crate::core::text::cat;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::grant::Environment;
 use crate::core::version::{HostInfo, Os};
-use crate::js::{get, get_function, get_string, object};
+use crate::core::machine::PurchaseKind;
+use crate::js::{get, get_function, get_string, object, set};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,37 +22,55 @@ impl Sdk {
         let iap = if get_function(value, "createOneTimePurchaseOrder").is_some() { value.clone() } else { get(value, "IAP") };
         match REQUIRED.iter().find(|name| get_function(&iap, name).is_none()) {
             None => Ok(Sdk { iap }),
-            Some(name) => Err(RoutedError::new(ErrorCode::InvalidArgument, format!("sdk.{name} is not a function: pass the SDK's IAP object"))),
+            Some(name) => Err(RoutedError::new(ErrorCode::InvalidArgument, cat(&["sdk.", name, " is not a function: pass the SDK's IAP object"]))),
         }
     }
 
     fn call(&self, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        let f = get_function(&self.iap, name).ok_or_else(|| JsValue::from_str(&format!("IAP.{name} missing")))?;
+        let f = get_function(&self.iap, name).ok_or_else(|| JsValue::from_str(&cat(&["IAP.", name, " missing"])))?;
         let arr: js_sys::Array = args.iter().collect();
         f.apply(&self.iap, &arr)
     }
 
-    /// `IAP.getProductItemList()` as a promise; a synchronous throw becomes a rejected promise.
-    pub fn product_item_list(&self) -> Promise {
-        match self.call("getProductItemList", &[]) {
+    pub fn has(&self, name: &str) -> bool {
+        get_function(&self.iap, name).is_some()
+    }
+
+    /// `IAP[name](arg?)` as a promise; a missing method or a synchronous throw becomes a rejected promise.
+    pub fn call_async(&self, name: &str, arg: Option<JsValue>) -> Promise {
+        let args: Vec<JsValue> = arg.into_iter().collect();
+        match self.call(name, &args) {
             Ok(v) => Promise::resolve(&v),
             Err(e) => Promise::reject(&e),
         }
     }
 
-    /// Opens the order sheet; returns the SDK's cleanup function when it gave one.
-    pub fn create_one_time_purchase_order(
+    /// Opens the order sheet (one-time, or subscription with an optional offer); returns the SDK's cleanup.
+    pub fn create_purchase_order(
         &self,
-        sku: &str,
+        purchase: &StartPurchase<'_>,
         process_product_grant: &Function,
         on_event: &Function,
         on_error: &Function,
     ) -> Result<Option<Function>, JsValue> {
-        let options = object(&[("sku", JsValue::from_str(sku)), ("processProductGrant", process_product_grant.into())]);
+        let options = object(&[("sku", JsValue::from_str(purchase.sku)), ("processProductGrant", process_product_grant.into())]);
+        let method = match purchase.kind {
+            PurchaseKind::OneTime => "createOneTimePurchaseOrder",
+            PurchaseKind::Subscription => {
+                set(&options, "offerId", &purchase.offer_id.map(JsValue::from_str).unwrap_or(JsValue::NULL));
+                "createSubscriptionPurchaseOrder"
+            }
+        };
         let params = object(&[("options", options), ("onEvent", on_event.into()), ("onError", on_error.into())]);
-        let cleanup = self.call("createOneTimePurchaseOrder", &[params])?;
+        let cleanup = self.call(method, &[params])?;
         Ok(cleanup.dyn_into::<Function>().ok())
     }
+}
+
+pub struct StartPurchase<'a> {
+    pub sku: &'a str,
+    pub offer_id: Option<&'a str>,
+    pub kind: PurchaseKind,
 }
 
 /// Where this page runs, read from the host's constants (never through the SDK, which throws when absent).

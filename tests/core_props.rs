@@ -1,14 +1,17 @@
-//! Property tests of the purchase machine over random event sequences.
+//! Property tests of the purchase engine over random event sequences (random order, duplicates, time jumps).
 #![cfg(not(target_arch = "wasm32"))]
 
 use ait_iap::core::error::RawError;
 use ait_iap::core::grant::GrantReply;
-use ait_iap::core::machine::{Effect, Event, Machine, Status, Timer};
+use ait_iap::core::machine::{Effect, Event, Machine, PendingOrder, PurchaseKind, Status};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
+fn order() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["o1", "o2", "o3", ""]).prop_map(String::from)
+}
+
 fn event() -> impl Strategy<Value = Event> {
-    let order = prop::sample::select(vec!["o1", "o2", "o3", ""]).prop_map(String::from);
     let code = prop::sample::select(vec!["USER_CANCELED", "PAYMENT_PENDING", "NETWORK_ERROR", "TOSS_SERVER_VERIFICATION_FAILED", "PRODUCT_NOT_GRANTED_BY_PARTNER", "???", ""]);
     let reply = prop_oneof![
         Just(GrantReply::Granted),
@@ -16,30 +19,44 @@ fn event() -> impl Strategy<Value = Event> {
         Just(GrantReply::Unreachable { reason: "down".into() }),
     ];
     prop_oneof![
-        (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>()).prop_map(|(s, ok)| Event::Buy { sku: s.into(), host_supports_purchase: ok }),
-        (0u64..6).prop_map(|generation| Event::TimerFired { timer: Timer::HostSilence, generation }),
-        order.clone().prop_map(|order_id| Event::OrderPaid { order_id }),
-        (order, reply).prop_map(|(order_id, reply)| Event::GrantReplied { order_id, reply }),
+        (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>(), any::<bool>()).prop_map(|(s, ok, sub)| Event::Buy {
+            sku: s.into(),
+            offer_id: None,
+            kind: if sub { PurchaseKind::Subscription } else { PurchaseKind::OneTime },
+            host_supports_purchase: ok
+        }),
+        order().prop_map(|order_id| Event::OrderPaid { order_id }),
+        Just(Event::OutboxSaved),
+        (order(), reply).prop_map(|(order_id, reply)| Event::GrantReplied { order_id, reply }),
         Just(Event::HostSucceeded),
-        code.prop_map(|c| Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } }),
+        (code, prop::option::of(order())).prop_map(|(c, o)| Event::HostFailed { error: RawError { code: Some(c.into()), order_id: o, ..Default::default() } }),
+        prop::collection::vec(order(), 0..3).prop_map(|ids| Event::Recover { pending: ids.into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect() }),
+        (order(), any::<bool>()).prop_map(|(order_id, ok)| Event::CompleteReplied { order_id, ok }),
+        (1u64..40).prop_map(|id| Event::TimerFired { id }),
         Just(Event::Dispose),
     ]
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
     #[test]
-    fn machine_invariants_hold(events in prop::collection::vec(event(), 0..40)) {
+    fn engine_invariants_hold(steps in prop::collection::vec((event(), 0u64..30_000), 0..60)) {
         let mut m = Machine::new();
+        let mut now = 1_000u64;
         let mut confirmed: HashSet<String> = HashSet::new();
+        let mut paid: HashSet<String> = HashSet::new();
         let mut open_purchases = 0u32;
-        for ev in events {
+        for (ev, dt) in steps {
+            now += dt;
             let was_in_flight = m.phase().in_flight();
             if let Event::GrantReplied { order_id, reply: GrantReply::Granted } = &ev {
                 confirmed.insert(order_id.clone());
             }
-            let effects = m.handle(ev);
+            if let Event::OrderPaid { order_id } = &ev {
+                if !order_id.is_empty() { paid.insert(order_id.clone()); }
+            }
+            let effects = m.handle(ev, now);
             for fx in &effects {
                 match fx {
                     Effect::StartPurchase { .. } => {
@@ -49,6 +66,9 @@ proptest! {
                     }
                     Effect::SettleGrant { order_id, granted: true } => {
                         prop_assert!(confirmed.contains(order_id), "granted=true before the backend confirmed {}", order_id);
+                    }
+                    Effect::CompleteProductGrant { order_id } => {
+                        prop_assert!(confirmed.contains(order_id), "completeProductGrant before the backend confirmed {}", order_id);
                     }
                     Effect::Finish(outcome) => {
                         prop_assert!(open_purchases == 1, "finished a purchase that was not open");
@@ -62,39 +82,45 @@ proptest! {
                 }
             }
             prop_assert_eq!(m.phase().in_flight(), open_purchases == 1);
+            for id in &paid {
+                if !confirmed.contains(id) {
+                    prop_assert!(m.outbox().contains(id), "paid order {} left the outbox unconfirmed", id);
+                }
+            }
         }
     }
 
     #[test]
     fn every_paid_order_is_handed_off_or_already_answered(order in "[a-z0-9-]{1,40}") {
-        // An orderId arriving in any phase is never silently dropped.
-        for setup in [vec![], vec![Event::Buy { sku: "a".into(), host_supports_purchase: true }], vec![Event::Buy { sku: "a".into(), host_supports_purchase: true }, Event::Dispose]] {
+        let buy = || Event::Buy { sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true };
+        for setup in [vec![], vec![buy()], vec![buy(), Event::Dispose]] {
             let mut m = Machine::new();
-            for e in setup { m.handle(e); }
-            let fx = m.handle(Event::OrderPaid { order_id: order.clone() });
+            for e in setup { m.handle(e, 0); }
+            let mut fx = m.handle(Event::OrderPaid { order_id: order.clone() }, 0);
+            fx.extend(m.handle(Event::OutboxSaved, 0));
             let handed_off = fx.iter().any(|f| matches!(f, Effect::PostGrant { order_id, .. } if *order_id == order));
             prop_assert!(handed_off);
+            prop_assert!(m.outbox().contains(&order));
         }
     }
 }
 
 #[test]
 fn every_terminal_phase_is_reachable() {
-    use ait_iap::core::machine::Phase;
     let run = |events: Vec<Event>| {
         let mut m = Machine::new();
         for e in events {
-            m.handle(e);
+            m.handle(e, 0);
         }
         m.phase().name()
     };
-    let buy = || Event::Buy { sku: "a".into(), host_supports_purchase: true };
+    let buy = || Event::Buy { sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true };
     let paid = || Event::OrderPaid { order_id: "o".into() };
     let fail = |c: &str| Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } };
     let granted = || Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Granted };
-    assert_eq!(run(vec![buy(), paid(), granted(), Event::HostSucceeded]), "completed");
+    assert_eq!(run(vec![buy(), paid(), Event::OutboxSaved, granted(), Event::HostSucceeded]), "completed");
     assert_eq!(run(vec![buy(), fail("USER_CANCELED")]), "canceled");
     assert_eq!(run(vec![buy(), fail("PAYMENT_PENDING")]), "pending");
-    assert_eq!(run(vec![buy(), paid(), granted(), fail("TOSS_SERVER_VERIFICATION_FAILED")]), "failed");
-    assert_eq!(Phase::Idle.name(), "idle");
+    assert_eq!(run(vec![buy(), paid(), Event::OutboxSaved, granted(), fail("TOSS_SERVER_VERIFICATION_FAILED")]), "failed");
+    assert_eq!(run(vec![]), "idle");
 }

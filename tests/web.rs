@@ -89,8 +89,8 @@ async fn second_purchase_in_flight_is_refused_without_an_sdk_call() {
     with_host();
     let s = sdk("{ products: [] }");
     let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
-    let _first: Promise = client.purchase(JsValue::from_str("a"));
-    let second = JsFuture::from(client.purchase(JsValue::from_str("a"))).await.unwrap_or(JsValue::UNDEFINED);
+    let _first: Promise = client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED);
+    let second = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
     assert_eq!(text(&second, "status"), "failed");
     assert_eq!(text(&prop(&second, "error"), "code"), "PURCHASE_IN_FLIGHT");
     assert_eq!(prop(&s, "calls").as_f64(), Some(1.0));
@@ -105,7 +105,7 @@ async fn no_host_is_reported_never_hangs() {
     let client = create_iap(options(&sdk("{ products: [] }"))).unwrap_or_else(|_| panic!("create"));
     let err = JsFuture::from(client.products()).await.err().unwrap_or(JsValue::UNDEFINED);
     assert_eq!(text(&err, "code"), "NO_HOST");
-    let outcome = JsFuture::from(client.purchase(JsValue::from_str("a"))).await.unwrap_or(JsValue::UNDEFINED);
+    let outcome = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
     assert_eq!(text(&prop(&outcome, "error"), "code"), "NO_HOST");
 }
 

@@ -116,7 +116,9 @@ impl ErrorCode {
 
     /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
     pub fn find_in_message(message: &str) -> Option<ErrorCode> {
-        SDK_CODES.iter().find(|(name, _)| message.contains(name)).map(|(_, c)| c.clone())
+        // A byte-window scan: `str::contains` brings a two-way searcher that costs 2 KB of wasm.
+        let hay = message.as_bytes();
+        SDK_CODES.iter().find(|(name, _)| hay.windows(name.len()).any(|w| w == name.as_bytes())).map(|(_, c)| c.clone())
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,5 +1,7 @@
 //! The hand-off of a paid orderId to the partner's backend: the request we send and how a reply is read.
 
+use super::text::{cat, decimal};
+
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -43,20 +45,27 @@ impl GrantReply {
             (200..=299, Some(true)) => GrantReply::Granted,
             (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()) },
             (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply".into() },
-            (400..=499, _) => GrantReply::Refused { reason: reason_or(format!("HTTP {status}")) },
-            _ => GrantReply::Unreachable { reason: format!("HTTP {status}") },
+            (400..=499, _) => GrantReply::Refused { reason: reason_or(http_status(status)) },
+            _ => GrantReply::Unreachable { reason: http_status(status) },
         }
     }
 }
 
+fn http_status(status: u16) -> String {
+    cat(&["HTTP ", &decimal(u64::from(status))])
+}
+
 /// The JSON body `{orderId, sku, environment}`.
 pub fn request_body(order_id: &str, sku: &str, environment: Environment) -> String {
-    format!(
-        "{{\"orderId\":{},\"sku\":{},\"environment\":{}}}",
-        json_string(order_id),
-        json_string(sku),
-        json_string(environment.as_str())
-    )
+    cat(&[
+        "{\"orderId\":",
+        &json_string(order_id),
+        ",\"sku\":",
+        &json_string(sku),
+        ",\"environment\":",
+        &json_string(environment.as_str()),
+        "}",
+    ])
 }
 
 /// A JSON string literal for `s`.
@@ -70,7 +79,12 @@ pub fn json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize >> 4) & 0xf]));
+                out.push(char::from(HEX[c as usize & 0xf]));
+            }
             c => out.push(c),
         }
     }

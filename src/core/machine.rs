@@ -1,15 +1,31 @@
-//! The purchase state machine: (phase, event) → (phase, effects). No I/O, no clock, no randomness:
-//! the boundary executes the effects and feeds what happened back as events.
+//! The purchase engine: (state, event, now) → (state, effects). No I/O, no clock, no randomness: the
+//! boundary executes the effects and feeds what happened back as events, with the current time.
+//!
+//! It runs one purchase at a time (the phase), and any number of hand-offs of paid orderIds to the backend
+//! (the purchase's own, and those recovery found), each with retries and a deadline. Every paid orderId is
+//! in the outbox before its first hand-off and leaves it only when the backend confirmed.
 
+use super::text::cat;
 use super::error::{ErrorCode, RawError, RoutedError};
 use super::grant::GrantReply;
+use super::outbox::{Outbox, OutboxEntry, OutboxReason};
+use super::small_map::{VecMap, VecSet};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurchaseKind {
+    OneTime,
+    Subscription,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Phase {
+    #[default]
     Idle,
     /// The order sheet is open; no orderId yet.
     Requesting { sku: String },
-    /// The host reported the payment (orderId known); the backend hand-off is in flight.
+    /// The host reported the payment (orderId known); the order is going into the outbox.
+    Purchased { sku: String, order_id: String },
+    /// The backend hand-off is in flight (with retries until the deadline).
     Granting { sku: String, order_id: String },
     /// We answered the host's `processProductGrant` with `granted`; waiting for its verdict.
     Confirming { sku: String, order_id: String, granted: bool },
@@ -24,6 +40,7 @@ impl Phase {
         match self {
             Phase::Idle => "idle",
             Phase::Requesting { .. } => "requesting",
+            Phase::Purchased { .. } => "purchased",
             Phase::Granting { .. } => "granting",
             Phase::Confirming { .. } => "confirming",
             Phase::Completed { .. } => "completed",
@@ -35,13 +52,14 @@ impl Phase {
 
     /// A purchase is in flight: a new one must be refused.
     pub fn in_flight(&self) -> bool {
-        matches!(self, Phase::Requesting { .. } | Phase::Granting { .. } | Phase::Confirming { .. })
+        matches!(self, Phase::Requesting { .. } | Phase::Purchased { .. } | Phase::Granting { .. } | Phase::Confirming { .. })
     }
 
     pub fn sku(&self) -> Option<&str> {
         match self {
             Phase::Idle => None,
             Phase::Requesting { sku }
+            | Phase::Purchased { sku, .. }
             | Phase::Granting { sku, .. }
             | Phase::Confirming { sku, .. }
             | Phase::Completed { sku, .. }
@@ -53,9 +71,10 @@ impl Phase {
 
     pub fn order_id(&self) -> Option<&str> {
         match self {
-            Phase::Granting { order_id, .. } | Phase::Confirming { order_id, .. } | Phase::Completed { order_id, .. } => {
-                Some(order_id)
-            }
+            Phase::Purchased { order_id, .. }
+            | Phase::Granting { order_id, .. }
+            | Phase::Confirming { order_id, .. }
+            | Phase::Completed { order_id, .. } => Some(order_id),
             Phase::Failed { order_id, .. } => order_id.as_deref(),
             _ => None,
         }
@@ -69,27 +88,33 @@ impl Phase {
     }
 }
 
-/// The timers the machine asks for. A fire carries the generation it was started with; stale fires are ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Timer {
-    /// The host has said nothing for too long while we wait on it (order sheet open, or after our grant answer).
-    HostSilence,
+/// A paid-but-ungranted order the host listed (`getPendingOrders`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOrder {
+    pub order_id: String,
+    pub sku: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// The app asked to buy `sku`; `host_supports_purchase` is false when the SDK would silently do nothing.
-    Buy { sku: String, host_supports_purchase: bool },
-    /// A timer started by `Effect::StartTimer` fired.
-    TimerFired { timer: Timer, generation: u64 },
+    Buy { sku: String, offer_id: Option<String>, kind: PurchaseKind, host_supports_purchase: bool },
     /// The host called our `processProductGrant` with this orderId (the payment went through).
     OrderPaid { order_id: String },
+    /// The outbox asked for by `PersistOutbox` was written (or could not be; the hand-off goes on either way).
+    OutboxSaved,
     /// The backend answered the hand-off of `order_id`.
     GrantReplied { order_id: String, reply: GrantReply },
     /// The purchase stream emitted `success`.
     HostSucceeded,
     /// The purchase stream (or the SDK call) failed.
     HostFailed { error: RawError },
+    /// Recover: hand off every outbox entry and every order the host lists as pending.
+    Recover { pending: Vec<PendingOrder> },
+    /// `completeProductGrant` answered.
+    CompleteReplied { order_id: String, ok: bool },
+    /// A timer started by `Effect::StartTimer` fired.
+    TimerFired { id: u64 },
     /// The client is being disposed.
     Dispose,
 }
@@ -122,50 +147,115 @@ pub struct Outcome {
     pub error: Option<RoutedError>,
 }
 
+/// What one round of recovery did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    /// Confirmed by the backend (and completed at Toss where the host listed them).
+    pub granted: Vec<String>,
+    /// Refused by the backend (still in the outbox, with the reason).
+    pub refused: Vec<(String, String)>,
+    /// Not confirmed before the deadline, or Toss was not told (tried again next recovery).
+    pub failed: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Open the order sheet through the SDK.
-    StartPurchase { sku: String },
-    /// POST the orderId to the backend.
-    PostGrant { order_id: String, sku: String },
+    StartPurchase { sku: String, offer_id: Option<String>, kind: PurchaseKind },
+    /// Write the outbox (the whole list) to storage, then feed `OutboxSaved`.
+    PersistOutbox(Vec<OutboxEntry>),
+    /// POST the orderId to the backend, giving up on this attempt after `timeout_ms`.
+    PostGrant { order_id: String, sku: String, timeout_ms: u64 },
     /// Settle every pending `processProductGrant` call for this order.
     SettleGrant { order_id: String, granted: bool },
+    /// Tell Toss the grant of a recovered order finished (only ever after the backend confirmed it).
+    CompleteProductGrant { order_id: String },
+    /// Feed `TimerFired { id }` after `ms` milliseconds.
+    StartTimer { id: u64, ms: u64 },
     /// Call the SDK's cleanup for the current purchase.
     Cleanup,
     /// Resolve the current `purchase()` call.
     Finish(Outcome),
     /// Resolve the `purchase()` call that asked, at once (refused, or impossible on this host).
     Refuse(Outcome),
-    /// Fire `TimerFired { timer, generation }` after `ms` milliseconds.
-    StartTimer { timer: Timer, generation: u64, ms: u64 },
+    /// Resolve every pending `recoverPendingOrders()` call.
+    RecoveryDone(RecoveryReport),
 }
-
-/// How long the host may stay silent before a purchase fails with `TIMEOUT` (the order sheet may be open
-/// for a while: this only guards against a host that never answers).
-pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
+    /// How long the host may stay silent (order sheet open, or after our grant answer) before `TIMEOUT`.
     pub host_silence_ms: u64,
+    /// A hand-off settles by then (the host waits ~30 s for `processProductGrant`).
+    pub grant_deadline_ms: u64,
+    /// One POST gives up after this long.
+    pub attempt_timeout_ms: u64,
+    /// Retry backoff: base × 2^(attempt−1), capped.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
 }
+
+pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
 
 impl Default for Config {
     fn default() -> Self {
-        Config { host_silence_ms: DEFAULT_HOST_SILENCE_MS }
+        Config {
+            host_silence_ms: DEFAULT_HOST_SILENCE_MS,
+            grant_deadline_ms: 25_000,
+            attempt_timeout_ms: 8_000,
+            retry_base_ms: 500,
+            retry_max_ms: 4_000,
+        }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TimerKind {
+    HostSilence,
+    Retry(String),
+    Deadline(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for the outbox write before the first POST.
+    Saving,
+    Posting,
+    /// Waiting for the retry timer.
+    Waiting,
+    /// Past the deadline: no more attempts; a POST still in flight is still honoured.
+    Expired,
+}
+
+#[derive(Debug, Clone)]
+struct HandOff {
+    sku: String,
+    stage: Stage,
+    posting: bool,
+    attempts: u32,
+    deadline_at: u64,
+    /// A `processProductGrant` call waits for this order.
+    settle_sdk: bool,
+    /// The host holds the order paid-but-ungranted: `completeProductGrant` after confirmation.
+    complete_in_host: bool,
+    in_recovery: bool,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Machine {
     phase: Phase,
     config: Config,
-    generation: u64,
-}
-
-impl Default for Phase {
-    fn default() -> Self {
-        Phase::Idle
-    }
+    outbox: Outbox,
+    handoffs: VecMap<String, HandOff>,
+    timers: VecMap<u64, TimerKind>,
+    next_timer: u64,
+    /// Orders the backend confirmed in this session.
+    confirmed: VecSet<String>,
+    /// `completeProductGrant` calls in flight.
+    completing: VecSet<String>,
+    recovery: Option<RecoveryReport>,
+    now: u64,
+    effects: Vec<Effect>,
 }
 
 impl Machine {
@@ -177,218 +267,434 @@ impl Machine {
         Machine { config, ..Self::default() }
     }
 
+    /// A machine whose outbox was loaded from storage.
+    pub fn with_outbox(config: Config, outbox: Outbox) -> Self {
+        Machine { config, outbox, ..Self::default() }
+    }
+
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
 
-    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
-        if let Event::TimerFired { generation, .. } = event {
-            if generation != self.generation {
-                return vec![];
-            }
-        }
-        let phase = std::mem::take(&mut self.phase);
-        let before = phase.name();
-        let (next, mut effects) = step(phase, event);
-        // Entering a phase that waits on the host (re)starts the silence timer; any other phase change retires it.
-        if next.name() != before {
-            self.generation += 1;
-            if matches!(next, Phase::Requesting { .. } | Phase::Confirming { .. }) {
-                let ms = self.config.host_silence_ms;
-                effects.push(Effect::StartTimer { timer: Timer::HostSilence, generation: self.generation, ms });
-            }
-        }
-        self.phase = next;
-        effects
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
-}
 
-fn finish(phase: Phase, status: Status) -> (Phase, Vec<Effect>) {
-    let outcome = Outcome {
-        status,
-        sku: phase.sku().unwrap_or_default().to_owned(),
-        order_id: phase.order_id().map(str::to_owned),
-        error: phase.error().cloned(),
-    };
-    (phase, vec![Effect::Cleanup, Effect::Finish(outcome)])
-}
+    /// Whether a recovery round is running.
+    pub fn recovering(&self) -> bool {
+        self.recovery.is_some()
+    }
 
-fn failed(sku: String, order_id: Option<String>, mut error: RoutedError) -> (Phase, Vec<Effect>) {
-    let order_id = order_id.or_else(|| error.order_id.clone());
-    error.order_id = order_id.clone();
-    finish(Phase::Failed { sku, order_id, error }, Status::Failed)
-}
+    pub fn handle(&mut self, event: Event, now: u64) -> Vec<Effect> {
+        self.now = now;
+        let before = self.phase.name();
+        match event {
+            Event::Buy { sku, offer_id, kind, host_supports_purchase } => self.buy(sku, offer_id, kind, host_supports_purchase),
+            Event::OrderPaid { order_id } => self.order_paid(order_id),
+            Event::OutboxSaved => self.outbox_saved(),
+            Event::GrantReplied { order_id, reply } => self.grant_replied(order_id, reply),
+            Event::HostSucceeded => self.host_succeeded(),
+            Event::HostFailed { error } => self.host_failed(error),
+            Event::Recover { pending } => self.recover(pending),
+            Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
+            Event::TimerFired { id } => self.timer_fired(id),
+            Event::Dispose => self.dispose(),
+        }
+        if self.phase.name() != before {
+            // Entering a phase that waits on the host (re)starts the silence timer; leaving one retires it.
+            self.timers.retain(|_, k| *k != TimerKind::HostSilence);
+            if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
+                let ms = self.config.host_silence_ms;
+                self.start_timer(TimerKind::HostSilence, ms);
+            }
+        }
+        self.finish_recovery_if_done();
+        std::mem::take(&mut self.effects)
+    }
 
-fn step(phase: Phase, event: Event) -> (Phase, Vec<Effect>) {
-    match (phase, event) {
-        (phase, Event::Buy { sku, .. }) if phase.in_flight() => {
-            let error = RoutedError::new(ErrorCode::PurchaseInFlight, "a purchase is already in flight");
-            let refusal = Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) };
-            (phase, vec![Effect::Refuse(refusal)])
-        }
-        (phase, Event::Buy { sku, .. }) if sku.trim().is_empty() => {
-            let error = RoutedError::new(ErrorCode::InvalidArgument, "sku must be a non-empty string");
-            let refusal = Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) };
-            (phase, vec![Effect::Refuse(refusal)])
-        }
-        (_, Event::Buy { sku, host_supports_purchase: false }) => {
-            let error = RoutedError::new(ErrorCode::AppTooOld, "this Toss app version cannot make purchases");
-            let refusal = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error.clone()) };
-            (Phase::Failed { sku, order_id: None, error }, vec![Effect::Refuse(refusal)])
-        }
-        (_, Event::Buy { sku, .. }) => (Phase::Requesting { sku: sku.clone() }, vec![Effect::StartPurchase { sku }]),
+    fn emit(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
 
-        (phase, Event::TimerFired { timer: Timer::HostSilence, .. }) if matches!(phase, Phase::Requesting { .. } | Phase::Confirming { .. }) => {
-            let sku = phase.sku().unwrap_or_default().to_owned();
-            let order_id = phase.order_id().map(str::to_owned);
-            failed(sku, order_id, RoutedError::new(ErrorCode::Timeout, "the Toss app did not answer"))
-        }
-        (phase, Event::TimerFired { .. }) => (phase, vec![]),
+    fn start_timer(&mut self, kind: TimerKind, ms: u64) {
+        self.next_timer += 1;
+        self.timers.insert(self.next_timer, kind);
+        self.emit(Effect::StartTimer { id: self.next_timer, ms });
+    }
 
-        (Phase::Requesting { sku }, Event::OrderPaid { order_id }) => {
-            let effect = Effect::PostGrant { order_id: order_id.clone(), sku: sku.clone() };
-            (Phase::Granting { sku, order_id }, vec![effect])
-        }
-        // The same orderId again while its hand-off is in flight: the pending POST settles both calls.
-        (phase @ Phase::Granting { .. }, Event::OrderPaid { order_id }) if phase.order_id() == Some(&order_id) => {
-            (phase, vec![])
-        }
-        // Already answered for this order: answer the same again, no second hand-off.
-        (phase @ (Phase::Confirming { granted: true, .. } | Phase::Completed { .. }), Event::OrderPaid { order_id })
-            if phase.order_id() == Some(&order_id) =>
-        {
-            (phase, vec![Effect::SettleGrant { order_id, granted: true }])
-        }
-        // A paid order we did not expect: never lose it, hand it to the backend anyway.
-        (phase, Event::OrderPaid { order_id }) => {
-            let sku = match &phase {
-                Phase::Requesting { sku } => sku.clone(),
-                _ => String::new(),
-            };
-            (phase, vec![Effect::PostGrant { order_id, sku }])
-        }
+    fn persist(&mut self) {
+        let entries = self.outbox.entries().to_vec();
+        self.emit(Effect::PersistOutbox(entries));
+    }
 
-        (phase, Event::GrantReplied { order_id, reply }) => {
-            let granted = reply == GrantReply::Granted;
-            let settle = Effect::SettleGrant { order_id: order_id.clone(), granted };
-            match phase {
-                Phase::Granting { sku, order_id: current } if current == order_id => {
-                    (Phase::Confirming { sku, order_id, granted }, vec![settle])
+    fn finish(&mut self, phase: Phase, status: Status) {
+        let error = phase.error().cloned();
+        self.finish_with(phase, status, error);
+    }
+
+    /// Ends the purchase; `error` also travels with canceled and pending outcomes (for their messages).
+    fn finish_with(&mut self, phase: Phase, status: Status, error: Option<RoutedError>) {
+        let outcome = Outcome {
+            status,
+            sku: phase.sku().unwrap_or_default().to_owned(),
+            order_id: phase.order_id().map(str::to_owned),
+            error,
+        };
+        self.phase = phase;
+        self.emit(Effect::Cleanup);
+        self.emit(Effect::Finish(outcome));
+    }
+
+    fn fail(&mut self, error: RoutedError) {
+        let sku = self.phase.sku().unwrap_or_default().to_owned();
+        let order_id = self.phase.order_id().map(str::to_owned).or_else(|| error.order_id.clone());
+        let error = RoutedError { order_id: order_id.clone(), ..error };
+        self.finish(Phase::Failed { sku, order_id, error }, Status::Failed);
+    }
+
+    fn refuse(&mut self, sku: String, error: RoutedError) {
+        self.emit(Effect::Refuse(Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) }));
+    }
+
+    fn buy(&mut self, sku: String, offer_id: Option<String>, kind: PurchaseKind, supported: bool) {
+        if self.phase.in_flight() {
+            return self.refuse(sku, RoutedError::new(ErrorCode::PurchaseInFlight, "a purchase is already in flight"));
+        }
+        if sku.trim().is_empty() {
+            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "sku must be a non-empty string"));
+        }
+        if !supported {
+            let error = RoutedError::new(ErrorCode::AppTooOld, "this Toss app version cannot make this purchase");
+            self.phase = Phase::Failed { sku: sku.clone(), order_id: None, error: error.clone() };
+            return self.refuse(sku, error);
+        }
+        self.phase = Phase::Requesting { sku: sku.clone() };
+        self.emit(Effect::StartPurchase { sku, offer_id, kind });
+    }
+
+    /// Moves the purchase on when its own order's hand-off settles.
+    fn purchase_settled(&mut self, order_id: &str, granted: bool) {
+        if let Phase::Purchased { sku, order_id: o } | Phase::Granting { sku, order_id: o } = &self.phase {
+            if o == order_id {
+                self.phase = Phase::Confirming { sku: sku.clone(), order_id: o.clone(), granted };
+            }
+        }
+    }
+
+    fn order_paid(&mut self, order_id: String) {
+        if self.confirmed.contains(&order_id) && !self.outbox.contains(&order_id) {
+            // Already confirmed: answer the same again, no second hand-off.
+            if let Phase::Requesting { sku } = &self.phase {
+                self.phase = Phase::Confirming { sku: sku.clone(), order_id: order_id.clone(), granted: true };
+            }
+            return self.emit(Effect::SettleGrant { order_id, granted: true });
+        }
+        let sku = match &self.phase {
+            Phase::Requesting { sku } => sku.clone(),
+            _ => self.outbox.sku_of(&order_id).unwrap_or_default().to_owned(),
+        };
+        if let Phase::Requesting { .. } = self.phase {
+            self.phase = Phase::Purchased { sku: sku.clone(), order_id: order_id.clone() };
+        }
+        if let Some(h) = self.handoffs.get_mut(&order_id) {
+            if h.stage != Stage::Expired {
+                h.settle_sdk = true;
+                return self.sync_purchase_phase(&order_id);
+            }
+            self.handoffs.remove(&order_id);
+        }
+        let added = self.outbox.add(&order_id, &sku, self.now, OutboxReason::Purchase);
+        self.start_handoff(order_id.clone(), sku, true, false, false, added);
+        self.sync_purchase_phase(&order_id);
+    }
+
+    /// Purchased → Granting once the purchase's own hand-off is posting.
+    fn sync_purchase_phase(&mut self, order_id: &str) {
+        let posting = self.handoffs.get(order_id).is_some_and(|h| h.stage != Stage::Saving);
+        if let Phase::Purchased { sku, order_id: o } = &self.phase {
+            if o == order_id && posting {
+                self.phase = Phase::Granting { sku: sku.clone(), order_id: o.clone() };
+            }
+        }
+    }
+
+    fn start_handoff(&mut self, order_id: String, sku: String, settle_sdk: bool, complete_in_host: bool, in_recovery: bool, save_first: bool) {
+        let deadline_ms = self.config.grant_deadline_ms;
+        let handoff = HandOff {
+            sku,
+            stage: if save_first { Stage::Saving } else { Stage::Posting },
+            posting: false,
+            attempts: 0,
+            deadline_at: self.now.saturating_add(deadline_ms),
+            settle_sdk,
+            complete_in_host,
+            in_recovery,
+        };
+        self.handoffs.insert(order_id.clone(), handoff);
+        self.start_timer(TimerKind::Deadline(order_id.clone()), deadline_ms);
+        if save_first {
+            self.persist();
+        } else {
+            self.post(&order_id);
+        }
+    }
+
+    fn post(&mut self, order_id: &str) {
+        let (now, attempt_timeout) = (self.now, self.config.attempt_timeout_ms);
+        let Some(h) = self.handoffs.get_mut(order_id) else { return };
+        h.stage = Stage::Posting;
+        h.posting = true;
+        h.attempts += 1;
+        let timeout_ms = attempt_timeout.min(h.deadline_at.saturating_sub(now)).max(1);
+        let sku = h.sku.clone();
+        self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, timeout_ms });
+    }
+
+    fn outbox_saved(&mut self) {
+        let saving: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.stage == Stage::Saving).map(|(id, _)| id.clone()).collect();
+        for order_id in saving {
+            self.post(&order_id);
+            self.sync_purchase_phase(&order_id);
+        }
+    }
+
+    fn grant_replied(&mut self, order_id: String, reply: GrantReply) {
+        let Some(h) = self.handoffs.get_mut(&order_id) else {
+            // A late reply for an order no hand-off waits for: still honour a confirmation.
+            if reply == GrantReply::Granted {
+                self.confirmed.add(order_id.clone());
+                if self.outbox.confirm(&order_id) {
+                    self.persist();
                 }
-                other => (other, vec![settle]),
+            }
+            return;
+        };
+        h.posting = false;
+        match reply {
+            GrantReply::Granted => {
+                let h = self.end_handoff(&order_id);
+                self.confirmed.add(order_id.clone());
+                if self.outbox.confirm(&order_id) {
+                    self.persist();
+                }
+                if let Some(h) = h {
+                    if h.settle_sdk {
+                        self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: true });
+                    }
+                    if h.complete_in_host {
+                        self.completing.add(order_id.clone());
+                        self.emit(Effect::CompleteProductGrant { order_id: order_id.clone() });
+                    }
+                    if h.in_recovery {
+                        if let Some(r) = self.recovery.as_mut() {
+                            r.granted.push(order_id.clone());
+                        }
+                    }
+                }
+                self.purchase_settled(&order_id, true);
+            }
+            GrantReply::Refused { reason } => {
+                let h = self.end_handoff(&order_id);
+                if self.outbox.mark_refused(&order_id, &reason) {
+                    self.persist();
+                }
+                if let Some(h) = h {
+                    if h.settle_sdk {
+                        self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: false });
+                    }
+                    if h.in_recovery {
+                        if let Some(r) = self.recovery.as_mut() {
+                            r.refused.push((order_id.clone(), reason));
+                        }
+                    }
+                }
+                self.purchase_settled(&order_id, false);
+            }
+            GrantReply::Unreachable { reason } => {
+                if h.stage == Stage::Expired {
+                    self.handoffs.remove(&order_id);
+                    return;
+                }
+                let backoff = self.config.retry_base_ms.saturating_mul(1u64 << h.attempts.saturating_sub(1).min(20)).min(self.config.retry_max_ms);
+                if self.now.saturating_add(backoff) < h.deadline_at {
+                    h.stage = Stage::Waiting;
+                    self.start_timer(TimerKind::Retry(order_id), backoff);
+                } else {
+                    self.expire(&order_id, &reason);
+                }
             }
         }
+    }
 
-        (Phase::Confirming { sku, order_id, granted: true }, Event::HostSucceeded) => {
-            finish(Phase::Completed { sku, order_id }, Status::Completed)
-        }
-        // The legacy SDK path reports success even when the grant was refused: the item was not granted.
-        (Phase::Confirming { sku, order_id, granted: false }, Event::HostSucceeded) => {
-            let error = RoutedError::new(ErrorCode::ProductNotGrantedByPartner, "the host reported success for an ungranted order");
-            failed(sku, Some(order_id), error)
-        }
-        (phase, Event::HostSucceeded) => (phase, vec![]),
+    /// Removes a hand-off and its timers.
+    fn end_handoff(&mut self, order_id: &str) -> Option<HandOff> {
+        self.timers.retain(|_, k| !matches!(k, TimerKind::Retry(o) | TimerKind::Deadline(o) if o == order_id));
+        self.handoffs.remove(order_id)
+    }
 
-        (phase, Event::HostFailed { error }) if phase.in_flight() => {
-            let routed = RoutedError::route(&error);
-            let sku = phase.sku().unwrap_or_default().to_owned();
-            let order_id = phase.order_id().map(str::to_owned);
-            match routed.code {
-                ErrorCode::UserCanceled if order_id.is_none() => finish(Phase::Canceled { sku }, Status::Canceled),
-                ErrorCode::PaymentPending if order_id.is_none() => finish(Phase::Pending { sku }, Status::Pending),
-                _ => failed(sku, order_id, routed),
+    /// The deadline passed (or no retry fits before it): settle as not granted; the order stays in the outbox.
+    fn expire(&mut self, order_id: &str, reason: &str) {
+        let Some(h) = self.handoffs.get_mut(order_id) else { return };
+        if h.stage == Stage::Expired {
+            return;
+        }
+        h.stage = Stage::Expired;
+        let (settle, in_recovery, posting) = (h.settle_sdk, h.in_recovery, h.posting);
+        h.settle_sdk = false;
+        h.in_recovery = false;
+        if settle {
+            self.emit(Effect::SettleGrant { order_id: order_id.to_owned(), granted: false });
+        }
+        if in_recovery {
+            if let Some(r) = self.recovery.as_mut() {
+                r.failed.push((order_id.to_owned(), cat(&["not confirmed in time: ", reason])));
             }
         }
-        (phase, Event::HostFailed { .. }) => (phase, vec![]),
-
-        (phase, Event::Dispose) if phase.in_flight() => {
-            let sku = phase.sku().unwrap_or_default().to_owned();
-            let order_id = phase.order_id().map(str::to_owned);
-            failed(sku, order_id, RoutedError::new(ErrorCode::Disposed, "disposed while a purchase was in flight"))
+        if !posting {
+            self.end_handoff(order_id);
         }
-        (phase, Event::Dispose) => (phase, vec![]),
+        self.purchase_settled(order_id, false);
+    }
+
+    fn timer_fired(&mut self, id: u64) {
+        let Some(kind) = self.timers.remove(&id) else { return };
+        match kind {
+            TimerKind::HostSilence => {
+                if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
+                    self.fail(RoutedError::new(ErrorCode::Timeout, "the Toss app did not answer"));
+                }
+            }
+            TimerKind::Retry(order_id) => {
+                if self.handoffs.get(&order_id).is_some_and(|h| h.stage == Stage::Waiting) {
+                    self.post(&order_id);
+                }
+            }
+            TimerKind::Deadline(order_id) => self.expire(&order_id, "deadline"),
+        }
+    }
+
+    fn host_succeeded(&mut self) {
+        match &self.phase {
+            Phase::Confirming { sku, order_id, granted: true } => {
+                let phase = Phase::Completed { sku: sku.clone(), order_id: order_id.clone() };
+                self.finish(phase, Status::Completed);
+            }
+            // The legacy SDK path reports success even when the grant was refused: the item was not granted.
+            Phase::Confirming { granted: false, .. } => {
+                self.fail(RoutedError::new(ErrorCode::ProductNotGrantedByPartner, "the host reported success for an ungranted order"))
+            }
+            _ => {}
+        }
+    }
+
+    fn host_failed(&mut self, error: RawError) {
+        if !self.phase.in_flight() {
+            return;
+        }
+        let routed = RoutedError::route(&error);
+        let order_id = self.phase.order_id().map(str::to_owned).or_else(|| routed.order_id.clone());
+        let sku = self.phase.sku().unwrap_or_default().to_owned();
+        if let Some(order_id) = &order_id {
+            self.keep_paid_order(order_id, &sku, &routed.code);
+        }
+        match routed.code {
+            ErrorCode::UserCanceled if order_id.is_none() => self.finish_with(Phase::Canceled { sku }, Status::Canceled, Some(routed)),
+            ErrorCode::PaymentPending if order_id.is_none() => self.finish_with(Phase::Pending { sku }, Status::Pending, Some(routed)),
+            _ => self.fail(routed),
+        }
+    }
+
+    /// The host gave up on a paid order: make sure it is reconciled, and never lost.
+    fn keep_paid_order(&mut self, order_id: &str, sku: &str, code: &ErrorCode) {
+        if let Some(h) = self.handoffs.get_mut(order_id) {
+            // Our hand-off goes on; once confirmed, Toss must be told through completeProductGrant.
+            h.complete_in_host = true;
+            return;
+        }
+        let confirmed = self.confirmed.contains(order_id);
+        if *code == ErrorCode::TossServerVerificationFailed || !confirmed {
+            if self.outbox.add(order_id, sku, self.now, OutboxReason::VerificationFailed) {
+                self.persist();
+            }
+        } else if *code == ErrorCode::ProductNotGrantedByPartner {
+            // The backend granted, but the host stopped waiting before our answer: tell Toss it is done.
+            self.completing.add(order_id.to_owned());
+            self.emit(Effect::CompleteProductGrant { order_id: order_id.to_owned() });
+        }
+    }
+
+    fn recover(&mut self, pending: Vec<PendingOrder>) {
+        self.recovery.get_or_insert_with(RecoveryReport::default);
+        let mut targets: Vec<(String, String, bool)> =
+            self.outbox.entries().iter().map(|e| (e.order_id.clone(), e.sku.clone(), false)).collect();
+        for p in pending {
+            if p.order_id.is_empty() {
+                continue;
+            }
+            match targets.iter_mut().find(|(id, _, _)| *id == p.order_id) {
+                Some(t) => t.2 = true,
+                None => targets.push((p.order_id, p.sku, true)),
+            }
+        }
+        let mut added = false;
+        for (order_id, sku, in_host) in targets {
+            if let Some(h) = self.handoffs.get_mut(&order_id) {
+                if h.stage != Stage::Expired {
+                    h.in_recovery = true;
+                    // While the purchase path still answers the host itself, the host completes the order.
+                    h.complete_in_host |= in_host && !h.settle_sdk;
+                    continue;
+                }
+            }
+            if in_host && self.confirmed.contains(&order_id) && !self.outbox.contains(&order_id) {
+                if self.completing.add(order_id.clone()) {
+                    self.emit(Effect::CompleteProductGrant { order_id: order_id.clone() });
+                }
+                if let Some(r) = self.recovery.as_mut() {
+                    r.granted.push(order_id);
+                }
+                continue;
+            }
+            added |= self.outbox.add(&order_id, &sku, self.now, OutboxReason::Recovery);
+            self.handoffs.remove(&order_id);
+            self.start_handoff(order_id, sku, false, in_host, true, false);
+        }
+        if added {
+            self.persist();
+        }
+    }
+
+    fn complete_replied(&mut self, order_id: String, ok: bool) {
+        self.completing.remove(&order_id);
+        if !ok {
+            if let Some(r) = self.recovery.as_mut() {
+                r.failed.push((order_id, "completeProductGrant did not confirm".into()));
+            }
+        }
+    }
+
+    fn finish_recovery_if_done(&mut self) {
+        let busy = self.handoffs.values().any(|h| h.in_recovery) || !self.completing.is_empty();
+        if !busy {
+            if let Some(report) = self.recovery.take() {
+                self.emit(Effect::RecoveryDone(report));
+            }
+        }
+    }
+
+    fn dispose(&mut self) {
+        let waiting: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.settle_sdk).map(|(id, _)| id.clone()).collect();
+        for order_id in waiting {
+            self.emit(Effect::SettleGrant { order_id, granted: false });
+        }
+        self.handoffs.clear();
+        self.timers.clear();
+        self.completing.clear();
+        if self.phase.in_flight() {
+            self.fail(RoutedError::new(ErrorCode::Disposed, "disposed while a purchase was in flight"));
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn buy(sku: &str) -> Event {
-        Event::Buy { sku: sku.into(), host_supports_purchase: true }
-    }
-
-    fn paid(m: &mut Machine, sku: &str, order: &str) -> Vec<Effect> {
-        let fx = m.handle(buy(sku));
-        assert_eq!(fx[0], Effect::StartPurchase { sku: sku.into() });
-        assert!(matches!(fx[1], Effect::StartTimer { timer: Timer::HostSilence, .. }));
-        m.handle(Event::OrderPaid { order_id: order.into() })
-    }
-
-    #[test]
-    fn happy_path_completes() {
-        let mut m = Machine::new();
-        assert_eq!(paid(&mut m, "s", "o1"), vec![Effect::PostGrant { order_id: "o1".into(), sku: "s".into() }]);
-        assert_eq!(m.phase().name(), "granting");
-        let fx = m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Granted });
-        assert_eq!(fx[0], Effect::SettleGrant { order_id: "o1".into(), granted: true });
-        let fx = m.handle(Event::HostSucceeded);
-        assert_eq!(m.phase().name(), "completed");
-        assert!(matches!(&fx[1], Effect::Finish(o) if o.status == Status::Completed && o.order_id.as_deref() == Some("o1")));
-    }
-
-    #[test]
-    fn second_buy_in_flight_is_refused_without_sdk_call() {
-        let mut m = Machine::new();
-        m.handle(buy("s"));
-        let fx = m.handle(buy("s"));
-        assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::PurchaseInFlight)));
-        assert_eq!(m.phase().name(), "requesting");
-    }
-
-    #[test]
-    fn duplicate_paid_event_posts_once() {
-        let mut m = Machine::new();
-        paid(&mut m, "s", "o1");
-        assert_eq!(m.handle(Event::OrderPaid { order_id: "o1".into() }), vec![]);
-    }
-
-    #[test]
-    fn cancel_and_pending_are_their_own_outcomes() {
-        for (code, name) in [("USER_CANCELED", "canceled"), ("PAYMENT_PENDING", "pending"), ("NETWORK_ERROR", "failed")] {
-            let mut m = Machine::new();
-            m.handle(buy("s"));
-            m.handle(Event::HostFailed { error: RawError { code: Some(code.into()), ..Default::default() } });
-            assert_eq!(m.phase().name(), name);
-        }
-    }
-
-    #[test]
-    fn legacy_success_after_refused_grant_is_a_failure() {
-        let mut m = Machine::new();
-        paid(&mut m, "s", "o1");
-        m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } });
-        m.handle(Event::HostSucceeded);
-        assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::ProductNotGrantedByPartner));
-        assert_eq!(m.phase().order_id(), Some("o1"));
-    }
-
-    #[test]
-    fn a_silent_host_times_out_and_stale_timers_are_ignored() {
-        let mut m = Machine::with_config(Config { host_silence_ms: 50 });
-        let fx = m.handle(buy("s"));
-        let Some(Effect::StartTimer { generation, ms, .. }) = fx.get(1).cloned() else { panic!("no timer: {fx:?}") };
-        assert_eq!(ms, 50);
-        assert_eq!(m.handle(Event::TimerFired { timer: Timer::HostSilence, generation: generation + 7 }), vec![]);
-        m.handle(Event::TimerFired { timer: Timer::HostSilence, generation });
-        assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Timeout));
-    }
-
-    #[test]
-    fn old_app_fails_at_once_without_an_sdk_call() {
-        let mut m = Machine::new();
-        let fx = m.handle(Event::Buy { sku: "s".into(), host_supports_purchase: false });
-        assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
-        assert_eq!(m.phase().name(), "failed");
-    }
-}
+mod tests;

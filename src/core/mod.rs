@@ -3,5 +3,8 @@
 pub mod error;
 pub mod grant;
 pub mod machine;
+pub mod outbox;
 pub mod product;
+pub mod small_map;
+pub mod text;
 pub mod version;

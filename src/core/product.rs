@@ -3,9 +3,11 @@
 //! The host's data is outside data: every field is checked, and an item that fails is dropped with a
 //! reason instead of failing the whole list.
 
-/// Longest string we accept in any product field. Console limits are 30 (name) and 45 (description)
-/// characters; this leaves room for drift while refusing megabyte strings.
-pub const MAX_FIELD_CHARS: usize = 512;
+use super::text::cat;
+
+/// Longest string (UTF-8 bytes) we accept in any product field. Console limits are 30 (name) and 45
+/// (description) characters; 2048 bytes is over 600 Korean characters: room for drift, no megabyte strings.
+pub const MAX_FIELD_BYTES: usize = 2048;
 
 /// One item's fields as read from the SDK (the boundary reads them); every field optional so that a
 /// missing one is reported per item.
@@ -67,21 +69,21 @@ pub struct ProductRejection {
 
 fn bounded(field: &str, value: Option<String>, required: bool) -> Result<Option<String>, String> {
     match value {
-        None if required => Err(format!("missing {field}")),
+        None if required => Err(cat(&["missing ", field])),
         None => Ok(None),
-        Some(v) if v.chars().count() > MAX_FIELD_CHARS => Err(format!("{field} longer than {MAX_FIELD_CHARS} characters")),
-        Some(v) if required && v.trim().is_empty() => Err(format!("empty {field}")),
+        Some(v) if v.len() > MAX_FIELD_BYTES => Err(cat(&[field, " longer than 2048 bytes"])),
+        Some(v) if required && v.trim().is_empty() => Err(cat(&["empty ", field])),
         Some(v) => Ok(Some(v)),
     }
 }
 
 impl Product {
     pub fn validate(raw: RawProduct) -> Result<Product, ProductRejection> {
-        let sku_for_report = raw.sku.clone().filter(|s| s.chars().count() <= MAX_FIELD_CHARS);
+        let sku_for_report = raw.sku.clone().filter(|s| s.len() <= MAX_FIELD_BYTES);
         let reject = |reason: String| ProductRejection { sku: sku_for_report.clone(), reason };
         let sku = bounded("sku", raw.sku, true).map_err(&reject)?.unwrap_or_default();
         let kind_text = bounded("type", raw.kind, true).map_err(&reject)?.unwrap_or_default();
-        let kind = ProductKind::parse(&kind_text).ok_or_else(|| reject(format!("unknown type {kind_text:?}")))?;
+        let kind = ProductKind::parse(&kind_text).ok_or_else(|| reject(cat(&["unknown type \"", &kind_text, "\""])))?;
         let display_name = bounded("displayName", raw.display_name, true).map_err(&reject)?.unwrap_or_default();
         let display_amount = bounded("displayAmount", raw.display_amount, true).map_err(&reject)?.unwrap_or_default();
         let icon_url = bounded("iconUrl", raw.icon_url, false).map_err(&reject)?.filter(|u| !u.is_empty());

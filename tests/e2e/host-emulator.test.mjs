@@ -52,16 +52,19 @@ for (const sdk of Object.keys(SDK_VERSIONS)) {
       });
     }
 
-    test('error PRODUCT_NOT_GRANTED_BY_PARTNER: failed on the page, the order stays paid-but-ungranted', async () => {
+    test('error PRODUCT_NOT_GRANTED_BY_PARTNER after our grant: failed on the page, then completed at Toss once confirmed', async () => {
       const page = await sandbox.page(q());
       await setScenario(page, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
       const shown = await buy(page);
       assert.equal(shown.status, 'failed');
       assert.equal(shown.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
+      await page.waitForFunction(() => window.hostEmulator.orders()[0]?.status === 'completed');
       const [order] = await hostOrders(page);
-      assert.equal(order.status, 'paid');
       assert.equal(shown.orderId, order.orderId);
-      assert.deepEqual((await sdkCall(page, 'getPendingOrders')).orders.map((o) => o.orderId), [order.orderId]);
+      assert.equal(grantsFor(order.orderId).requests, 1);
+      const calls = await page.evaluate(() => window.hostEmulator.calls().map((c) => c.functionName));
+      assert.equal(calls.filter((c) => c === 'completeProductGrant').length, 1);
+      assert.deepEqual((await sdkCall(page, 'getPendingOrders')).orders, []);
       await page.close();
     });
 

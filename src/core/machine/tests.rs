@@ -1,0 +1,225 @@
+use super::*;
+
+const T0: u64 = 1_000_000;
+
+fn buy(sku: &str) -> Event {
+    Event::Buy { sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true }
+}
+
+fn granted(order: &str) -> Event {
+    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Granted }
+}
+
+fn down(order: &str) -> Event {
+    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Unreachable { reason: "503".into() } }
+}
+
+fn code(c: &str) -> Event {
+    Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } }
+}
+
+fn posts(fx: &[Effect]) -> usize {
+    fx.iter().filter(|f| matches!(f, Effect::PostGrant { .. })).count()
+}
+
+fn timer(fx: &[Effect], nth: usize) -> u64 {
+    fx.iter().filter_map(|f| if let Effect::StartTimer { id, .. } = f { Some(*id) } else { None }).nth(nth).unwrap_or(u64::MAX)
+}
+
+/// Buys and reports the payment; returns the effects of OrderPaid + OutboxSaved.
+fn paid(m: &mut Machine, sku: &str, order: &str) -> Vec<Effect> {
+    let fx = m.handle(buy(sku), T0);
+    assert_eq!(fx[0], Effect::StartPurchase { sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime });
+    let mut fx = m.handle(Event::OrderPaid { order_id: order.into() }, T0);
+    assert_eq!(m.phase().name(), "purchased");
+    assert!(matches!(fx.iter().find(|f| matches!(f, Effect::PersistOutbox(_))), Some(Effect::PersistOutbox(e)) if e[0].order_id == order));
+    assert_eq!(posts(&fx), 0, "no POST before the outbox is written");
+    fx.extend(m.handle(Event::OutboxSaved, T0));
+    assert_eq!(m.phase().name(), "granting");
+    fx
+}
+
+#[test]
+fn happy_path_completes_and_empties_the_outbox() {
+    let mut m = Machine::new();
+    assert_eq!(posts(&paid(&mut m, "s", "o1")), 1);
+    let fx = m.handle(granted("o1"), T0 + 10);
+    assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: true }));
+    assert!(fx.contains(&Effect::PersistOutbox(vec![])));
+    assert_eq!(m.phase().name(), "confirming");
+    let fx = m.handle(Event::HostSucceeded, T0 + 20);
+    assert_eq!(m.phase().name(), "completed");
+    assert!(fx.iter().any(|f| matches!(f, Effect::Finish(o) if o.status == Status::Completed && o.order_id.as_deref() == Some("o1"))));
+    assert!(m.outbox().entries().is_empty());
+}
+
+#[test]
+fn second_buy_in_flight_is_refused_without_sdk_call() {
+    let mut m = Machine::new();
+    m.handle(buy("s"), T0);
+    let fx = m.handle(buy("s"), T0);
+    assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::PurchaseInFlight)));
+    assert_eq!(m.phase().name(), "requesting");
+}
+
+#[test]
+fn duplicate_paid_event_posts_once() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    assert_eq!(posts(&m.handle(Event::OrderPaid { order_id: "o1".into() }, T0)), 0);
+    m.handle(granted("o1"), T0);
+    let fx = m.handle(Event::OrderPaid { order_id: "o1".into() }, T0);
+    assert_eq!(fx, vec![Effect::SettleGrant { order_id: "o1".into(), granted: true }]);
+}
+
+#[test]
+fn retries_with_backoff_then_settles_false_at_the_deadline() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    let mut now = T0;
+    let mut attempts = 1;
+    loop {
+        let fx = m.handle(down("o1"), now);
+        if fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }) {
+            break;
+        }
+        let Some(Effect::StartTimer { id, ms }) = fx.iter().find(|f| matches!(f, Effect::StartTimer { .. })).cloned() else {
+            panic!("neither a retry nor a settlement: {fx:?}");
+        };
+        now += ms;
+        let fired = m.handle(Event::TimerFired { id }, now);
+        assert_eq!(posts(&fired), 1, "{fired:?} {now}");
+        attempts += 1;
+    }
+    assert!(attempts >= 4, "retried {attempts} times");
+    assert!(now - T0 <= Config::default().grant_deadline_ms);
+    assert!(m.outbox().contains("o1"), "unconfirmed orders stay in the outbox");
+    assert_eq!(m.phase().name(), "confirming");
+}
+
+#[test]
+fn deadline_timer_settles_a_hanging_post() {
+    let mut m = Machine::new();
+    let fx = paid(&mut m, "s", "o1");
+    let deadline = fx.iter().find_map(|f| if let Effect::StartTimer { id, ms: 25_000 } = f { Some(*id) } else { None });
+    let fx = m.handle(Event::TimerFired { id: deadline.unwrap_or(0) }, T0 + 25_000);
+    assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
+    // The POST that was hanging answers late: the confirmation still empties the outbox.
+    m.handle(granted("o1"), T0 + 40_000);
+    assert!(!m.outbox().contains("o1"));
+}
+
+#[test]
+fn refusal_is_final_and_keeps_the_order() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    let fx = m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } }, T0);
+    assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
+    assert_eq!(posts(&fx), 0);
+    assert_eq!(m.outbox().entries()[0].refused.as_deref(), Some("no"));
+}
+
+#[test]
+fn cancel_and_pending_are_their_own_outcomes() {
+    for (c, name) in [("USER_CANCELED", "canceled"), ("PAYMENT_PENDING", "pending"), ("NETWORK_ERROR", "failed")] {
+        let mut m = Machine::new();
+        m.handle(buy("s"), T0);
+        m.handle(code(c), T0);
+        assert_eq!(m.phase().name(), name);
+    }
+}
+
+#[test]
+fn legacy_success_after_refused_grant_is_a_failure() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } }, T0);
+    m.handle(Event::HostSucceeded, T0);
+    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::ProductNotGrantedByPartner));
+    assert_eq!(m.phase().order_id(), Some("o1"));
+}
+
+#[test]
+fn verification_failure_after_grant_goes_to_the_outbox_with_its_order() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    m.handle(granted("o1"), T0);
+    let err = RawError { code: Some("TOSS_SERVER_VERIFICATION_FAILED".into()), order_id: Some("o1".into()), ..Default::default() };
+    m.handle(Event::HostFailed { error: err }, T0);
+    assert_eq!(m.outbox().entries()[0].reason, OutboxReason::VerificationFailed);
+    assert_eq!(m.phase().error().and_then(|e| e.order_id.as_deref()), Some("o1"));
+}
+
+#[test]
+fn host_timeout_before_our_answer_completes_the_order_once_confirmed() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0 + 30_000);
+    assert_eq!(m.phase().name(), "failed");
+    let fx = m.handle(granted("o1"), T0 + 31_000);
+    assert!(fx.contains(&Effect::CompleteProductGrant { order_id: "o1".into() }));
+}
+
+#[test]
+fn recovery_hands_off_outbox_and_pending_then_completes_after_confirmation() {
+    let entries = vec![OutboxEntry { order_id: "a".into(), sku: "s".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None }];
+    let mut m = Machine::with_outbox(Config::default(), Outbox::from_entries(entries));
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "b".into(), sku: "s".into() }] }, T0);
+    assert_eq!(posts(&fx), 2);
+    assert!(!fx.iter().any(|f| matches!(f, Effect::CompleteProductGrant { .. })), "never before confirmation");
+    let fx = m.handle(granted("b"), T0);
+    assert!(fx.contains(&Effect::CompleteProductGrant { order_id: "b".into() }));
+    let fx = m.handle(granted("a"), T0);
+    assert!(!fx.iter().any(|f| matches!(f, Effect::CompleteProductGrant { .. })), "a was not pending at the host");
+    assert!(!fx.iter().any(|f| matches!(f, Effect::RecoveryDone(_))), "waits for completeProductGrant");
+    let fx = m.handle(Event::CompleteReplied { order_id: "b".into(), ok: true }, T0);
+    let Some(Effect::RecoveryDone(report)) = fx.last() else { panic!("{fx:?}") };
+    assert_eq!(report.granted, vec!["b".to_string(), "a".to_string()]);
+    assert!(m.outbox().entries().is_empty());
+}
+
+#[test]
+fn recovery_with_nothing_to_do_is_done_at_once() {
+    let mut m = Machine::new();
+    let fx = m.handle(Event::Recover { pending: vec![] }, T0);
+    assert_eq!(fx, vec![Effect::RecoveryDone(RecoveryReport::default())]);
+}
+
+#[test]
+fn recovery_during_the_purchase_hand_off_does_not_post_twice() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o1".into(), sku: "s".into() }] }, T0);
+    assert_eq!(posts(&fx), 0);
+    let fx = m.handle(granted("o1"), T0);
+    assert!(!fx.iter().any(|f| matches!(f, Effect::CompleteProductGrant { .. })), "the host completes it through the purchase");
+    assert!(fx.iter().any(|f| matches!(f, Effect::RecoveryDone(r) if r.granted == vec!["o1".to_string()])));
+}
+
+#[test]
+fn a_silent_host_times_out_and_stale_timers_are_ignored() {
+    let mut m = Machine::with_config(Config { host_silence_ms: 50, ..Config::default() });
+    let fx = m.handle(buy("s"), T0);
+    let id = timer(&fx, 0);
+    assert_eq!(m.handle(Event::TimerFired { id: id + 7 }, T0), vec![]);
+    m.handle(Event::TimerFired { id }, T0 + 50);
+    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Timeout));
+}
+
+#[test]
+fn old_app_fails_at_once_without_an_sdk_call() {
+    let mut m = Machine::new();
+    let fx = m.handle(Event::Buy { sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host_supports_purchase: false }, T0);
+    assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
+    assert_eq!(m.phase().name(), "failed");
+}
+
+#[test]
+fn dispose_settles_waiting_grants() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    let fx = m.handle(Event::Dispose, T0);
+    assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
+    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Disposed));
+    assert!(m.outbox().contains("o1"));
+}

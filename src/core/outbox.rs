@@ -1,0 +1,131 @@
+//! The outbox: every paid orderId the backend has not yet confirmed. An entry goes in before the first
+//! hand-off and leaves only when the backend confirmed the grant.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxReason {
+    /// Paid through a purchase of this client.
+    Purchase,
+    /// Toss reported TOSS_SERVER_VERIFICATION_FAILED after payment: reconcile through the backend.
+    VerificationFailed,
+    /// Found paid-but-ungranted at the host during recovery.
+    Recovery,
+}
+
+impl OutboxReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxReason::Purchase => "purchase",
+            OutboxReason::VerificationFailed => "verification_failed",
+            OutboxReason::Recovery => "recovery",
+        }
+    }
+
+    pub fn parse(s: &str) -> OutboxReason {
+        match s {
+            "verification_failed" => OutboxReason::VerificationFailed,
+            "recovery" => OutboxReason::Recovery,
+            _ => OutboxReason::Purchase,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub order_id: String,
+    pub sku: String,
+    pub since_ms: u64,
+    pub reason: OutboxReason,
+    /// The backend's last refusal, if any (the entry stays: only a confirmation removes it).
+    pub refused: Option<String>,
+}
+
+/// Most entries kept; beyond this the oldest confirmed-never entries are still kept and new ones too:
+/// the cap only bounds what a hostile host could push through repeated fake orderIds.
+pub const MAX_ENTRIES: usize = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outbox {
+    entries: Vec<OutboxEntry>,
+}
+
+impl Outbox {
+    pub fn from_entries(mut entries: Vec<OutboxEntry>) -> Self {
+        let mut seen: Vec<String> = Vec::new();
+        entries.retain(|e| {
+            let new = !e.order_id.is_empty() && !seen.contains(&e.order_id);
+            if new {
+                seen.push(e.order_id.clone());
+            }
+            new
+        });
+        entries.truncate(MAX_ENTRIES);
+        Outbox { entries }
+    }
+
+    pub fn entries(&self) -> &[OutboxEntry] {
+        &self.entries
+    }
+
+    pub fn contains(&self, order_id: &str) -> bool {
+        self.entries.iter().any(|e| e.order_id == order_id)
+    }
+
+    pub fn sku_of(&self, order_id: &str) -> Option<&str> {
+        self.entries.iter().find(|e| e.order_id == order_id).map(|e| e.sku.as_str())
+    }
+
+    /// Adds the order unless present (keeping the known sku); returns whether the outbox changed.
+    pub fn add(&mut self, order_id: &str, sku: &str, since_ms: u64, reason: OutboxReason) -> bool {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.order_id == order_id) {
+            if e.sku.is_empty() && !sku.is_empty() {
+                e.sku = sku.to_owned();
+                return true;
+            }
+            return false;
+        }
+        if self.entries.len() >= MAX_ENTRIES {
+            return false;
+        }
+        self.entries.push(OutboxEntry { order_id: order_id.to_owned(), sku: sku.to_owned(), since_ms, reason, refused: None });
+        true
+    }
+
+    /// Removes the order: only call once the backend confirmed it.
+    pub fn confirm(&mut self, order_id: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.order_id != order_id);
+        before != self.entries.len()
+    }
+
+    pub fn mark_refused(&mut self, order_id: &str, reason: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.order_id == order_id) {
+            Some(e) => {
+                e.refused = Some(reason.chars().take(500).collect());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_unique_and_leave_only_on_confirm() {
+        let mut o = Outbox::default();
+        assert!(o.add("a", "s", 1, OutboxReason::Purchase));
+        assert!(!o.add("a", "s", 2, OutboxReason::Recovery));
+        assert!(o.mark_refused("a", "no"));
+        assert!(o.contains("a"));
+        assert!(o.confirm("a"));
+        assert!(!o.contains("a"));
+        let loaded = Outbox::from_entries(vec![
+            OutboxEntry { order_id: "x".into(), sku: "".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None },
+            OutboxEntry { order_id: "x".into(), sku: "".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None },
+            OutboxEntry { order_id: "".into(), sku: "".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None },
+        ]);
+        assert_eq!(loaded.entries().len(), 1);
+    }
+}

@@ -1,0 +1,110 @@
+//! A map and a set over a `Vec`, for the handful of entries the engine keeps (hand-offs, timers, orderIds).
+//! Much smaller in wasm than `BTreeMap`/`HashSet`, and as fast at these sizes. Iteration is insertion order.
+
+#[derive(Debug, Clone)]
+pub struct VecMap<K, V> {
+    items: Vec<(K, V)>,
+}
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap { items: Vec::new() }
+    }
+}
+
+impl<K: PartialEq, V> VecMap<K, V> {
+    pub fn get<Q: ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq,
+    {
+        self.items.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+
+    pub fn get_mut<Q: ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq,
+    {
+        self.items.iter_mut().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+
+    /// Inserts or replaces; returns whether the key was new.
+    pub fn insert(&mut self, key: K, value: V) -> bool {
+        match self.items.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => {
+                slot.1 = value;
+                false
+            }
+            None => {
+                self.items.push((key, value));
+                true
+            }
+        }
+    }
+
+    pub fn remove<Q: ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq,
+    {
+        let i = self.items.iter().position(|(k, _)| k.borrow() == key)?;
+        Some(self.items.remove(i).1)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        self.items.retain(|(k, v)| keep(k, v));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.items.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.items.iter().map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
+
+pub type VecSet<T> = VecMap<T, ()>;
+
+impl<T: PartialEq> VecMap<T, ()> {
+    pub fn contains<Q: ?Sized>(&self, key: &Q) -> bool
+    where
+        T: std::borrow::Borrow<Q>,
+        Q: PartialEq,
+    {
+        self.get(key).is_some()
+    }
+
+    /// Adds; returns whether it was new.
+    pub fn add(&mut self, value: T) -> bool {
+        self.insert(value, ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_and_set_behave() {
+        let mut m: VecMap<String, u32> = VecMap::default();
+        assert!(m.insert("a".into(), 1));
+        assert!(!m.insert("a".into(), 2));
+        assert_eq!(m.get("a"), Some(&2));
+        assert_eq!(m.remove("a"), Some(2));
+        assert!(m.is_empty());
+        let mut s: VecSet<String> = VecSet::default();
+        assert!(s.add("x".into()));
+        assert!(!s.add("x".into()));
+        assert!(s.contains("x"));
+    }
+}
