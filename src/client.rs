@@ -147,6 +147,11 @@ impl Inner {
         &self.sdk
     }
 
+    /// A purchase is in flight.
+    pub(crate) fn busy(&self) -> bool {
+        self.machine.borrow().phase().in_flight()
+    }
+
     fn listen_pagehide(&self, on: bool) {
         let (Some(window), Some(cb)) = (web_sys::window(), self.callbacks.borrow().as_ref().map(|c| c.pagehide.as_ref().clone())) else {
             return;

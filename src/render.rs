@@ -158,7 +158,13 @@ pub fn mount_product_list(container: Element, client: &IapClient) -> Result<Prod
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|t| t.closest("button.ait-iap-buy[data-sku]").ok().flatten());
+        // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
+        if v.inner.busy() {
+            return;
+        }
         if let Some(sku) = button.filter(|b| !b.has_attribute("disabled")).and_then(|b| b.get_attribute("data-sku")) {
+            // Disabled now, not in the spawned task: a second click in the same task must find them disabled.
+            let _ = v.set_buttons_disabled(true);
             let v = v.clone();
             spawn_local(async move {
                 let _ = v.buy(sku).await;

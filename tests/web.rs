@@ -133,3 +133,50 @@ async fn product_text_is_rendered_as_text() {
     assert!(container.query_selector("img, script, b").ok().flatten().is_none());
     assert!(js("return window.pwned").is_undefined());
 }
+
+/// An SDK-shaped object whose purchase calls back with `script` (a JS body using p = params).
+fn scripted_sdk(script: &str) -> JsValue {
+    js(&format!(
+        "const s = {{ cleanups: 0, grants: [], getProductItemList: async () => ({{ products: [] }}), createOneTimePurchaseOrder(p) {{ setTimeout(async () => {{ {script} }}, 0); return () => {{ s.cleanups++; }}; }} }}; return s;"
+    ))
+}
+
+#[wasm_bindgen_test]
+async fn malformed_errors_and_events_become_typed_outcomes() {
+    with_host();
+    for (script, code) in [
+        ("p.onError('boom')", "UNKNOWN"),
+        ("p.onError(null)", "UNKNOWN"),
+        ("p.onError(42)", "UNKNOWN"),
+        ("p.onError({ message: 'x'.repeat(100000) + 'USER_CANCELED' })", "UNKNOWN"),
+        ("p.onError({ userInfo: { code: 'ITEM_ALREADY_OWNED' } })", "ITEM_ALREADY_OWNED"),
+        ("s.grants.push(await p.options.processProductGrant({ orderId: 42 })); p.onError({ code: 'INTERNAL_ERROR' })", "INTERNAL_ERROR"),
+    ] {
+        let s = scripted_sdk(script);
+        let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
+        let outcome = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
+        assert_eq!(text(&outcome, "status"), "failed", "{script}");
+        assert_eq!(text(&prop(&outcome, "error"), "code"), code, "{script}");
+        assert_eq!(prop(&s, "cleanups").as_f64(), Some(1.0), "the SDK cleanup ran: {script}");
+        client.dispose();
+    }
+    // A processProductGrant without a usable orderId is answered false, never thrown into the SDK.
+    let s = scripted_sdk("s.grants.push(await p.options.processProductGrant({})); p.onError({ code: 'NETWORK_ERROR' })");
+    let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
+    let _ = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await;
+    assert_eq!(js_sys::Array::from(&prop(&s, "grants")).get(0).as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn dispose_calls_the_sdk_cleanup_and_settles_the_purchase() {
+    with_host();
+    let s = scripted_sdk("");
+    let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
+    let pending = client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED);
+    client.dispose();
+    let outcome = JsFuture::from(pending).await.unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&prop(&outcome, "error"), "code"), "DISPOSED");
+    assert_eq!(prop(&s, "cleanups").as_f64(), Some(1.0));
+    let after = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&prop(&after, "error"), "code"), "DISPOSED");
+}

@@ -1,6 +1,6 @@
 // The sandbox mini-app: the real SDK (web-bridge) against the host emulator when no Toss host is present,
 // our wasm module rendering the shop, the dev backend receiving orderIds.
-// Query: ?host=none (no host at all), ?env=toss&version=5.218.0, ?catalogue=example, ?purchaseTimeoutMs=500,
+// Query: ?host=none (no host at all), ?env=toss&version=5.218.0, ?catalogue=example, ?purchaseTimeoutMs=500, ?grantDeadlineMs=2000,
 // ?sdk=1.4 (the page bundled with that web-bridge version).
 import { IAP } from '@apps-in-toss/web-bridge';
 import { init, createIap, mountProductList, detectEnvironment } from '../dist/index.js';
@@ -31,8 +31,14 @@ if (!window.ReactNativeWebView && params.get('host') !== 'none') {
 }
 
 await init(new URL('/dist/ait_iap_bg.wasm', location.href));
-const purchaseTimeoutMs = params.has('purchaseTimeoutMs') ? Number(params.get('purchaseTimeoutMs')) : undefined;
-window.iap = createIap({ sdk: IAP, grant: { url: '/api/grant' }, purchaseTimeoutMs });
+const number = (name) => (params.has(name) ? Number(params.get(name)) : undefined);
+window.iap = createIap({
+  sdk: IAP,
+  grant: { url: '/api/grant' },
+  purchaseTimeoutMs: number('purchaseTimeoutMs'),
+  grantDeadlineMs: number('grantDeadlineMs'),
+});
 window.sdk = IAP;
 window.detectEnvironment = detectEnvironment;
+window.aitIap = { createIap, mountProductList, detectEnvironment };
 mountProductList(document.getElementById('shop'), window.iap);

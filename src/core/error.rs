@@ -136,18 +136,19 @@ impl ErrorCode {
         match self {
             UserCanceled => Category::Canceled,
             PaymentPending => Category::Pending,
-            NetworkError | InternalError | Timeout | BackendUnreachable | Unknown(_) => Category::Transient,
+            NetworkError | InternalError | BackendUnreachable | Unknown(_) => Category::Transient,
             InvalidUserEnvironment | ItemAlreadyOwned | KoreanAccountOnly | InvalidProductId => Category::Rejected,
             AppMarketVerificationFailed | TossServerVerificationFailed | ProductNotGrantedByPartner | BackendRefused => {
                 Category::PaidUnverified
             }
-            AppTooOld | NoHost => Category::Environment,
+            // A host that never answers is, in practice, a Toss app too old for what the SDK asked of it.
+            AppTooOld | NoHost | Timeout => Category::Environment,
             PurchaseInFlight | InvalidProductData | InvalidArgument | Disposed => Category::Developer,
         }
     }
 
     pub fn retryable(&self) -> bool {
-        self.category() == Category::Transient
+        self.category() == Category::Transient || *self == ErrorCode::Timeout
     }
 
     pub fn route(&self) -> Route {
@@ -177,7 +178,7 @@ impl ErrorCode {
             ProductNotGrantedByPartner => ("결제는 완료됐지만 상품 지급이 늦어지고 있어요. 곧 다시 지급을 시도해요.", "Your payment went through but the item is delayed. We'll deliver it shortly."),
             AppTooOld => ("토스 앱을 최신 버전으로 업데이트해 주세요.", "Please update the Toss app to the latest version."),
             NoHost => ("토스 앱에서 열어 주세요.", "Please open this in the Toss app."),
-            Timeout => ("응답이 늦어지고 있어요. 잠시 후 다시 시도해 주세요.", "This is taking too long. Please try again shortly."),
+            Timeout => ("토스 앱이 응답하지 않아요. 토스 앱을 업데이트한 뒤 다시 시도해 주세요.", "The Toss app did not answer. Please update the Toss app and try again."),
             PurchaseInFlight => ("이미 결제가 진행 중이에요.", "A purchase is already in progress."),
             BackendRefused => ("상품 지급이 거절됐어요. 고객센터로 문의해 주세요.", "The item could not be delivered. Please contact support."),
             BackendUnreachable => ("서버에 연결할 수 없어요. 잠시 후 다시 시도해 주세요.", "We couldn't reach the server. Please try again shortly."),

@@ -41,13 +41,13 @@ export async function openSandbox() {
 }
 
 /** Clicks the product's buy button and waits for the outcome the page shows. */
-export async function buy(page, sku = SKU1) {
+export async function buy(page, sku = SKU1, timeout = 15_000) {
   await page.waitForSelector(`button.ait-iap-buy[data-sku="${sku}"]:not([disabled])`);
   // Drop the previous outcome's line so that only this purchase's can match (the list re-creates it).
   await page.evaluate(() => document.querySelector('.ait-iap-status')?.remove());
   await page.click(`button.ait-iap-buy[data-sku="${sku}"]`);
   const status = page.locator('.ait-iap-status:not([data-status="requesting"])');
-  await status.waitFor({ state: 'attached', timeout: 15_000 });
+  await status.waitFor({ state: 'attached', timeout });
   return {
     status: await status.getAttribute('data-status'),
     orderId: await status.getAttribute('data-order-id'),
