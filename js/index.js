@@ -1,9 +1,24 @@
 // The package's main entry: explicit, memoized async init, then the wasm exports.
 import initWasm, {
+  IapClient,
   createIap as createIapWasm,
   mountProductList as mountProductListWasm,
   detectEnvironment as detectEnvironmentWasm,
 } from './ait_iap.js';
+
+/** The most pages `orderHistory()` reads: a host that keeps answering `hasNext` is cut off there. */
+const MAX_HISTORY_PAGES = 200;
+
+/** Every completed or refunded order, across all pages: `for await (const order of client.orderHistory())`. */
+IapClient.prototype.orderHistory = async function* orderHistory() {
+  let key;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    const { orders, nextKey } = await this.historyPage(key);
+    yield* orders;
+    if (nextKey === null) return;
+    key = nextKey;
+  }
+};
 
 let ready = null;
 let initialized = false;
@@ -30,9 +45,14 @@ export function createIap(options) {
   return createIapWasm(options);
 }
 
-export function mountProductList(container, client) {
+/** `mountProductList(container, client, options?)` or `mountProductList(container, { client, ...options })`. */
+export function mountProductList(container, client, options) {
   assertReady();
-  return mountProductListWasm(container, client);
+  if (!(client instanceof IapClient) && client?.client instanceof IapClient) {
+    options = client;
+    client = client.client;
+  }
+  return mountProductListWasm(container, client, options);
 }
 
 /** 'toss', 'sandbox', or 'none' when the page runs without the Toss host. */

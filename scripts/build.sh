@@ -7,11 +7,11 @@ cargo build --quiet --release --target wasm32-unknown-unknown
 rm -rf dist && mkdir -p dist
 wasm-bindgen --target web --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
 # Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.
-node_modules/.bin/wasm-opt -Oz \
+node_modules/.bin/wasm-opt --merge-similar-functions --flatten --rereloop -Oz -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
-cp js/*.js dist/
+  --strip-producers dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
+cp js/*.js js/*.css dist/
 cp js/*.d.ts dist/ 2>/dev/null || true
 # Minify what the app ships (the wasm-bindgen glue and our entry); exports and import.meta.url stay as they are.
 node_modules/.bin/esbuild dist/ait_iap.js dist/index.js --minify --format=esm --target=chrome96,safari15 \

@@ -15,7 +15,7 @@ use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 const MAX_ORDER_ID: usize = 200;
 const MAX_SKU: usize = 512;
@@ -78,7 +78,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let locale = Locale::parse(&get(&options, "locale"));
     let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale, None))?;
     let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
-        js_err(ErrorCode::InvalidArgument, "grant must be a URL, { url, headers?, credentials? } or a function", locale)
+        js_err(ErrorCode::InvalidArgument, "grant: URL, { url } or function", locale)
     })?;
     let mut config = Config::default();
     if let Some(ms) = ms_option(&options, "purchaseTimeoutMs") {
@@ -173,7 +173,7 @@ impl Inner {
     /// (or the deadline passed). It never rejects into the SDK.
     fn order_paid(self: &Rc<Self>, arg: &JsValue) -> Promise {
         let Some(order_id) = get_string(arg, "orderId", MAX_ORDER_ID).filter(|s| !s.trim().is_empty()) else {
-            web_sys::console::warn_1(&JsValue::from_str("ait-iap: processProductGrant called without a usable orderId"));
+            web_sys::console::warn_1(&JsValue::from_str("ait-iap: processProductGrant without orderId"));
             return Promise::resolve(&JsValue::FALSE);
         };
         let promise = Promise::new(&mut |resolve, _reject| {
@@ -207,7 +207,7 @@ impl Inner {
             Effect::PersistOutbox(entries) => {
                 let written = self.store.save(&entries);
                 let weak = Rc::downgrade(self);
-                spawn_local(async move {
+                crate::js::spawn(async move {
                     let _ = JsFuture::from(written).await;
                     if let Some(inner) = weak.upgrade() {
                         inner.dispatch(Event::OutboxSaved);
@@ -216,7 +216,7 @@ impl Inner {
             }
             Effect::PostGrant { order_id, sku, timeout_ms } => {
                 let inner = self.clone();
-                spawn_local(async move {
+                crate::js::spawn(async move {
                     let reply = hand_off(&inner.grant, &order_id, &sku, detect_host().environment(), timeout_ms).await;
                     inner.dispatch(Event::GrantReplied { order_id, reply });
                 });
@@ -234,7 +234,7 @@ impl Inner {
             }
             Effect::CompleteProductGrant { order_id } => {
                 let inner = self.clone();
-                spawn_local(async move {
+                crate::js::spawn(async move {
                     let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
                     let ok = JsFuture::from(inner.sdk.call_async("completeProductGrant", Some(arg))).await;
                     let ok = matches!(ok, Ok(v) if v.as_bool() == Some(true));
@@ -368,7 +368,7 @@ impl Inner {
         };
         Promise::new(&mut |resolve, _reject| {
             if self.callbacks.borrow().is_none() {
-                let error = RoutedError::new(ErrorCode::Disposed, "the client was disposed");
+                let error = RoutedError::new(ErrorCode::Disposed, "disposed");
                 let outcome = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error) };
                 let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
                 return;
@@ -387,7 +387,7 @@ impl Inner {
     /// once confirmed. Resolves `{ granted, refused, failed }`.
     pub(crate) fn recover(self: &Rc<Self>) -> Promise {
         let inner = self.clone();
-        future_to_promise(async move {
+        crate::js::promise(async move {
             let mut pending = Vec::new();
             if inner.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
                 if let Ok(reply) = JsFuture::from(inner.sdk.call_async("getPendingOrders", None)).await {
@@ -464,10 +464,10 @@ impl IapClient {
         self.inner.machine.borrow().outbox().entries().iter().map(entry_js).collect()
     }
 
-    /// Every completed or refunded order, across all pages: `for await (const order of client.orderHistory())`.
-    #[wasm_bindgen(js_name = orderHistory)]
-    pub fn order_history(&self) -> JsValue {
-        crate::history::order_history(self.inner.clone())
+    /// One page of the order history (`key` from the previous page's `nextKey`): `{ orders, nextKey }`.
+    #[wasm_bindgen(js_name = historyPage)]
+    pub fn history_page(&self, key: JsValue) -> Promise {
+        crate::history::history_page(self.inner.clone(), get_string(&key, "key", 200).or_else(|| key.as_string()))
     }
 
     /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
@@ -475,7 +475,7 @@ impl IapClient {
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
         match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= MAX_ORDER_ID) {
             Some(id) => crate::history::subscription_info(self.inner.clone(), id),
-            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "orderId must be a non-empty string", self.inner.locale)),
+            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "orderId", self.inner.locale)),
         }
     }
 

@@ -41,7 +41,23 @@ pub fn opt_str(value: Option<&str>) -> JsValue {
 pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
     let global: JsValue = js_sys::global().into();
     if let Some(set_timeout) = get_function(&global, "setTimeout") {
-        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        // One boxed closure type for every caller: one set of wasm-bindgen glue instead of one per caller.
+        let f: Box<dyn FnOnce()> = Box::new(f);
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move || f());
         let _ = set_timeout.call2(&global, &callback, &JsValue::from_f64(ms as f64));
     }
+}
+
+type BoxedTask = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
+type BoxedJob = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// `future_to_promise` through one boxed future type: every call shares one instantiation of the executor
+/// glue instead of one per async block (each costs 1–3 KB of wasm).
+pub fn promise(task: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(Box::pin(task) as BoxedTask)
+}
+
+/// `spawn_local` through one boxed future type, for the same reason.
+pub fn spawn(job: impl std::future::Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(Box::pin(job) as BoxedJob);
 }

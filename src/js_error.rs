@@ -2,6 +2,7 @@
 //! with a stable `code` (never a bare string).
 
 use crate::core::error::{RawError, RoutedError};
+use crate::core::text::truncate;
 use crate::js::{get, get_string, object, opt_str, set};
 use wasm_bindgen::JsValue;
 
@@ -11,7 +12,7 @@ const MAX_ID: usize = 200;
 /// Reads whatever shape the SDK or a wrapper threw: `code`, `userInfo.code`, `message`, orderIds.
 pub fn raw_error(value: &JsValue) -> RawError {
     let user_info = get(value, "userInfo");
-    let message = get_string(value, "message", MAX_TEXT).or_else(|| value.as_string().map(|s| s.chars().take(MAX_TEXT).collect()));
+    let message = get_string(value, "message", MAX_TEXT).or_else(|| value.as_string().map(|s| truncate(&s, MAX_TEXT)));
     RawError {
         code: get_string(value, "code", MAX_ID),
         user_info_code: get_string(&user_info, "code", MAX_ID),

@@ -1,61 +1,349 @@
-//! `mountProductList(container, client)`: draws the shop list and runs a purchase from its buy buttons.
-//! Text goes in only through `textContent` and attributes, never as markup.
+//! `mountProductList(container, client, options?)`: the shop list, keyed by sku. An update touches only the
+//! rows and fields that changed. Text goes in only through `textContent` and attributes, never as markup,
+//! and product strings stay JS strings on their way to the DOM (no UTF-8 round trip).
 
-use crate::core::text::cat;
 use crate::client::{IapClient, Inner};
-use crate::js::get;
+use crate::core::product::ProductKind;
+use crate::core::text::cat;
+use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
+use crate::js::{get, get_string};
 use crate::js_error::Locale;
-use js_sys::{Array, Function};
+use crate::products::validated;
+use crate::sdk::detect_environment;
+use js_sys::{Array, Function, JsString};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{Document, Element, Event};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Document, Element, Event, Node};
 
-fn el(doc: &Document, tag: &str, class: &str, text: Option<&str>) -> Result<Element, JsValue> {
+#[wasm_bindgen]
+extern "C" {
+    /// A DOM element seen untyped, to pass JS values to its setters as they are.
+    type JsElement;
+    #[wasm_bindgen(method, setter = textContent)]
+    fn set_text_content_js(this: &JsElement, value: &JsValue);
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute_js(this: &JsElement, name: &str, value: &JsValue);
+}
+
+fn set_text(e: &Element, value: &JsValue) {
+    e.unchecked_ref::<JsElement>().set_text_content_js(value);
+}
+
+fn set_attr(e: &Element, name: &str, value: &JsValue) {
+    e.unchecked_ref::<JsElement>().set_attribute_js(name, value);
+}
+
+const MAX_KEY: usize = 2048;
+
+fn el(doc: &Document, tag: &str, class: &str) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
     e.set_class_name(class);
-    if let Some(t) = text {
-        e.set_text_content(Some(t));
-    }
     Ok(e)
 }
 
-fn label(locale: Locale, ko: &'static str, en: &'static str) -> &'static str {
-    if locale == Locale::En {
-        en
+// DOM writes on our own elements with fixed, valid names cannot fail: their results are not propagated
+// (each propagated `?` costs wasm size on the list's hottest paths).
+fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
+}
+
+fn unattr(e: &Element, name: &str) {
+    let _ = e.remove_attribute(name);
+}
+
+fn append(parent: &Element, child: &Element) {
+    let _ = parent.append_child(child);
+}
+
+fn child(parent: &Element, i: u32) -> Result<Element, JsValue> {
+    parent.children().item(i).ok_or_else(|| JsValue::from_str("ait-iap: row template changed"))
+}
+
+fn toggle(e: &Element, name: &str, on: bool) {
+    if on {
+        attr(e, name, "");
     } else {
-        ko
+        unattr(e, name);
     }
 }
 
-/// The handle returned to JS. Dropping it (the JS object being garbage-collected) leaves the list working:
-/// the view and its listener live until `destroy()`.
-#[wasm_bindgen]
-pub struct ProductList {
-    view: Rc<View>,
+/// One rendered row and the values it shows (compared with `===` to touch only what changed).
+struct Row {
+    key: String,
+    li: Element,
+    img: Element,
+    fallback: Element,
+    name: Element,
+    kind: Element,
+    test: Element,
+    description: Element,
+    price: Element,
+    offers: Element,
+    buy: Element,
+    shown: [JsValue; 7],
 }
+
+/// Field slots of `Row::shown`.
+const NAME: usize = 0;
+const DESCRIPTION: usize = 1;
+const PRICE: usize = 2;
+const KIND: usize = 3;
+const CYCLE: usize = 4;
+const ICON: usize = 5;
+const OFFERS: usize = 6;
 
 struct View {
     inner: Rc<Inner>,
     container: Element,
     doc: Document,
-    /// The click listener. It holds the view, so the pair stays alive until `destroy()` takes it.
-    click: RefCell<Option<Closure<dyn FnMut(Event)>>>,
+    lang: Lang,
+    test_badge: bool,
+    list: Element,
+    state: Element,
+    status: Element,
+    template: Element,
+    rows: RefCell<Vec<Row>>,
+    listeners: RefCell<Vec<(&'static str, bool, Closure<dyn FnMut(Event)>)>>,
+}
+
+/// The row skeleton, cloned for every new row:
+/// `li > [span.icon-wrap > [img, span.fallback], div.body > [name, badges > [kind, test], description, price, offers], button.buy]`.
+fn row_template(doc: &Document, lang: Lang) -> Result<Element, JsValue> {
+    let li = el(doc, "li", "ait-iap-row")?;
+    let wrap = el(doc, "span", "ait-iap-icon-wrap")?;
+    let img = el(doc, "img", "ait-iap-icon")?;
+    for (k, v) in [("width", "48"), ("height", "48"), ("loading", "lazy"), ("decoding", "async"), ("alt", ""), ("hidden", "")] {
+        attr(&img, k, v);
+    }
+    let fallback = el(doc, "span", "ait-iap-icon ait-iap-icon--fallback")?;
+    attr(&fallback, "aria-hidden", "true");
+    append(&wrap, &img);
+    append(&wrap, &fallback);
+    let body = el(doc, "div", "ait-iap-body")?;
+    let name = el(doc, "span", "ait-iap-name")?;
+    let badges = el(doc, "span", "ait-iap-badges")?;
+    let kind = el(doc, "span", "ait-iap-badge ait-iap-badge--kind")?;
+    let test = el(doc, "span", "ait-iap-badge ait-iap-badge--test")?;
+    test.set_text_content(Some(text(Text::TestBadge, lang)));
+    attr(&test, "hidden", "");
+    append(&badges, &kind);
+    append(&badges, &test);
+    for part in [&name, &badges] {
+        body.append_child(part)?;
+    }
+    for class in ["ait-iap-description", "ait-iap-price", "ait-iap-offers"] {
+        let part = el(doc, "span", class)?;
+        append(&body, &part);
+    }
+    let buy = el(doc, "button", "ait-iap-buy")?;
+    attr(&buy, "type", "button");
+    buy.set_text_content(Some(text(Text::Buy, lang)));
+    append(&li, &wrap);
+    append(&li, &body);
+    append(&li, &buy);
+    Ok(li)
 }
 
 impl View {
-    fn status(&self, state: &str, text: &str, order_id: Option<&str>, code: Option<&str>) -> Result<(), JsValue> {
-        let node = match self.container.query_selector(".ait-iap-status")? {
-            Some(n) => n,
-            None => {
-                let n = el(&self.doc, "p", "ait-iap-status", None)?;
-                n.set_attribute("role", "status")?;
-                self.container.append_child(&n)?;
-                n
-            }
+    fn new_row(&self, key: String) -> Result<Row, JsValue> {
+        let li: Element = self.template.clone_node_with_deep(true)?.dyn_into()?;
+        let wrap = child(&li, 0)?;
+        let body = child(&li, 1)?;
+        let badges = child(&body, 1)?;
+        let row = Row {
+            key,
+            img: child(&wrap, 0)?,
+            fallback: child(&wrap, 1)?,
+            name: child(&body, 0)?,
+            kind: child(&badges, 0)?,
+            test: child(&badges, 1)?,
+            description: child(&body, 2)?,
+            price: child(&body, 3)?,
+            offers: child(&body, 4)?,
+            buy: child(&li, 2)?,
+            li,
+            shown: Default::default(),
         };
-        node.set_attribute("data-status", state)?;
+        let sku = JsValue::from_str(&row.key);
+        set_attr(&row.li, "data-sku", &sku);
+        set_attr(&row.buy, "data-sku", &sku);
+        toggle(&row.test, "hidden", !self.test_badge);
+        Ok(row)
+    }
+
+    /// Writes the fields of `p` that differ from what the row shows.
+    fn fill(&self, row: &mut Row, p: &JsValue) -> Result<(), JsValue> {
+        let name = get(p, "displayName");
+        if row.shown[NAME] != name {
+            set_text(&row.name, &name);
+            let js_name: JsString = name.clone().dyn_into().unwrap_or_else(|_| JsString::from(""));
+            set_text(&row.fallback, &js_name.char_at(0));
+            let label: JsValue = js_name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(text(Text::Buy, self.lang))).into();
+            set_attr(&row.buy, "aria-label", &label);
+            row.shown[NAME] = name;
+        }
+        for (slot, key, node) in [(DESCRIPTION, "description", &row.description), (PRICE, "displayAmount", &row.price)] {
+            let value = get(p, key);
+            if row.shown[slot] != value {
+                set_text(&node, &value);
+                row.shown[slot] = value;
+            }
+        }
+        let (kind, cycle) = (get(p, "type"), get(p, "renewalCycle"));
+        if row.shown[KIND] != kind || row.shown[CYCLE] != cycle {
+            let kind_text = kind.as_string().as_deref().and_then(ProductKind::parse).map(|k| kind_label(k, self.lang)).unwrap_or("");
+            let label = match cycle.as_string().as_deref().and_then(|c| cycle_label(c, self.lang)) {
+                Some(c) => cat(&[kind_text, " · ", c]),
+                None => kind_text.to_owned(),
+            };
+            row.kind.set_text_content(Some(&label));
+            set_attr(&row.li, "data-type", &kind);
+            row.shown[KIND] = kind;
+            row.shown[CYCLE] = cycle;
+        }
+        let icon = get(p, "iconUrl");
+        if row.shown[ICON] != icon {
+            let allowed = icon.as_string().is_some_and(|u| icon_allowed(&u));
+            if allowed {
+                set_attr(&row.img, "src", &icon);
+            } else {
+                unattr(&row.img, "src");
+            }
+            toggle(&row.img, "hidden", !allowed);
+            toggle(&row.fallback, "hidden", allowed);
+            row.shown[ICON] = icon;
+        }
+        let offers = get(p, "offers");
+        let signature: JsValue = js_sys::JSON::stringify(&offers).map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        if row.shown[OFFERS] != signature {
+            self.fill_offers(row, &offers)?;
+            row.shown[OFFERS] = signature;
+        }
+        Ok(())
+    }
+
+    fn fill_offers(&self, row: &Row, offers: &JsValue) -> Result<(), JsValue> {
+        row.offers.set_text_content(None);
+        if !Array::is_array(offers) {
+            return Ok(());
+        }
+        for o in Array::from(offers).iter() {
+            let Some(label) = get_string(&o, "type", 40).and_then(|t| offer_label(&t, self.lang)) else { continue };
+            let button = el(&self.doc, "button", "ait-iap-offer")?;
+            attr(&button, "type", "button");
+            set_attr(&button, "data-sku", &JsValue::from_str(&row.key));
+            set_attr(&button, "data-offer-id", &get(&o, "offerId"));
+            let amount = get(&o, "displayAmount");
+            let detail = if amount.is_string() { amount } else { get(&o, "period") };
+            let text: JsValue = JsString::from(label).concat(&JsValue::from_str(" · ")).concat(&detail).into();
+            set_text(&button, &text);
+            append(&row.offers, &button);
+        }
+        Ok(())
+    }
+
+    fn set_state(&self, state: &str, message: Option<&str>, retry: bool) -> Result<(), JsValue> {
+        attr(&self.container, "data-state", state);
+        self.state.set_text_content(message);
+        toggle(&self.state, "hidden", message.is_none());
+        if retry {
+            let button = el(&self.doc, "button", "ait-iap-retry")?;
+            attr(&button, "type", "button");
+            attr(&button, "data-action", "reload");
+            button.set_text_content(Some(text(Text::Retry, self.lang)));
+            append(&self.state, &button);
+        }
+        Ok(())
+    }
+
+    fn show_loading(&self) -> Result<(), JsValue> {
+        attr(&self.list, "aria-busy", "true");
+        if self.rows.borrow().is_empty() && self.list.child_element_count() == 0 {
+            for _ in 0..3 {
+                let skeleton = el(&self.doc, "li", "ait-iap-row ait-iap-row--skeleton")?;
+                attr(&skeleton, "aria-hidden", "true");
+                append(&self.list, &skeleton);
+            }
+        }
+        self.set_state("loading", None, false)?;
+        self.list.set_attribute("aria-label", text(Text::Loading, self.lang))
+    }
+
+    /// Renders `products` (validated plain objects), keyed by sku.
+    fn render(&self, products: &Array) -> Result<(), JsValue> {
+        let keys: Vec<String> = products.iter().map(|p| get_string(&p, "sku", MAX_KEY).unwrap_or_default()).collect();
+        let focused = self.doc.active_element().filter(|a| self.list.contains(Some(a)));
+        let old = std::mem::take(&mut *self.rows.borrow_mut());
+        // Skeleton rows are not keyed rows: drop them first.
+        if old.is_empty() {
+            self.list.set_text_content(None);
+        }
+        let old_keys: Vec<&str> = old.iter().map(|r| r.key.as_str()).collect();
+        let new_keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let plan = reconcile(&old_keys, &new_keys);
+        for &i in &plan.removed {
+            old[i].li.remove();
+        }
+        let mut slots: Vec<Option<Row>> = old.into_iter().map(Some).collect();
+        let mut rows: Vec<Row> = Vec::with_capacity(keys.len());
+        for (i, key) in keys.into_iter().enumerate() {
+            let reused = plan.source[i].and_then(|s| slots.get_mut(s).and_then(Option::take));
+            let mut row = match reused {
+                Some(r) => r,
+                None => self.new_row(key)?,
+            };
+            self.fill(&mut row, &products.get(i as u32))?;
+            rows.push(row);
+        }
+        // Place rows back to front; rows on the longest kept run stay where they are.
+        let mut anchor: Option<Node> = None;
+        for (i, row) in rows.iter().enumerate().rev() {
+            if !plan.stays[i] {
+                self.list.insert_before(&row.li, anchor.as_ref())?;
+            }
+            anchor = Some(row.li.clone().into());
+        }
+        let empty = rows.is_empty();
+        *self.rows.borrow_mut() = rows;
+        unattr(&self.list, "aria-busy");
+        attr(&self.list, "aria-label", text(Text::ListLabel, self.lang));
+        unattr(&self.container, "data-error-code");
+        if empty {
+            self.set_state("empty", Some(text(Text::Empty, self.lang)), false)?;
+        } else {
+            self.set_state("ready", None, false)?;
+        }
+        if self.inner.busy() {
+            self.set_buttons_disabled(true)?;
+        }
+        if let Some(f) = focused.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if f.is_connected() && self.doc.active_element().as_ref() != Some(&f) {
+                let _ = f.focus();
+            }
+        }
+        Ok(())
+    }
+
+    fn set_buttons_disabled(&self, disabled: bool) -> Result<(), JsValue> {
+        let buttons = self.list.query_selector_all("button.ait-iap-buy, button.ait-iap-offer")?;
+        for i in 0..buttons.length() {
+            if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                toggle(&b, "disabled", disabled);
+                if disabled {
+                    attr(&b, "aria-disabled", "true");
+                } else {
+                    unattr(&b, "aria-disabled");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn status(&self, state: &str, message: &str, order_id: Option<&str>, code: Option<&str>, retry_sku: Option<&str>) -> Result<(), JsValue> {
+        let node = &self.status;
+        attr(&node, "data-status", state);
         match order_id {
             Some(id) => node.set_attribute("data-order-id", id)?,
             None => node.remove_attribute("data-order-id")?,
@@ -64,130 +352,207 @@ impl View {
             Some(code) => node.set_attribute("data-error-code", code)?,
             None => node.remove_attribute("data-error-code")?,
         }
-        node.set_text_content(Some(text));
-        Ok(())
-    }
-
-    fn render_products(&self, products: &Array) -> Result<(), JsValue> {
-        let locale = self.inner.locale;
-        self.container.set_text_content(None);
-        self.container.remove_attribute("aria-busy")?;
-        let list = el(&self.doc, "ul", "ait-iap-list", None)?;
-        list.set_attribute("aria-label", label(locale, "상품 목록", "Products"))?;
-        for p in products.iter() {
-            let sku = get(&p, "sku").as_string().unwrap_or_default();
-            let name = get(&p, "displayName").as_string().unwrap_or_default();
-            let row = el(&self.doc, "li", "ait-iap-row", None)?;
-            row.set_attribute("data-sku", &sku)?;
-            let cell = el(&self.doc, "span", "ait-iap-name", Some(&name))?;
-            row.append_child(&cell)?;
-            let description = get(&p, "description").as_string().unwrap_or_default();
-            let cell = el(&self.doc, "span", "ait-iap-description", Some(&description))?;
-            row.append_child(&cell)?;
-            let amount = get(&p, "displayAmount").as_string().unwrap_or_default();
-            let cell = el(&self.doc, "span", "ait-iap-price", Some(&amount))?;
-            row.append_child(&cell)?;
-            let buy = el(&self.doc, "button", "ait-iap-buy", Some(label(locale, "구매", "Buy")))?;
-            buy.set_attribute("type", "button")?;
-            buy.set_attribute("data-sku", &sku)?;
-            buy.set_attribute("aria-label", &cat(&[name.as_str(), " ", label(locale, "구매", "buy")]))?;
-            row.append_child(&buy)?;
-            list.append_child(&row)?;
+        node.set_text_content(Some(message));
+        if let Some(sku) = retry_sku {
+            let button = el(&self.doc, "button", "ait-iap-retry-purchase")?;
+            attr(&button, "type", "button");
+            attr(&button, "data-sku", sku);
+            button.set_text_content(Some(text(Text::Retry, self.lang)));
+            append(&node, &button);
         }
-        self.container.append_child(&list)?;
-        Ok(())
-    }
-
-    fn set_buttons_disabled(&self, disabled: bool) -> Result<(), JsValue> {
-        let buttons = self.container.query_selector_all("button.ait-iap-buy")?;
-        for i in 0..buttons.length() {
-            if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                if disabled {
-                    b.set_attribute("disabled", "")?;
-                    b.set_attribute("aria-disabled", "true")?;
-                } else {
-                    b.remove_attribute("disabled")?;
-                    b.remove_attribute("aria-disabled")?;
-                }
-            }
+        // Re-attach if the app (or a test) removed it.
+        if !node.is_connected() {
+            self.container.append_child(node)?;
         }
         Ok(())
     }
 
     async fn load(self: Rc<Self>) -> Result<(), JsValue> {
-        self.container.set_attribute("aria-busy", "true")?;
+        self.show_loading()?;
         match JsFuture::from(crate::products::load_products(self.inner.clone())).await {
-            Ok(products) => self.render_products(&Array::from(&products)),
-            Err(error) => {
-                self.container.remove_attribute("aria-busy")?;
-                let text = get(&error, "message").as_string().unwrap_or_default();
-                let code = get(&error, "code").as_string().unwrap_or_default();
-                self.status("error", &text, None, Some(&code))?;
-                self.container.set_attribute("data-error-code", &code)
-            }
+            Ok(products) => self.render(&Array::from(&products)),
+            Err(error) => self.show_error(&error),
         }
     }
 
-    async fn buy(self: Rc<Self>, sku: String) -> Result<(), JsValue> {
-        let locale = self.inner.locale;
+    fn show_error(&self, error: &JsValue) -> Result<(), JsValue> {
+        let code = get_string(error, "code", 64).unwrap_or_default();
+        let message = get_string(error, "message", 2000).unwrap_or_default();
+        unattr(&self.list, "aria-busy");
+        if self.rows.borrow().is_empty() {
+            self.list.set_text_content(None);
+        }
+        attr(&self.container, "data-error-code", &code);
+        match get_string(error, "route", 40).as_deref() {
+            Some("update_app") => self.set_state("update-app", Some(&message), false),
+            _ => self.set_state("error", Some(&message), get(error, "retryable").as_bool() == Some(true) || code.is_empty()),
+        }
+    }
+
+    fn row_busy(&self, sku: &str, busy: bool) -> Result<(), JsValue> {
+        if let Some(row) = self.rows.borrow().iter().find(|r| r.key == sku) {
+            if busy {
+                attr(&row.li, "aria-busy", "true");
+            } else {
+                unattr(&row.li, "aria-busy");
+            }
+            row.buy.set_text_content(Some(text(if busy { Text::Busy } else { Text::Buy }, self.lang)));
+        }
+        Ok(())
+    }
+
+    async fn buy(self: Rc<Self>, sku: String, offer_id: Option<String>) -> Result<(), JsValue> {
         self.set_buttons_disabled(true)?;
-        self.status("requesting", label(locale, "결제 진행 중…", "Purchase in progress…"), None, None)?;
-        let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku), &JsValue::UNDEFINED)).await?;
-        self.set_buttons_disabled(false)?;
-        let status = get(&outcome, "status").as_string().unwrap_or_default();
-        let order_id = get(&outcome, "orderId").as_string();
-        let text = match status.as_str() {
-            "completed" => label(locale, "구매를 완료했어요.", "Purchase completed.").to_owned(),
-            "canceled" => String::new(),
-            _ => get(&get(&outcome, "error"), "message").as_string().unwrap_or_default(),
+        self.row_busy(&sku, true)?;
+        self.status("requesting", "", None, None, None)?;
+        let options = match &offer_id {
+            Some(id) => crate::js::object(&[("offerId", JsValue::from_str(id))]),
+            None => JsValue::UNDEFINED,
         };
-        let code = get(&get(&outcome, "error"), "code").as_string();
-        self.status(&status, &text, order_id.as_deref(), code.as_deref())
+        let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku), &options)).await?;
+        self.row_busy(&sku, false)?;
+        self.set_buttons_disabled(false)?;
+        let status = get_string(&outcome, "status", 20).unwrap_or_default();
+        let order_id = get_string(&outcome, "orderId", 200);
+        let error = get(&outcome, "error");
+        let code = get_string(&error, "code", 64);
+        let (message, retry) = match status.as_str() {
+            "completed" => (text(Text::Completed, self.lang).to_owned(), false),
+            "canceled" => (String::new(), false), // the user backed out: say nothing
+            _ => (get_string(&error, "message", 2000).unwrap_or_default(), get(&error, "retryable").as_bool() == Some(true)),
+        };
+        self.status(&status, &message, order_id.as_deref(), code.as_deref(), retry.then_some(sku.as_str()))
+    }
+
+    fn on_click(self: &Rc<Self>, event: &Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let Ok(Some(button)) = target.closest("button") else { return };
+        if button.has_attribute("disabled") {
+            return;
+        }
+        if button.get_attribute("data-action").as_deref() == Some("reload") {
+            let view = self.clone();
+            crate::js::spawn(async move {
+                let _ = view.load().await;
+            });
+            return;
+        }
+        // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
+        if self.inner.busy() {
+            return;
+        }
+        let Some(sku) = button.get_attribute("data-sku") else { return };
+        let offer_id = button.get_attribute("data-offer-id");
+        // Disabled now, not in the spawned task: a second click in the same task must find them disabled.
+        let _ = self.set_buttons_disabled(true);
+        let view = self.clone();
+        crate::js::spawn(async move {
+            let _ = view.buy(sku, offer_id).await;
+        });
+    }
+
+    /// A broken icon shows the fallback instead (error events do not bubble: listened to in the capture phase).
+    fn on_error(self: &Rc<Self>, event: &Event) {
+        let Some(img) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        if img.class_name() != "ait-iap-icon" {
+            return;
+        }
+        if let Some(row) = self.rows.borrow().iter().find(|r| r.img == img) {
+            let _ = toggle(&row.img, "hidden", true);
+            let _ = toggle(&row.fallback, "hidden", false);
+        }
+    }
+
+    fn listen(self: &Rc<Self>, kind: &'static str, capture: bool, handler: fn(&Rc<View>, &Event)) -> Result<(), JsValue> {
+        let view = self.clone();
+        let closure = Closure::<dyn FnMut(Event)>::new(move |e: Event| handler(&view, &e));
+        self.container.add_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref::<Function>(), capture)?;
+        self.listeners.borrow_mut().push((kind, capture, closure));
+        Ok(())
     }
 }
 
+/// The handle returned to JS. Dropping it (the JS object being garbage-collected) leaves the list working:
+/// the view and its listeners live until `destroy()`.
+#[wasm_bindgen]
+pub struct ProductList {
+    view: Rc<View>,
+}
+
 /// Draws `client`'s products into `container`; each buy button runs `client.purchase(sku)`.
+/// `options`: `{ products?, locale?, testBadge? }` (`products` skips loading; `testBadge` defaults to the sandbox).
 #[wasm_bindgen(js_name = mountProductList)]
-pub fn mount_product_list(container: Element, client: &IapClient) -> Result<ProductList, JsValue> {
+pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
     let doc = container.owner_document().ok_or_else(|| JsValue::from_str("container is not in a document"))?;
+    let locale = match get_string(&options, "locale", 10) {
+        Some(l) => Locale::parse(&JsValue::from_str(&l)),
+        None => client.inner.locale,
+    };
+    let lang = if locale == Locale::En { Lang::En } else { Lang::Ko };
+    let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_environment() == "sandbox");
     container.class_list().add_1("ait-iap")?;
-    let view = Rc::new(View { inner: client.inner.clone(), container: container.clone(), doc, click: RefCell::new(None) });
-    let v = view.clone();
-    let click = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        let button = event
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("button.ait-iap-buy[data-sku]").ok().flatten());
-        // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
-        if v.inner.busy() {
-            return;
-        }
-        if let Some(sku) = button.filter(|b| !b.has_attribute("disabled")).and_then(|b| b.get_attribute("data-sku")) {
-            // Disabled now, not in the spawned task: a second click in the same task must find them disabled.
-            let _ = v.set_buttons_disabled(true);
-            let v = v.clone();
-            spawn_local(async move {
-                let _ = v.buy(sku).await;
-            });
-        }
+    container.set_text_content(None);
+    let list = el(&doc, "ul", "ait-iap-list")?;
+    let state = el(&doc, "div", "ait-iap-state")?;
+    attr(&state, "hidden", "");
+    let status = el(&doc, "p", "ait-iap-status")?;
+    attr(&status, "role", "status");
+    attr(&status, "aria-live", "polite");
+    for part in [&list, &state, &status] {
+        container.append_child(part)?;
+    }
+    let template = row_template(&doc, lang)?;
+    let view = Rc::new(View {
+        inner: client.inner.clone(),
+        container,
+        doc,
+        lang,
+        test_badge,
+        list,
+        state,
+        status,
+        template,
+        rows: RefCell::new(Vec::new()),
+        listeners: RefCell::new(Vec::new()),
     });
-    container.add_event_listener_with_callback("click", click.as_ref().unchecked_ref::<Function>())?;
-    *view.click.borrow_mut() = Some(click);
-    let loading = view.clone();
-    spawn_local(async move {
-        let _ = loading.load().await;
-    });
+    view.listen("click", false, View::on_click)?;
+    view.listen("error", true, View::on_error)?;
+    let products = get(&options, "products");
+    if Array::is_array(&products) {
+        let valid = validated(&view.inner, &products)?;
+        view.render(&valid)?;
+    } else {
+        let loading = view.clone();
+        crate::js::spawn(async move {
+            let _ = loading.load().await;
+        });
+    }
     Ok(ProductList { view })
 }
 
 #[wasm_bindgen]
 impl ProductList {
-    /// Removes the list and its listener.
+    /// Shows `products` (same shape as `client.products()`), touching only the rows that changed.
+    pub fn update(&self, products: JsValue) -> Result<(), JsValue> {
+        let valid = validated(&self.view.inner, &products)?;
+        self.view.render(&valid)
+    }
+
+    /// Loads the products from the client again.
+    pub fn reload(&self) -> js_sys::Promise {
+        let view = self.view.clone();
+        crate::js::promise(async move {
+            view.load().await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Removes the list and its listeners.
     pub fn destroy(&self) {
-        let click = self.view.click.borrow_mut().take();
-        if let Some(click) = click {
-            let _ = self.view.container.remove_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+        for (kind, capture, closure) in self.view.listeners.borrow_mut().drain(..) {
+            let _ = self.view.container.remove_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), capture);
         }
+        self.view.rows.borrow_mut().clear();
         self.view.container.set_text_content(None);
     }
 }

@@ -22,7 +22,7 @@ impl Sdk {
         let iap = if get_function(value, "createOneTimePurchaseOrder").is_some() { value.clone() } else { get(value, "IAP") };
         match REQUIRED.iter().find(|name| get_function(&iap, name).is_none()) {
             None => Ok(Sdk { iap }),
-            Some(name) => Err(RoutedError::new(ErrorCode::InvalidArgument, cat(&["sdk.", name, " is not a function: pass the SDK's IAP object"]))),
+            Some(name) => Err(RoutedError::new(ErrorCode::InvalidArgument, cat(&["sdk.", name, " is not a function"]))),
         }
     }
 

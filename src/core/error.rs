@@ -1,6 +1,7 @@
 //! Every error the purchase layer can meet, routed: a stable code, a category, whether a retry can
 //! help, a message for the user (Korean first, English too) and where the app should send the user.
 
+use super::text::truncate;
 /// The SDK's documented codes, ours, and whatever else a host sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -111,7 +112,7 @@ impl ErrorCode {
             .find(|(name, _)| *name == code)
             .map(|(_, c)| c.clone())
             .or_else(|| OUR_CODES.iter().find(|(name, _)| *name == code).map(|(_, c)| c.clone()))
-            .unwrap_or_else(|| ErrorCode::Unknown(code.chars().take(MAX_CODE_CHARS).collect()))
+            .unwrap_or_else(|| ErrorCode::Unknown(truncate(code, MAX_CODE_CHARS)))
     }
 
     /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
@@ -233,7 +234,7 @@ impl RoutedError {
             .or_else(|| raw.message.as_deref().and_then(ErrorCode::find_in_message))
             .or_else(|| named(&raw.code))
             .unwrap_or(ErrorCode::Unknown(String::new()));
-        let detail: String = raw.message.as_deref().unwrap_or("").chars().take(1000).collect();
+        let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
         RoutedError { code, detail, order_id: raw.order_id.clone() }
     }
 }

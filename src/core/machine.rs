@@ -358,13 +358,13 @@ impl Machine {
 
     fn buy(&mut self, sku: String, offer_id: Option<String>, kind: PurchaseKind, supported: bool) {
         if self.phase.in_flight() {
-            return self.refuse(sku, RoutedError::new(ErrorCode::PurchaseInFlight, "a purchase is already in flight"));
+            return self.refuse(sku, RoutedError::new(ErrorCode::PurchaseInFlight, "in flight"));
         }
         if sku.trim().is_empty() {
-            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "sku must be a non-empty string"));
+            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "sku"));
         }
         if !supported {
-            let error = RoutedError::new(ErrorCode::AppTooOld, "this Toss app version cannot make this purchase");
+            let error = RoutedError::new(ErrorCode::AppTooOld, "below the SDK version gate");
             self.phase = Phase::Failed { sku: sku.clone(), order_id: None, error: error.clone() };
             return self.refuse(sku, error);
         }
@@ -561,7 +561,7 @@ impl Machine {
         match kind {
             TimerKind::HostSilence => {
                 if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
-                    self.fail(RoutedError::new(ErrorCode::Timeout, "the Toss app did not answer"));
+                    self.fail(RoutedError::new(ErrorCode::Timeout, "host silent"));
                 }
             }
             TimerKind::Retry(order_id) => {
@@ -581,7 +581,7 @@ impl Machine {
             }
             // The legacy SDK path reports success even when the grant was refused: the item was not granted.
             Phase::Confirming { granted: false, .. } => {
-                self.fail(RoutedError::new(ErrorCode::ProductNotGrantedByPartner, "the host reported success for an ungranted order"))
+                self.fail(RoutedError::new(ErrorCode::ProductNotGrantedByPartner, "success for an ungranted order"))
             }
             _ => {}
         }
@@ -691,7 +691,7 @@ impl Machine {
         self.timers.clear();
         self.completing.clear();
         if self.phase.in_flight() {
-            self.fail(RoutedError::new(ErrorCode::Disposed, "disposed while a purchase was in flight"));
+            self.fail(RoutedError::new(ErrorCode::Disposed, "disposed"));
         }
     }
 }

@@ -8,3 +8,4 @@ pub mod product;
 pub mod small_map;
 pub mod text;
 pub mod version;
+pub mod view;

@@ -1,6 +1,8 @@
 //! The outbox: every paid orderId the backend has not yet confirmed. An entry goes in before the first
 //! hand-off and leaves only when the backend confirmed the grant.
 
+use super::text::truncate;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxReason {
     /// Paid through a purchase of this client.
@@ -100,7 +102,7 @@ impl Outbox {
     pub fn mark_refused(&mut self, order_id: &str, reason: &str) -> bool {
         match self.entries.iter_mut().find(|e| e.order_id == order_id) {
             Some(e) => {
-                e.refused = Some(reason.chars().take(500).collect());
+                e.refused = Some(truncate(reason, 500));
                 true
             }
             None => false,

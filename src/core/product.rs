@@ -20,6 +20,38 @@ pub struct RawProduct {
     pub icon_url: Option<String>,
     pub description: Option<String>,
     pub renewal_cycle: Option<String>,
+    pub offers: Vec<RawOffer>,
+}
+
+/// One subscription offer's fields as read from the SDK.
+#[derive(Debug, Clone, Default)]
+pub struct RawOffer {
+    pub offer_type: Option<String>,
+    pub offer_id: Option<String>,
+    pub period: Option<String>,
+    pub display_amount: Option<String>,
+}
+
+/// A subscription offer: `FREE_TRIAL`, `NEW_SUBSCRIPTION` or `RETURNING`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub offer_type: String,
+    pub offer_id: String,
+    pub period: String,
+    pub display_amount: Option<String>,
+}
+
+const OFFER_TYPES: [&str; 3] = ["FREE_TRIAL", "NEW_SUBSCRIPTION", "RETURNING"];
+
+impl Offer {
+    /// A valid offer, or `None` (an unknown type or a missing id drops the offer, not the product).
+    fn validate(raw: RawOffer) -> Option<Offer> {
+        let offer_type = raw.offer_type.filter(|t| OFFER_TYPES.contains(&t.as_str()))?;
+        let offer_id = raw.offer_id.filter(|id| !id.is_empty() && id.len() <= MAX_FIELD_BYTES)?;
+        let period = raw.period.filter(|p| p.len() <= MAX_FIELD_BYTES).unwrap_or_default();
+        let display_amount = raw.display_amount.filter(|a| a.len() <= MAX_FIELD_BYTES);
+        Some(Offer { offer_type, offer_id, period, display_amount })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +89,7 @@ pub struct Product {
     pub icon_url: Option<String>,
     pub description: String,
     pub renewal_cycle: Option<String>,
+    pub offers: Vec<Offer>,
 }
 
 /// Why an item was dropped from the list.
@@ -89,7 +122,8 @@ impl Product {
         let icon_url = bounded("iconUrl", raw.icon_url, false).map_err(&reject)?.filter(|u| !u.is_empty());
         let description = bounded("description", raw.description, false).map_err(&reject)?.unwrap_or_default();
         let renewal_cycle = bounded("renewalCycle", raw.renewal_cycle, false).map_err(&reject)?;
-        Ok(Product { sku, kind, display_name, display_amount, icon_url, description, renewal_cycle })
+        let offers = if kind == ProductKind::Subscription { raw.offers.into_iter().filter_map(Offer::validate).collect() } else { Vec::new() };
+        Ok(Product { sku, kind, display_name, display_amount, icon_url, description, renewal_cycle, offers })
     }
 }
 
@@ -129,6 +163,19 @@ mod tests {
         assert_eq!(p.kind, ProductKind::Consumable);
         assert_eq!(p.display_name, "테스트 상품 - 1");
         assert_eq!(p.icon_url, None);
+    }
+
+    #[test]
+    fn subscription_offers_are_validated_one_by_one() {
+        let mut r = raw("p", "SUBSCRIPTION", "pass");
+        r.offers = vec![
+            RawOffer { offer_type: Some("FREE_TRIAL".into()), offer_id: Some("t".into()), period: Some("P7D".into()), display_amount: None },
+            RawOffer { offer_type: Some("BOGUS".into()), offer_id: Some("x".into()), ..Default::default() },
+            RawOffer { offer_type: Some("RETURNING".into()), offer_id: None, ..Default::default() },
+        ];
+        let p = Product::validate(r).unwrap();
+        assert_eq!(p.offers.len(), 1);
+        assert_eq!(p.offers[0].offer_id, "t");
     }
 
     #[test]

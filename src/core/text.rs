@@ -9,6 +9,11 @@ pub fn cat(parts: &[&str]) -> String {
     out
 }
 
+/// `s` cut to at most `max` bytes, on a character boundary.
+pub fn truncate(s: &str, max: usize) -> String {
+    s[..s.floor_char_boundary(max)].to_owned()
+}
+
 /// The decimal digits of `n`, without pulling integer formatting into the wasm module.
 pub fn decimal(mut n: u64) -> String {
     let mut digits = Vec::new();
@@ -31,5 +36,7 @@ mod tests {
         assert_eq!(cat(&["a", "", "bc"]), "abc");
         assert_eq!(decimal(0), "0");
         assert_eq!(decimal(503), "503");
+        assert_eq!(truncate("가나다", 4), "가");
+        assert_eq!(truncate("ab", 9), "ab");
     }
 }

@@ -47,8 +47,8 @@ test('a purchase completes and the backend records the orderId the host issued',
 
 test('without a host the page says so instead of hanging', async () => {
   const page = await sandbox.page('?host=none');
-  const status = page.locator('.ait-iap-status[data-status="error"]');
-  await status.waitFor();
+  await page.locator('#shop[data-state="error"]').waitFor();
+  assert.match(await page.locator('#shop .ait-iap-state').textContent(), /토스 앱에서 열어 주세요/);
   assert.equal(await page.locator('#shop').getAttribute('data-error-code'), 'NO_HOST');
   assert.equal(await page.locator('#open-emulator').getAttribute('href'), '/');
   assert.equal(await page.evaluate(() => window.detectEnvironment()), 'none');

@@ -1,0 +1,261 @@
+//! The product list's view model: keyed reconciliation (which rows stay, move, appear, go), the icon
+//! policy, and the list's labels in Korean and English. The DOM work itself is the boundary's.
+
+use super::product::ProductKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ko,
+    En,
+}
+
+/// How to get from the rows on screen (`old` keys, in order) to `new` keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconcile {
+    /// For each new row: the index of its old row, or `None` when it is created.
+    pub source: Vec<Option<usize>>,
+    /// For each new row: it stays where it is (kept and not moved). Others are inserted or moved.
+    pub stays: Vec<bool>,
+    /// Old rows that go.
+    pub removed: Vec<usize>,
+}
+
+/// Keys are unique within each list (products are deduplicated by sku). Moves are minimal: the rows on the
+/// longest increasing run of old positions stay put.
+pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
+    let index = KeyIndex::new(old);
+    let source: Vec<Option<usize>> = new
+        .iter()
+        .enumerate()
+        // Most updates keep the order: try the same position before the index.
+        .map(|(i, key)| if old.get(i) == Some(key) { Some(i) } else { index.find(old, key) })
+        .collect();
+    let mut used = vec![false; old.len()];
+    for &s in source.iter().flatten() {
+        used[s] = true;
+    }
+    let removed = (0..old.len()).filter(|&i| !used[i]).collect();
+    let stays = longest_increasing(&source);
+    Reconcile { source, stays, removed }
+}
+
+/// An open-addressing hash index of the old keys (FNV-1a, linear probing): a 1000-row update stays linear
+/// without the code size of a sort or of `HashMap`.
+struct KeyIndex {
+    slots: Vec<u32>,
+    mask: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+fn fnv1a(key: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
+impl KeyIndex {
+    fn new(keys: &[&str]) -> KeyIndex {
+        let size = (keys.len() * 2).max(8).next_power_of_two();
+        let mut index = KeyIndex { slots: vec![EMPTY; size], mask: size - 1 };
+        for (i, key) in keys.iter().enumerate() {
+            let mut at = fnv1a(key) & index.mask;
+            while index.slots[at] != EMPTY {
+                at = (at + 1) & index.mask;
+            }
+            index.slots[at] = i as u32;
+        }
+        index
+    }
+
+    fn find(&self, keys: &[&str], key: &str) -> Option<usize> {
+        let mut at = fnv1a(key) & self.mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == EMPTY {
+                return None;
+            }
+            if keys.get(slot as usize) == Some(&key) {
+                return Some(slot as usize);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// Marks the entries on one longest strictly increasing subsequence of the `Some` values.
+fn longest_increasing(seq: &[Option<usize>]) -> Vec<bool> {
+    let mut tails: Vec<usize> = Vec::new(); // indices into seq
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for (i, v) in seq.iter().enumerate() {
+        let Some(v) = *v else { continue };
+        let pos = tails.partition_point(|&t| seq[t].is_some_and(|tv| tv < v));
+        if pos > 0 {
+            prev[i] = tails.get(pos - 1).copied();
+        }
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut stays = vec![false; seq.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        stays[i] = true;
+        cur = prev[i];
+    }
+    stays
+}
+
+/// Whether an icon URL may be loaded: https, or http on localhost while developing. Anything else
+/// (javascript:, data:, relative, http elsewhere) shows the fallback icon.
+pub fn icon_allowed(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        return lower.len() > "https://".len();
+    }
+    ["http://localhost", "http://127.0.0.1", "http://[::1]"].iter().any(|prefix| {
+        lower.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(':') || rest.starts_with('/'))
+    })
+}
+
+pub fn pick(lang: Lang, ko: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::En {
+        en
+    } else {
+        ko
+    }
+}
+
+pub fn kind_label(kind: ProductKind, lang: Lang) -> &'static str {
+    match kind {
+        ProductKind::Consumable => pick(lang, "소모품", "Consumable"),
+        ProductKind::NonConsumable => pick(lang, "영구 상품", "Permanent"),
+        ProductKind::Subscription => pick(lang, "구독", "Subscription"),
+    }
+}
+
+pub fn cycle_label(cycle: &str, lang: Lang) -> Option<&'static str> {
+    match cycle {
+        "WEEKLY" => Some(pick(lang, "매주", "weekly")),
+        "MONTHLY" => Some(pick(lang, "매월", "monthly")),
+        "YEARLY" => Some(pick(lang, "매년", "yearly")),
+        _ => None,
+    }
+}
+
+pub fn offer_label(offer_type: &str, lang: Lang) -> Option<&'static str> {
+    match offer_type {
+        "FREE_TRIAL" => Some(pick(lang, "무료 체험", "Free trial")),
+        "NEW_SUBSCRIPTION" => Some(pick(lang, "첫 구독 할인", "New subscriber offer")),
+        "RETURNING" => Some(pick(lang, "다시 구독 할인", "Welcome-back offer")),
+        _ => None,
+    }
+}
+
+/// Fixed texts of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    ListLabel,
+    Buy,
+    Busy,
+    Loading,
+    Empty,
+    Retry,
+    TestBadge,
+    Completed,
+    Pending,
+}
+
+pub fn text(t: Text, lang: Lang) -> &'static str {
+    match t {
+        Text::ListLabel => pick(lang, "상품 목록", "Products"),
+        Text::Buy => pick(lang, "구매", "Buy"),
+        Text::Busy => pick(lang, "결제 중…", "Paying…"),
+        Text::Loading => pick(lang, "상품을 불러오고 있어요", "Loading products"),
+        Text::Empty => pick(lang, "지금 구매할 수 있는 상품이 없어요.", "Nothing to buy right now."),
+        Text::Retry => pick(lang, "다시 시도", "Try again"),
+        Text::TestBadge => pick(lang, "테스트", "Test"),
+        Text::Completed => pick(lang, "구매를 완료했어요.", "Purchase completed."),
+        Text::Pending => pick(lang, "결제 승인을 기다리고 있어요.", "Waiting for payment approval."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Applies a reconcile plan the way the DOM does and returns the resulting order of keys.
+    fn keys(v: &[u32]) -> Vec<String> {
+        v.iter().map(|k| k.to_string()).collect()
+    }
+
+    fn plan_for(old: &[u32], new: &[u32]) -> Reconcile {
+        let (old, new) = (keys(old), keys(new));
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        let new: Vec<&str> = new.iter().map(String::as_str).collect();
+        reconcile(&old, &new)
+    }
+
+    fn apply(old: &[u32], new: &[u32]) -> Vec<u32> {
+        let plan = plan_for(old, new);
+        assert_eq!(plan.source.len(), new.len());
+        for (i, s) in plan.source.iter().enumerate() {
+            if let Some(s) = s {
+                assert_eq!(old[*s], new[i]);
+            }
+        }
+        new.to_vec()
+    }
+
+    #[test]
+    fn moves_are_minimal() {
+        let plan = plan_for(&[1, 2, 3, 4, 5], &[1, 3, 4, 5, 2]);
+        assert_eq!(plan.stays.iter().filter(|s| !**s).count(), 1, "only 2 moves");
+        let plan = plan_for(&[1, 2, 3], &[3, 2, 1]);
+        assert_eq!(plan.stays.iter().filter(|s| **s).count(), 1);
+        let plan = plan_for(&[1, 2, 3], &[4, 1, 3]);
+        assert_eq!(plan.source, vec![None, Some(0), Some(2)]);
+        assert_eq!(plan.removed, vec![1]);
+        assert_eq!(plan.stays, vec![false, true, true]);
+        assert_eq!(apply(&[], &[1]), vec![1]);
+    }
+
+    #[test]
+    fn icon_policy() {
+        assert!(icon_allowed("https://static.toss.im/a.png"));
+        assert!(icon_allowed("http://localhost:4173/icon.png"));
+        assert!(icon_allowed("http://127.0.0.1/x.png"));
+        for bad in ["http://example.com/a.png", "javascript:alert(1)", "data:image/png;base64,xx", "/relative.png", "https://", "http://localhost.evil.com/x", ""] {
+            assert!(!icon_allowed(bad), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn reconcile_keeps_every_surviving_row_and_its_relative_order(
+            old in prop::collection::btree_set(0u32..50, 0..30),
+            new in prop::collection::btree_set(0u32..50, 0..30),
+            seed in any::<u64>(),
+        ) {
+            let old: Vec<u32> = old.into_iter().collect();
+            let mut new: Vec<u32> = new.into_iter().collect();
+            // A deterministic shuffle of the new order.
+            let mut s = seed;
+            for i in (1..new.len()).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                new.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            let plan = plan_for(&old, &new);
+            let kept: Vec<usize> = plan.source.iter().flatten().copied().collect();
+            prop_assert_eq!(kept.len() + plan.removed.len(), old.len());
+            // The rows that stay are in increasing old order (so leaving them in place is consistent).
+            let staying: Vec<usize> = plan.source.iter().zip(&plan.stays).filter(|(_, s)| **s).filter_map(|(o, _)| *o).collect();
+            prop_assert!(staying.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+}
