@@ -47,21 +47,28 @@ function sdkAlias(aliases) {
   };
 }
 
-/** Bundles the sandbox page once per SDK version, with the real SDK from node_modules, as a mini-app's bundler would. */
+/** The strict policy the CSP page is served with (issue: the list must work under it). */
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https:";
+
+const bundle = (entry, outfile, aliases = null) =>
+  esbuild.build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    format: 'esm',
+    target: ['chrome96', 'safari15'],
+    outfile: join(root, outfile),
+    plugins: [sdkAlias(aliases)],
+    logLevel: 'warning',
+  });
+
+/** Bundles the pages: the sandbox once per SDK version (the real SDK from node_modules, as a mini-app's bundler
+ *  would), the strict-CSP page and the benchmark page. */
 export async function bundleSandbox() {
-  await Promise.all(
-    Object.entries(SDK_VERSIONS).map(([version, aliases]) =>
-      esbuild.build({
-        entryPoints: [join(root, 'www/main.js')],
-        bundle: true,
-        format: 'esm',
-        target: ['chrome96', 'safari15'],
-        outfile: join(root, `www/build/sdk-${version}/main.js`),
-        plugins: [sdkAlias(aliases)],
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  await Promise.all([
+    ...Object.entries(SDK_VERSIONS).map(([version, aliases]) => bundle('www/main.js', `www/build/sdk-${version}/main.js`, aliases)),
+    bundle('www/csp.js', 'www/build/csp/main.js'),
+    bundle('bench/page.js', 'www/build/bench/main.js'),
+  ]);
 }
 
 async function serveIndex(req, res) {
@@ -78,6 +85,16 @@ async function serveIndex(req, res) {
 async function serveStatic(req, res) {
   const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
   if (path === '/' || path === '/index.html') return serveIndex(req, res);
+  if (path === '/csp') {
+    res.writeHead(200, { 'content-type': TYPES['.html'], 'content-security-policy': STRICT_CSP, 'cache-control': 'no-store' });
+    res.end(await readFile(join(root, 'www/csp.html')));
+    return;
+  }
+  if (path === '/bench') {
+    res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
+    res.end(await readFile(join(root, 'bench/page.html')));
+    return;
+  }
   const file = MOUNTS.filter(([p]) => path.startsWith(p)).map(([p, dir]) => dir + path.slice(p.length))[0];
   const safe = file && normalize(file);
   if (!safe || safe.startsWith('..') || safe.includes('/../')) {

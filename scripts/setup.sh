@@ -31,6 +31,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# A Korean font, so that the screenshots the list tests save for review show Hangul (optional).
+if ! fc-list 2>/dev/null | grep -qi nanum && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "installing fonts-nanum (Korean font for screenshots)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null 2>&1 || say "fonts-nanum not installed; screenshots will lack Hangul"
+fi
+
 # npm packages, when the lockfile changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

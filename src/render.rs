@@ -307,8 +307,11 @@ impl View {
         }
         let empty = rows.is_empty();
         *self.rows.borrow_mut() = rows;
-        unattr(&self.list, "aria-busy");
-        attr(&self.list, "aria-label", text(Text::ListLabel, self.lang));
+        // Only after loading: an update that changes nothing must write nothing.
+        if self.list.has_attribute("aria-busy") {
+            unattr(&self.list, "aria-busy");
+            attr(&self.list, "aria-label", text(Text::ListLabel, self.lang));
+        }
         unattr(&self.container, "data-error-code");
         if empty {
             self.set_state("empty", Some(text(Text::Empty, self.lang)), false)?;
@@ -493,6 +496,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     container.class_list().add_1("ait-iap")?;
     container.set_text_content(None);
     let list = el(&doc, "ul", "ait-iap-list")?;
+    attr(&list, "aria-label", text(Text::ListLabel, lang));
     let state = el(&doc, "div", "ait-iap-state")?;
     attr(&state, "hidden", "");
     let status = el(&doc, "p", "ait-iap-status")?;

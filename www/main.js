@@ -41,4 +41,4 @@ window.iap = createIap({
 window.sdk = IAP;
 window.detectEnvironment = detectEnvironment;
 window.aitIap = { createIap, mountProductList, detectEnvironment };
-mountProductList(document.getElementById('shop'), window.iap);
+window.iapList = mountProductList(document.getElementById('shop'), window.iap);

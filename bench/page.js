@@ -1,0 +1,102 @@
+// Benchmark page: the same list work done by ait-iap (wasm) and by the plain-JS baseline, timed in the page.
+// Driven by bench/run.mjs; `?init=wasm|js` times module init + the first render of 20 rows instead.
+import { IAP } from '@apps-in-toss/web-bridge';
+import { installHostEmulator } from '../dist/host-emulator.js';
+
+const stage = document.getElementById('stage');
+const KINDS = ['CONSUMABLE', 'NON_CONSUMABLE', 'SUBSCRIPTION'];
+
+/** `n` products; `version` changes skus (replace), `priced` changes the price of every 10th row (update). */
+function products(n, { version = 0, priced = false } = {}) {
+  return Array.from({ length: n }, (_, i) => {
+    const type = KINDS[i % 3];
+    return {
+      sku: `p-${version}-${i}`,
+      type,
+      displayName: `상품 ${i}`,
+      displayAmount: `${((i + 1) * 100 + (priced && i % 10 === 0 ? 1 : 0)).toLocaleString('ko-KR')}원`,
+      iconUrl: '',
+      description: `설명 ${i}`,
+      ...(type === 'SUBSCRIPTION' ? { renewalCycle: 'MONTHLY' } : {}),
+    };
+  });
+}
+
+const settle = () => document.body.offsetHeight; // forces style and layout
+
+async function makers() {
+  installHostEmulator({ environment: 'sandbox', storageKey: null });
+  const { init, createIap, mountProductList } = await import('../dist/index.js');
+  const { mountBaselineList } = await import('./baseline-list.js');
+  await init(new URL('/dist/ait_iap_bg.wasm', location.href));
+  const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
+  return {
+    wasm: (container) => mountProductList(container, client, { products: [], testBadge: false }),
+    js: (container) => mountBaselineList(container),
+  };
+}
+
+const SCENARIOS = {
+  create20: { before: [], run: products(20) },
+  create100: { before: [], run: products(100) },
+  create1000: { before: [], run: products(1000) },
+  update10pct: { before: products(1000), run: products(1000, { priced: true }) },
+  replace1000: { before: products(1000), run: products(1000, { version: 1 }) },
+  clear: { before: products(1000), run: [] },
+};
+
+let ready = null;
+
+/** One timed iteration: `{ script, total }` in ms (total includes the forced style/layout). */
+window.runOnce = async (impl, scenario) => {
+  ready ??= makers();
+  const make = (await ready)[impl];
+  const { before, run } = SCENARIOS[scenario];
+  const container = document.createElement('div');
+  stage.replaceChildren(container);
+  const list = make(container);
+  list.update(before);
+  settle();
+  const t0 = performance.now();
+  list.update(run);
+  const t1 = performance.now();
+  settle();
+  const t2 = performance.now();
+  list.destroy();
+  return { script: t1 - t0, total: t2 - t0 };
+};
+
+/** Heap after 1000 rows (JS heap; plus the wasm memory for ait-iap). */
+window.memoryAfter1000 = async (impl) => {
+  ready ??= makers();
+  const make = (await ready)[impl];
+  const container = document.createElement('div');
+  stage.replaceChildren(container);
+  const list = make(container);
+  list.update(products(1000));
+  settle();
+  window.gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  window.gc?.();
+  return { jsHeap: performance.memory?.usedJSHeapSize ?? 0, keep: list !== null };
+};
+
+/** Module init (fetch + compile + instantiate) and the first render of 20 rows, from a fresh page. */
+window.initAndFirstRender = async (impl) => {
+  const t0 = performance.now();
+  const container = document.createElement('div');
+  stage.replaceChildren(container);
+  if (impl === 'wasm') {
+    installHostEmulator({ environment: 'sandbox', storageKey: null });
+    const { init, createIap, mountProductList } = await import('../dist/index.js');
+    await init(new URL('/dist/ait_iap_bg.wasm', location.href));
+    const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
+    mountProductList(container, client, { products: products(20), testBadge: false });
+  } else {
+    const { mountBaselineList } = await import('./baseline-list.js');
+    mountBaselineList(container).update(products(20));
+  }
+  settle();
+  return performance.now() - t0;
+};
+window.benchReady = true;
