@@ -5,7 +5,7 @@ use crate::core::text::cat;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
-use crate::core::small_map::VecMap;
+use crate::core::key_set::KeySet;
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, set_timeout};
 use crate::js_error::{raw_error, to_js_error, Locale};
@@ -50,8 +50,8 @@ pub(crate) struct Inner {
     listeners: RefCell<Vec<(u32, Function)>>,
     next_listener: Cell<u32>,
     last_raw_error: RefCell<Option<JsValue>>,
-    /// Product kinds from the last `products()`, so `purchase(sku)` opens the right order sheet.
-    pub(crate) kinds: RefCell<VecMap<String, PurchaseKind>>,
+    /// Skus seen as subscriptions in a product list, so `purchase(sku)` opens the right order sheet.
+    pub(crate) subscriptions: RefCell<KeySet>,
 }
 
 #[wasm_bindgen]
@@ -105,7 +105,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
         last_raw_error: RefCell::new(None),
-        kinds: RefCell::new(VecMap::default()),
+        subscriptions: RefCell::new(KeySet::default()),
     });
     inner.listen_pagehide(true);
     if get(&options, "recoverOnStart").as_bool() != Some(false) && detect_host() != Host::Absent {
@@ -359,12 +359,12 @@ impl Inner {
     pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue, options: &JsValue) -> Promise {
         let sku = sku.as_string().filter(|s| s.len() <= MAX_SKU).unwrap_or_default();
         let offer_id = get_string(options, "offerId", MAX_SKU);
-        let kind = match (get(options, "subscription").as_bool(), self.kinds.borrow().get(&sku)) {
-            (Some(true), _) => PurchaseKind::Subscription,
-            (Some(false), _) => PurchaseKind::OneTime,
-            (None, Some(kind)) => *kind,
-            (None, None) if offer_id.is_some() => PurchaseKind::Subscription,
-            (None, None) => PurchaseKind::OneTime,
+        let listed = self.subscriptions.borrow().position(&sku).is_some();
+        let kind = match get(options, "subscription").as_bool() {
+            Some(true) => PurchaseKind::Subscription,
+            Some(false) => PurchaseKind::OneTime,
+            None if listed || offer_id.is_some() => PurchaseKind::Subscription,
+            None => PurchaseKind::OneTime,
         };
         Promise::new(&mut |resolve, _reject| {
             if self.callbacks.borrow().is_none() {

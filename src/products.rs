@@ -1,41 +1,76 @@
 //! `client.products()`: the SDK's list read field by field into `RawProduct`, validated by the core.
+//! Identifiers become Rust strings; display texts stay JS strings (`JsText`) all the way to the DOM.
 
-use crate::core::text::cat;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::machine::PurchaseKind;
-use crate::core::product::{validate_list, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct, MAX_FIELD_BYTES};
+use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
+use crate::core::text::cat;
 use crate::js::{get, object, opt_str};
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
-use js_sys::Array;
+use js_sys::{Array, JsString};
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// A string field: missing or null is `None`; any other type is an error naming the field.
-fn field(item: &JsValue, key: &str) -> Result<Option<String>, String> {
+/// A display text as the JS string it arrived as.
+#[derive(Clone)]
+pub struct JsText(pub JsValue);
+
+impl FieldText for JsText {
+    fn size(&self) -> usize {
+        self.0.unchecked_ref::<JsString>().length() as usize
+    }
+
+    fn is_blank(&self) -> bool {
+        self.0.unchecked_ref::<JsString>().trim().length() == 0
+    }
+}
+
+pub type JsProduct = Product<JsText>;
+
+const MAX_ID: usize = 2048;
+
+fn not_string(key: &str) -> String {
+    cat(&[key, " is not a string"])
+}
+
+/// A string field as a Rust string: missing or null is `None`; any other type is an error naming the field.
+fn id_field(item: &JsValue, key: &str) -> Result<Option<String>, String> {
     let v = get(item, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| cat(&[key, " is not a string"]))
+    v.as_string().map(Some).ok_or_else(|| not_string(key))
 }
 
-fn raw_product(item: &JsValue) -> Result<RawProduct, ProductRejection> {
+/// A display field, kept as a JS string.
+fn text_field(item: &JsValue, key: &str) -> Result<Option<JsText>, String> {
+    let v = get(item, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    if v.is_string() {
+        Ok(Some(JsText(v)))
+    } else {
+        Err(not_string(key))
+    }
+}
+
+fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
     if !item.is_object() {
         return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
     }
-    let sku = field(item, "sku").ok().flatten().filter(|s| s.len() <= MAX_FIELD_BYTES);
-    let read = |key: &str| field(item, key).map_err(|reason| ProductRejection { sku: sku.clone(), reason });
+    let sku = id_field(item, "sku").ok().flatten().filter(|s| s.len() <= MAX_ID);
+    let reject = |reason: String| ProductRejection { sku: sku.clone(), reason };
     Ok(RawProduct {
-        sku: read("sku")?,
-        kind: read("type")?,
-        display_name: read("displayName")?,
-        display_amount: read("displayAmount")?,
-        icon_url: read("iconUrl")?,
-        description: read("description")?,
-        renewal_cycle: read("renewalCycle")?,
+        sku: id_field(item, "sku").map_err(reject)?,
+        kind: id_field(item, "type").map_err(reject)?,
+        display_name: text_field(item, "displayName").map_err(reject)?,
+        display_amount: text_field(item, "displayAmount").map_err(reject)?,
+        icon_url: text_field(item, "iconUrl").map_err(reject)?,
+        description: text_field(item, "description").map_err(reject)?,
+        renewal_cycle: id_field(item, "renewalCycle").map_err(reject)?,
         offers: raw_offers(item),
     })
 }
@@ -45,7 +80,7 @@ fn raw_offers(item: &JsValue) -> Vec<RawOffer> {
     if !Array::is_array(&offers) {
         return Vec::new();
     }
-    let text = |o: &JsValue, key: &str| field(o, key).ok().flatten();
+    let text = |o: &JsValue, key: &str| id_field(o, key).ok().flatten();
     Array::from(&offers)
         .iter()
         .take(16)
@@ -67,14 +102,16 @@ fn offer_js(o: &Offer) -> JsValue {
     ])
 }
 
-pub fn product_js(p: &Product) -> JsValue {
+/// The plain object `products()` resolves with.
+pub fn product_js(p: &JsProduct) -> JsValue {
+    let text = |t: &Option<JsText>| t.as_ref().map(|t| t.0.clone()).unwrap_or(JsValue::UNDEFINED);
     object(&[
         ("sku", JsValue::from_str(&p.sku)),
         ("type", JsValue::from_str(p.kind.as_str())),
-        ("displayName", JsValue::from_str(&p.display_name)),
-        ("displayAmount", JsValue::from_str(&p.display_amount)),
-        ("iconUrl", opt_str(p.icon_url.as_deref())),
-        ("description", JsValue::from_str(&p.description)),
+        ("displayName", p.display_name.0.clone()),
+        ("displayAmount", p.display_amount.0.clone()),
+        ("iconUrl", text(&p.icon_url)),
+        ("description", p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""))),
         ("renewalCycle", opt_str(p.renewal_cycle.as_deref())),
         ("offers", p.offers.iter().map(offer_js).collect::<Array>().into()),
     ])
@@ -87,27 +124,9 @@ fn report(rejected: &[ProductRejection]) {
     }
 }
 
-/// Reads the list; the promise resolves to the valid products and rejects with a typed error.
-pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
-    crate::js::promise(async move {
-        let locale = inner.locale;
-        let fail = |code: ErrorCode, detail: &str| to_js_error(&RoutedError::new(code, detail), locale, None);
-        if detect_host() == Host::Absent {
-            return Err(fail(ErrorCode::NoHost, "no host"));
-        }
-        let list = JsFuture::from(inner.sdk().call_async("getProductItemList", None))
-            .await
-            .map_err(|e| to_js_error(&RoutedError::route(&raw_error(&e)), locale, Some(&e)))?;
-        if list.is_undefined() || list.is_null() {
-            return Err(fail(ErrorCode::AppTooOld, "no product list"));
-        }
-        Ok(validated(&inner, &get(&list, "products"))?.into())
-    })
-}
-
-/// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items as
-/// plain objects, each rejection reported; a non-array is a typed error.
-pub fn validated(inner: &Inner, items: &JsValue) -> Result<Array, JsValue> {
+/// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items,
+/// each rejection reported; a non-array is a typed error.
+pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, JsValue> {
     if !Array::is_array(items) {
         return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), inner.locale, None));
     }
@@ -122,10 +141,33 @@ pub fn validated(inner: &Inner, items: &JsValue) -> Result<Array, JsValue> {
     let (products, invalid) = validate_list(raws);
     rejected.extend(invalid);
     report(&rejected);
-    let mut kinds = inner.kinds.borrow_mut();
-    for p in &products {
-        let kind = if p.kind == ProductKind::Subscription { PurchaseKind::Subscription } else { PurchaseKind::OneTime };
-        kinds.insert(p.sku.clone(), kind);
+    let mut subscriptions = inner.subscriptions.borrow_mut();
+    for p in products.iter().filter(|p| p.kind == ProductKind::Subscription) {
+        subscriptions.insert(&p.sku);
     }
-    Ok(products.iter().map(product_js).collect::<Array>())
+    Ok(products)
+}
+
+/// Loads the list from the SDK and validates it.
+pub async fn fetch_products(inner: Rc<Inner>) -> Result<Vec<JsProduct>, JsValue> {
+    let locale = inner.locale;
+    let fail = |code: ErrorCode, detail: &str| to_js_error(&RoutedError::new(code, detail), locale, None);
+    if detect_host() == Host::Absent {
+        return Err(fail(ErrorCode::NoHost, "no host"));
+    }
+    let list = JsFuture::from(inner.sdk().call_async("getProductItemList", None))
+        .await
+        .map_err(|e| to_js_error(&RoutedError::route(&raw_error(&e)), locale, Some(&e)))?;
+    if list.is_undefined() || list.is_null() {
+        return Err(fail(ErrorCode::AppTooOld, "no product list"));
+    }
+    validate_items(&inner, &get(&list, "products"))
+}
+
+/// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
+pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
+    crate::js::promise(async move {
+        let products = fetch_products(inner).await?;
+        Ok(products.iter().map(product_js).collect::<Array>().into())
+    })
 }

@@ -8,7 +8,8 @@ use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
 use crate::js::{get, get_string};
 use crate::js_error::Locale;
-use crate::products::validated;
+use crate::core::product::Offer;
+use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::sdk::detect_environment;
 use js_sys::{Array, Function, JsString};
 use std::cell::RefCell;
@@ -35,7 +36,6 @@ fn set_attr(e: &Element, name: &str, value: &JsValue) {
     e.unchecked_ref::<JsElement>().set_attribute_js(name, value);
 }
 
-const MAX_KEY: usize = 2048;
 
 fn el(doc: &Document, tag: &str, class: &str) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
@@ -82,17 +82,17 @@ struct Row {
     price: Element,
     offers: Element,
     buy: Element,
-    shown: [JsValue; 7],
+    /// name, description, price, icon URL as shown (JS strings, compared with `===`).
+    shown: [JsValue; 4],
+    shown_kind: Option<(ProductKind, Option<String>)>,
+    shown_offers: Option<Vec<Offer>>,
 }
 
-/// Field slots of `Row::shown`.
+/// Slots of `Row::shown`.
 const NAME: usize = 0;
 const DESCRIPTION: usize = 1;
 const PRICE: usize = 2;
-const KIND: usize = 3;
-const CYCLE: usize = 4;
-const ICON: usize = 5;
-const OFFERS: usize = 6;
+const ICON: usize = 3;
 
 struct View {
     inner: Rc<Inner>,
@@ -165,6 +165,8 @@ impl View {
             buy: child(&li, 2)?,
             li,
             shown: Default::default(),
+            shown_kind: None,
+            shown_offers: None,
         };
         let sku = JsValue::from_str(&row.key);
         set_attr(&row.li, "data-sku", &sku);
@@ -174,36 +176,35 @@ impl View {
     }
 
     /// Writes the fields of `p` that differ from what the row shows.
-    fn fill(&self, row: &mut Row, p: &JsValue) -> Result<(), JsValue> {
-        let name = get(p, "displayName");
-        if row.shown[NAME] != name {
-            set_text(&row.name, &name);
-            let js_name: JsString = name.clone().dyn_into().unwrap_or_else(|_| JsString::from(""));
+    fn fill(&self, row: &mut Row, p: &JsProduct) {
+        let name = &p.display_name.0;
+        if row.shown[NAME] != *name {
+            set_text(&row.name, name);
+            let js_name: &JsString = name.unchecked_ref();
             set_text(&row.fallback, &js_name.char_at(0));
             let label: JsValue = js_name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(text(Text::Buy, self.lang))).into();
             set_attr(&row.buy, "aria-label", &label);
-            row.shown[NAME] = name;
+            row.shown[NAME] = name.clone();
         }
-        for (slot, key, node) in [(DESCRIPTION, "description", &row.description), (PRICE, "displayAmount", &row.price)] {
-            let value = get(p, key);
-            if row.shown[slot] != value {
-                set_text(&node, &value);
-                row.shown[slot] = value;
+        let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
+        for (slot, value, node) in [(DESCRIPTION, &description, &row.description), (PRICE, &p.display_amount.0, &row.price)] {
+            if row.shown[slot] != *value {
+                set_text(node, value);
+                row.shown[slot] = value.clone();
             }
         }
-        let (kind, cycle) = (get(p, "type"), get(p, "renewalCycle"));
-        if row.shown[KIND] != kind || row.shown[CYCLE] != cycle {
-            let kind_text = kind.as_string().as_deref().and_then(ProductKind::parse).map(|k| kind_label(k, self.lang)).unwrap_or("");
-            let label = match cycle.as_string().as_deref().and_then(|c| cycle_label(c, self.lang)) {
+        let kind = (p.kind, p.renewal_cycle.clone());
+        if row.shown_kind.as_ref() != Some(&kind) {
+            let kind_text = kind_label(p.kind, self.lang);
+            let label = match p.renewal_cycle.as_deref().and_then(|c| cycle_label(c, self.lang)) {
                 Some(c) => cat(&[kind_text, " · ", c]),
                 None => kind_text.to_owned(),
             };
             row.kind.set_text_content(Some(&label));
-            set_attr(&row.li, "data-type", &kind);
-            row.shown[KIND] = kind;
-            row.shown[CYCLE] = cycle;
+            attr(&row.li, "data-type", p.kind.as_str());
+            row.shown_kind = Some(kind);
         }
-        let icon = get(p, "iconUrl");
+        let icon = p.icon_url.as_ref().map(|t| t.0.clone()).unwrap_or(JsValue::UNDEFINED);
         if row.shown[ICON] != icon {
             let allowed = icon.as_string().is_some_and(|u| icon_allowed(&u));
             if allowed {
@@ -215,33 +216,24 @@ impl View {
             toggle(&row.fallback, "hidden", allowed);
             row.shown[ICON] = icon;
         }
-        let offers = get(p, "offers");
-        let signature: JsValue = js_sys::JSON::stringify(&offers).map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        if row.shown[OFFERS] != signature {
-            self.fill_offers(row, &offers)?;
-            row.shown[OFFERS] = signature;
+        if row.shown_offers.as_ref() != Some(&p.offers) {
+            self.fill_offers(row, &p.offers);
+            row.shown_offers = Some(p.offers.clone());
         }
-        Ok(())
     }
 
-    fn fill_offers(&self, row: &Row, offers: &JsValue) -> Result<(), JsValue> {
+    fn fill_offers(&self, row: &Row, offers: &[Offer]) {
         row.offers.set_text_content(None);
-        if !Array::is_array(offers) {
-            return Ok(());
-        }
-        for o in Array::from(offers).iter() {
-            let Some(label) = get_string(&o, "type", 40).and_then(|t| offer_label(&t, self.lang)) else { continue };
-            let button = el(&self.doc, "button", "ait-iap-offer")?;
+        for o in offers {
+            let Some(label) = offer_label(&o.offer_type, self.lang) else { continue };
+            let Ok(button) = el(&self.doc, "button", "ait-iap-offer") else { continue };
             attr(&button, "type", "button");
-            set_attr(&button, "data-sku", &JsValue::from_str(&row.key));
-            set_attr(&button, "data-offer-id", &get(&o, "offerId"));
-            let amount = get(&o, "displayAmount");
-            let detail = if amount.is_string() { amount } else { get(&o, "period") };
-            let text: JsValue = JsString::from(label).concat(&JsValue::from_str(" · ")).concat(&detail).into();
-            set_text(&button, &text);
+            attr(&button, "data-sku", &row.key);
+            attr(&button, "data-offer-id", &o.offer_id);
+            let detail = o.display_amount.as_deref().unwrap_or(&o.period);
+            button.set_text_content(Some(&cat(&[label, " · ", detail])));
             append(&row.offers, &button);
         }
-        Ok(())
     }
 
     fn set_state(&self, state: &str, message: Option<&str>, retry: bool) -> Result<(), JsValue> {
@@ -271,9 +263,9 @@ impl View {
         self.list.set_attribute("aria-label", text(Text::Loading, self.lang))
     }
 
-    /// Renders `products` (validated plain objects), keyed by sku.
-    fn render(&self, products: &Array) -> Result<(), JsValue> {
-        let keys: Vec<String> = products.iter().map(|p| get_string(&p, "sku", MAX_KEY).unwrap_or_default()).collect();
+    /// Renders `products` (validated), keyed by sku.
+    fn render(&self, products: &[JsProduct]) -> Result<(), JsValue> {
+        let keys: Vec<String> = products.iter().map(|p| p.sku.clone()).collect();
         let focused = self.doc.active_element().filter(|a| self.list.contains(Some(a)));
         let old = std::mem::take(&mut *self.rows.borrow_mut());
         // Skeleton rows are not keyed rows: drop them first.
@@ -294,7 +286,9 @@ impl View {
                 Some(r) => r,
                 None => self.new_row(key)?,
             };
-            self.fill(&mut row, &products.get(i as u32))?;
+            if let Some(p) = products.get(i) {
+                self.fill(&mut row, p);
+            }
             rows.push(row);
         }
         // Place rows back to front; rows on the longest kept run stay where they are.
@@ -372,8 +366,8 @@ impl View {
 
     async fn load(self: Rc<Self>) -> Result<(), JsValue> {
         self.show_loading()?;
-        match JsFuture::from(crate::products::load_products(self.inner.clone())).await {
-            Ok(products) => self.render(&Array::from(&products)),
+        match fetch_products(self.inner.clone()).await {
+            Ok(products) => self.render(&products),
             Err(error) => self.show_error(&error),
         }
     }
@@ -523,7 +517,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     view.listen("error", true, View::on_error)?;
     let products = get(&options, "products");
     if Array::is_array(&products) {
-        let valid = validated(&view.inner, &products)?;
+        let valid = validate_items(&view.inner, &products)?;
         view.render(&valid)?;
     } else {
         let loading = view.clone();
@@ -538,7 +532,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
 impl ProductList {
     /// Shows `products` (same shape as `client.products()`), touching only the rows that changed.
     pub fn update(&self, products: JsValue) -> Result<(), JsValue> {
-        let valid = validated(&self.view.inner, &products)?;
+        let valid = validate_items(&self.view.inner, &products)?;
         self.view.render(&valid)
     }
 

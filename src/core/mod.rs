@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod grant;
+pub mod key_set;
 pub mod machine;
 pub mod outbox;
 pub mod product;

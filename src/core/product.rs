@@ -3,24 +3,50 @@
 //! The host's data is outside data: every field is checked, and an item that fails is dropped with a
 //! reason instead of failing the whole list.
 
+use super::key_set::KeySet;
 use super::text::cat;
 
 /// Longest string (UTF-8 bytes) we accept in any product field. Console limits are 30 (name) and 45
 /// (description) characters; 2048 bytes is over 600 Korean characters: room for drift, no megabyte strings.
 pub const MAX_FIELD_BYTES: usize = 2048;
 
+/// The text of a display field. The boundary keeps display texts as JS strings (no UTF-8 round trip on the
+/// way to the DOM); natively they are `String`s.
+pub trait FieldText {
+    /// The length checked against `MAX_FIELD_BYTES` (UTF-8 bytes for `String`; UTF-16 units for a JS string,
+    /// which bound the same way).
+    fn size(&self) -> usize;
+    fn is_blank(&self) -> bool;
+}
+
+impl FieldText for String {
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
+}
+
 /// One item's fields as read from the SDK (the boundary reads them); every field optional so that a
-/// missing one is reported per item.
-#[derive(Debug, Clone, Default)]
-pub struct RawProduct {
+/// missing one is reported per item. Identifiers and enums are Rust strings; display texts are `S`.
+#[derive(Debug, Clone)]
+pub struct RawProduct<S = String> {
     pub sku: Option<String>,
     pub kind: Option<String>,
-    pub display_name: Option<String>,
-    pub display_amount: Option<String>,
-    pub icon_url: Option<String>,
-    pub description: Option<String>,
+    pub display_name: Option<S>,
+    pub display_amount: Option<S>,
+    pub icon_url: Option<S>,
+    pub description: Option<S>,
     pub renewal_cycle: Option<String>,
     pub offers: Vec<RawOffer>,
+}
+
+impl<S> Default for RawProduct<S> {
+    fn default() -> Self {
+        RawProduct { sku: None, kind: None, display_name: None, display_amount: None, icon_url: None, description: None, renewal_cycle: None, offers: Vec::new() }
+    }
 }
 
 /// One subscription offer's fields as read from the SDK.
@@ -81,13 +107,13 @@ impl ProductKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Product {
+pub struct Product<S = String> {
     pub sku: String,
     pub kind: ProductKind,
-    pub display_name: String,
-    pub display_amount: String,
-    pub icon_url: Option<String>,
-    pub description: String,
+    pub display_name: S,
+    pub display_amount: S,
+    pub icon_url: Option<S>,
+    pub description: Option<S>,
     pub renewal_cycle: Option<String>,
     pub offers: Vec<Offer>,
 }
@@ -100,27 +126,32 @@ pub struct ProductRejection {
     pub reason: String,
 }
 
-fn bounded(field: &str, value: Option<String>, required: bool) -> Result<Option<String>, String> {
+fn bounded<S: FieldText>(field: &str, value: Option<S>, required: bool) -> Result<Option<S>, String> {
     match value {
         None if required => Err(cat(&["missing ", field])),
         None => Ok(None),
-        Some(v) if v.len() > MAX_FIELD_BYTES => Err(cat(&[field, " longer than 2048 bytes"])),
-        Some(v) if required && v.trim().is_empty() => Err(cat(&["empty ", field])),
+        Some(v) if v.size() > MAX_FIELD_BYTES => Err(cat(&[field, " longer than 2048 bytes"])),
+        Some(v) if required && v.is_blank() => Err(cat(&["empty ", field])),
         Some(v) => Ok(Some(v)),
     }
 }
 
-impl Product {
-    pub fn validate(raw: RawProduct) -> Result<Product, ProductRejection> {
+/// A required field, present once `bounded` said so.
+fn required<S: FieldText>(field: &str, value: Option<S>) -> Result<S, String> {
+    bounded(field, value, true)?.ok_or_else(|| cat(&["missing ", field]))
+}
+
+impl<S: FieldText> Product<S> {
+    pub fn validate(raw: RawProduct<S>) -> Result<Product<S>, ProductRejection> {
         let sku_for_report = raw.sku.clone().filter(|s| s.len() <= MAX_FIELD_BYTES);
         let reject = |reason: String| ProductRejection { sku: sku_for_report.clone(), reason };
-        let sku = bounded("sku", raw.sku, true).map_err(&reject)?.unwrap_or_default();
-        let kind_text = bounded("type", raw.kind, true).map_err(&reject)?.unwrap_or_default();
+        let sku = required("sku", raw.sku).map_err(&reject)?;
+        let kind_text = required("type", raw.kind).map_err(&reject)?;
         let kind = ProductKind::parse(&kind_text).ok_or_else(|| reject(cat(&["unknown type \"", &kind_text, "\""])))?;
-        let display_name = bounded("displayName", raw.display_name, true).map_err(&reject)?.unwrap_or_default();
-        let display_amount = bounded("displayAmount", raw.display_amount, true).map_err(&reject)?.unwrap_or_default();
-        let icon_url = bounded("iconUrl", raw.icon_url, false).map_err(&reject)?.filter(|u| !u.is_empty());
-        let description = bounded("description", raw.description, false).map_err(&reject)?.unwrap_or_default();
+        let display_name = required("displayName", raw.display_name).map_err(&reject)?;
+        let display_amount = required("displayAmount", raw.display_amount).map_err(&reject)?;
+        let icon_url = bounded("iconUrl", raw.icon_url, false).map_err(&reject)?.filter(|u| u.size() > 0);
+        let description = bounded("description", raw.description, false).map_err(&reject)?;
         let renewal_cycle = bounded("renewalCycle", raw.renewal_cycle, false).map_err(&reject)?;
         let offers = if kind == ProductKind::Subscription { raw.offers.into_iter().filter_map(Offer::validate).collect() } else { Vec::new() };
         Ok(Product { sku, kind, display_name, display_amount, icon_url, description, renewal_cycle, offers })
@@ -128,14 +159,13 @@ impl Product {
 }
 
 /// Validates a whole list: the good items in order, duplicates by sku dropped, and a rejection per bad item.
-pub fn validate_list(raw: Vec<RawProduct>) -> (Vec<Product>, Vec<ProductRejection>) {
-    let mut products: Vec<Product> = Vec::with_capacity(raw.len());
+pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>, Vec<ProductRejection>) {
+    let mut products: Vec<Product<S>> = Vec::with_capacity(raw.len());
+    let mut seen = KeySet::with_capacity(raw.len());
     let mut rejected = Vec::new();
     for item in raw {
         match Product::validate(item) {
-            Ok(p) if products.iter().any(|q| q.sku == p.sku) => {
-                rejected.push(ProductRejection { sku: Some(p.sku), reason: "duplicate sku".into() })
-            }
+            Ok(p) if !seen.insert(&p.sku) => rejected.push(ProductRejection { sku: Some(p.sku), reason: "duplicate sku".into() }),
             Ok(p) => products.push(p),
             Err(r) => rejected.push(r),
         }
@@ -163,6 +193,7 @@ mod tests {
         assert_eq!(p.kind, ProductKind::Consumable);
         assert_eq!(p.display_name, "테스트 상품 - 1");
         assert_eq!(p.icon_url, None);
+        assert_eq!(p.description, None);
     }
 
     #[test]

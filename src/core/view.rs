@@ -1,6 +1,7 @@
 //! The product list's view model: keyed reconciliation (which rows stay, move, appear, go), the icon
 //! policy, and the list's labels in Korean and English. The DOM work itself is the boundary's.
 
+use super::key_set::KeySet;
 use super::product::ProductKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +24,15 @@ pub struct Reconcile {
 /// Keys are unique within each list (products are deduplicated by sku). Moves are minimal: the rows on the
 /// longest increasing run of old positions stay put.
 pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
-    let index = KeyIndex::new(old);
+    let mut index = KeySet::with_capacity(old.len());
+    for key in old {
+        index.insert(key);
+    }
     let source: Vec<Option<usize>> = new
         .iter()
         .enumerate()
         // Most updates keep the order: try the same position before the index.
-        .map(|(i, key)| if old.get(i) == Some(key) { Some(i) } else { index.find(old, key) })
+        .map(|(i, key)| if old.get(i) == Some(key) { Some(i) } else { index.position(key) })
         .collect();
     let mut used = vec![false; old.len()];
     for &s in source.iter().flatten() {
@@ -37,52 +41,6 @@ pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
     let removed = (0..old.len()).filter(|&i| !used[i]).collect();
     let stays = longest_increasing(&source);
     Reconcile { source, stays, removed }
-}
-
-/// An open-addressing hash index of the old keys (FNV-1a, linear probing): a 1000-row update stays linear
-/// without the code size of a sort or of `HashMap`.
-struct KeyIndex {
-    slots: Vec<u32>,
-    mask: usize,
-}
-
-const EMPTY: u32 = u32::MAX;
-
-fn fnv1a(key: &str) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in key.bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    h as usize
-}
-
-impl KeyIndex {
-    fn new(keys: &[&str]) -> KeyIndex {
-        let size = (keys.len() * 2).max(8).next_power_of_two();
-        let mut index = KeyIndex { slots: vec![EMPTY; size], mask: size - 1 };
-        for (i, key) in keys.iter().enumerate() {
-            let mut at = fnv1a(key) & index.mask;
-            while index.slots[at] != EMPTY {
-                at = (at + 1) & index.mask;
-            }
-            index.slots[at] = i as u32;
-        }
-        index
-    }
-
-    fn find(&self, keys: &[&str], key: &str) -> Option<usize> {
-        let mut at = fnv1a(key) & self.mask;
-        loop {
-            let slot = self.slots[at];
-            if slot == EMPTY {
-                return None;
-            }
-            if keys.get(slot as usize) == Some(&key) {
-                return Some(slot as usize);
-            }
-            at = (at + 1) & self.mask;
-        }
-    }
 }
 
 /// Marks the entries on one longest strictly increasing subsequence of the `Some` values.
