@@ -100,3 +100,15 @@ window.initAndFirstRender = async (impl) => {
   return performance.now() - t0;
 };
 window.benchReady = true;
+
+/** For profiling: set up once, then alternate between the scenario's two lists `n` times (no layout). */
+window.repeatTimed = async (impl, scenario, n) => {
+  ready ??= makers();
+  const make = (await ready)[impl];
+  const { before, run } = SCENARIOS[scenario];
+  const container = document.createElement('div');
+  stage.replaceChildren(container);
+  const list = make(container);
+  for (let i = 0; i < n; i++) list.update(i % 2 ? before : run);
+  list.destroy();
+};

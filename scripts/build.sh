@@ -3,11 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet --release --target wasm32-unknown-unknown
+# Panic locations embed each dependency's source path: drop the registry prefix from them.
+REMAP=""
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do REMAP="$REMAP --remap-path-prefix=$dir="; done
+RUSTFLAGS="${RUSTFLAGS:-}$REMAP" cargo build --quiet --release --target wasm32-unknown-unknown
 rm -rf dist && mkdir -p dist
-wasm-bindgen --target web --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
+wasm-bindgen --target web --encode-into always --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
 # Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.
-node_modules/.bin/wasm-opt --merge-similar-functions --flatten --rereloop -Oz -Oz \
+# -iit: Rust code never relies on loads or arithmetic trapping.
+node_modules/.bin/wasm-opt -iit --merge-similar-functions --flatten --rereloop -Oz -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   --strip-producers dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm

@@ -27,9 +27,6 @@ impl GrantTarget {
         if let Some(url) = value.as_string() {
             return Some(GrantTarget::Http { url, headers: Vec::new(), credentials: None });
         }
-        if let Some(f) = get_function(value, "handler") {
-            return Some(GrantTarget::Function(f));
-        }
         let url = get_string(value, "url", 4096)?;
         let headers = match get(value, "headers").dyn_into::<js_sys::Object>() {
             Ok(obj) => js_sys::Object::entries(&obj)

@@ -5,7 +5,6 @@ use crate::core::text::cat;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
-use crate::core::key_set::KeySet;
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, set_timeout};
 use crate::js_error::{raw_error, to_js_error, Locale};
@@ -51,7 +50,7 @@ pub(crate) struct Inner {
     next_listener: Cell<u32>,
     last_raw_error: RefCell<Option<JsValue>>,
     /// Skus seen as subscriptions in a product list, so `purchase(sku)` opens the right order sheet.
-    pub(crate) subscriptions: RefCell<KeySet>,
+    pub(crate) subscriptions: RefCell<Vec<String>>,
 }
 
 #[wasm_bindgen]
@@ -105,7 +104,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
         last_raw_error: RefCell::new(None),
-        subscriptions: RefCell::new(KeySet::default()),
+        subscriptions: RefCell::new(Vec::new()),
     });
     inner.listen_pagehide(true);
     if get(&options, "recoverOnStart").as_bool() != Some(false) && detect_host() != Host::Absent {
@@ -359,7 +358,7 @@ impl Inner {
     pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue, options: &JsValue) -> Promise {
         let sku = sku.as_string().filter(|s| s.len() <= MAX_SKU).unwrap_or_default();
         let offer_id = get_string(options, "offerId", MAX_SKU);
-        let listed = self.subscriptions.borrow().position(&sku).is_some();
+        let listed = self.subscriptions.borrow().contains(&sku);
         let kind = match get(options, "subscription").as_bool() {
             Some(true) => PurchaseKind::Subscription,
             Some(false) => PurchaseKind::OneTime,

@@ -108,41 +108,27 @@ struct View {
     listeners: RefCell<Vec<(&'static str, bool, Closure<dyn FnMut(Event)>)>>,
 }
 
-/// The row skeleton, cloned for every new row:
-/// `li > [span.icon-wrap > [img, span.fallback], div.body > [name, badges > [kind, test], description, price, offers], button.buy]`.
+/// The row skeleton, cloned for every new row. Constant markup (never data): product texts are written later
+/// through `textContent` and attributes only.
+const ROW_HTML: &str = concat!(
+    r#"<li class="ait-iap-row"><span class="ait-iap-icon-wrap">"#,
+    r#"<img class="ait-iap-icon" width="48" height="48" loading="lazy" decoding="async" alt="" hidden>"#,
+    r#"<span class="ait-iap-icon ait-iap-icon--fallback" aria-hidden="true"></span></span>"#,
+    r#"<div class="ait-iap-body"><span class="ait-iap-name"></span><span class="ait-iap-badges">"#,
+    r#"<span class="ait-iap-badge ait-iap-badge--kind"></span><span class="ait-iap-badge ait-iap-badge--test" hidden></span></span>"#,
+    r#"<span class="ait-iap-description"></span><span class="ait-iap-price"></span><span class="ait-iap-offers"></span></div>"#,
+    r#"<button class="ait-iap-buy" type="button"></button></li>"#,
+);
+
+/// The list's own parts: the keyed rows, the state line (loading, empty, error), the purchase status.
+const LIST_HTML: &str = r#"<ul class="ait-iap-list"></ul><div class="ait-iap-state" hidden></div><p class="ait-iap-status" role="status" aria-live="polite"></p>"#;
+
 fn row_template(doc: &Document, lang: Lang) -> Result<Element, JsValue> {
-    let li = el(doc, "li", "ait-iap-row")?;
-    let wrap = el(doc, "span", "ait-iap-icon-wrap")?;
-    let img = el(doc, "img", "ait-iap-icon")?;
-    for (k, v) in [("width", "48"), ("height", "48"), ("loading", "lazy"), ("decoding", "async"), ("alt", ""), ("hidden", "")] {
-        attr(&img, k, v);
-    }
-    let fallback = el(doc, "span", "ait-iap-icon ait-iap-icon--fallback")?;
-    attr(&fallback, "aria-hidden", "true");
-    append(&wrap, &img);
-    append(&wrap, &fallback);
-    let body = el(doc, "div", "ait-iap-body")?;
-    let name = el(doc, "span", "ait-iap-name")?;
-    let badges = el(doc, "span", "ait-iap-badges")?;
-    let kind = el(doc, "span", "ait-iap-badge ait-iap-badge--kind")?;
-    let test = el(doc, "span", "ait-iap-badge ait-iap-badge--test")?;
-    test.set_text_content(Some(text(Text::TestBadge, lang)));
-    attr(&test, "hidden", "");
-    append(&badges, &kind);
-    append(&badges, &test);
-    for part in [&name, &badges] {
-        body.append_child(part)?;
-    }
-    for class in ["ait-iap-description", "ait-iap-price", "ait-iap-offers"] {
-        let part = el(doc, "span", class)?;
-        append(&body, &part);
-    }
-    let buy = el(doc, "button", "ait-iap-buy")?;
-    attr(&buy, "type", "button");
-    buy.set_text_content(Some(text(Text::Buy, lang)));
-    append(&li, &wrap);
-    append(&li, &body);
-    append(&li, &buy);
+    let holder = doc.create_element("ul")?;
+    holder.set_inner_html(ROW_HTML);
+    let li = holder.first_element_child().ok_or_else(|| JsValue::from_str("ait-iap: row template"))?;
+    child(&child(&child(&li, 1)?, 1)?, 1)?.set_text_content(Some(text(Text::TestBadge, lang)));
+    child(&li, 2)?.set_text_content(Some(text(Text::Buy, lang)));
     Ok(li)
 }
 
@@ -265,26 +251,27 @@ impl View {
 
     /// Renders `products` (validated), keyed by sku.
     fn render(&self, products: &[JsProduct]) -> Result<(), JsValue> {
-        let keys: Vec<String> = products.iter().map(|p| p.sku.clone()).collect();
+        let new_keys: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
         let focused = self.doc.active_element().filter(|a| self.list.contains(Some(a)));
         let old = std::mem::take(&mut *self.rows.borrow_mut());
         // Skeleton rows are not keyed rows: drop them first.
         if old.is_empty() {
             self.list.set_text_content(None);
         }
-        let old_keys: Vec<&str> = old.iter().map(|r| r.key.as_str()).collect();
-        let new_keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let plan = reconcile(&old_keys, &new_keys);
+        let plan = {
+            let old_keys: Vec<&str> = old.iter().map(|r| r.key.as_str()).collect();
+            reconcile(&old_keys, &new_keys)
+        };
         for &i in &plan.removed {
             old[i].li.remove();
         }
         let mut slots: Vec<Option<Row>> = old.into_iter().map(Some).collect();
-        let mut rows: Vec<Row> = Vec::with_capacity(keys.len());
-        for (i, key) in keys.into_iter().enumerate() {
+        let mut rows: Vec<Row> = Vec::with_capacity(new_keys.len());
+        for (i, key) in new_keys.iter().enumerate() {
             let reused = plan.source[i].and_then(|s| slots.get_mut(s).and_then(Option::take));
             let mut row = match reused {
                 Some(r) => r,
-                None => self.new_row(key)?,
+                None => self.new_row((*key).to_owned())?,
             };
             if let Some(p) = products.get(i) {
                 self.fill(&mut row, p);
@@ -488,17 +475,9 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     let lang = if locale == Locale::En { Lang::En } else { Lang::Ko };
     let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_environment() == "sandbox");
     container.class_list().add_1("ait-iap")?;
-    container.set_text_content(None);
-    let list = el(&doc, "ul", "ait-iap-list")?;
+    container.set_inner_html(LIST_HTML);
+    let (list, state, status) = (child(&container, 0)?, child(&container, 1)?, child(&container, 2)?);
     attr(&list, "aria-label", text(Text::ListLabel, lang));
-    let state = el(&doc, "div", "ait-iap-state")?;
-    attr(&state, "hidden", "");
-    let status = el(&doc, "p", "ait-iap-status")?;
-    attr(&status, "role", "status");
-    attr(&status, "aria-live", "polite");
-    for part in [&list, &state, &status] {
-        container.append_child(part)?;
-    }
     let template = row_template(&doc, lang)?;
     let view = Rc::new(View {
         inner: client.inner.clone(),

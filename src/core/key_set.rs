@@ -1,5 +1,6 @@
-//! A set of string keys remembering insertion order: open addressing with FNV-1a and linear probing. Keeps
-//! deduplication and keyed lookups linear for 1000-row lists, without the code size of `HashMap` or a sort.
+//! A set of borrowed string keys remembering insertion order: open addressing with FNV-1a and linear probing.
+//! Keeps deduplication and keyed lookups linear for 1000-row lists, without the code size of `HashMap` or a
+//! sort, and without copying the keys (every allocation counts with the small allocator the module uses).
 
 const EMPTY: u32 = u32::MAX;
 
@@ -12,14 +13,14 @@ fn fnv1a(key: &str) -> usize {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct KeySet {
+pub struct KeySet<'a> {
     /// Indices into `keys`, or `EMPTY`.
     slots: Vec<u32>,
-    keys: Vec<String>,
+    keys: Vec<&'a str>,
 }
 
-impl KeySet {
-    pub fn with_capacity(n: usize) -> KeySet {
+impl<'a> KeySet<'a> {
+    pub fn with_capacity(n: usize) -> KeySet<'a> {
         KeySet { slots: vec![EMPTY; (n * 2).max(8).next_power_of_two()], keys: Vec::with_capacity(n) }
     }
 
@@ -30,14 +31,14 @@ impl KeySet {
         loop {
             match self.slots[at] {
                 EMPTY => return at,
-                i if self.keys.get(i as usize).is_some_and(|k| k == key) => return at,
+                i if self.keys.get(i as usize).is_some_and(|k| *k == key) => return at,
                 _ => at = (at + 1) & mask,
             }
         }
     }
 
     /// Adds `key`; returns whether it was new.
-    pub fn insert(&mut self, key: &str) -> bool {
+    pub fn insert(&mut self, key: &'a str) -> bool {
         if self.slots.is_empty() || (self.keys.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
@@ -46,7 +47,7 @@ impl KeySet {
             return false;
         }
         self.slots[at] = self.keys.len() as u32;
-        self.keys.push(key.to_owned());
+        self.keys.push(key);
         true
     }
 
@@ -64,7 +65,7 @@ impl KeySet {
     fn grow(&mut self) {
         let keys = std::mem::take(&mut self.keys);
         *self = KeySet::with_capacity((keys.len() + 1) * 2);
-        for k in &keys {
+        for k in keys {
             self.insert(k);
         }
     }
@@ -76,9 +77,10 @@ mod tests {
 
     #[test]
     fn inserts_finds_and_grows() {
+        let keys: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
         let mut s = KeySet::default();
-        for i in 0..1000 {
-            assert!(s.insert(&i.to_string()));
+        for k in &keys {
+            assert!(s.insert(k));
         }
         assert!(!s.insert("7"));
         assert_eq!(s.position("999"), Some(999));

@@ -160,14 +160,28 @@ impl<S: FieldText> Product<S> {
 
 /// Validates a whole list: the good items in order, duplicates by sku dropped, and a rejection per bad item.
 pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>, Vec<ProductRejection>) {
-    let mut products: Vec<Product<S>> = Vec::with_capacity(raw.len());
-    let mut seen = KeySet::with_capacity(raw.len());
+    let mut valid: Vec<Product<S>> = Vec::with_capacity(raw.len());
     let mut rejected = Vec::new();
     for item in raw {
         match Product::validate(item) {
-            Ok(p) if !seen.insert(&p.sku) => rejected.push(ProductRejection { sku: Some(p.sku), reason: "duplicate sku".into() }),
-            Ok(p) => products.push(p),
+            Ok(p) => valid.push(p),
             Err(r) => rejected.push(r),
+        }
+    }
+    // Keep the first of each sku.
+    let mut keep = vec![false; valid.len()];
+    {
+        let mut seen = KeySet::with_capacity(valid.len());
+        for (i, p) in valid.iter().enumerate() {
+            keep[i] = seen.insert(&p.sku);
+        }
+    }
+    let mut products = Vec::with_capacity(valid.len());
+    for (p, keep) in valid.into_iter().zip(keep) {
+        if keep {
+            products.push(p);
+        } else {
+            rejected.push(ProductRejection { sku: Some(p.sku), reason: "duplicate sku".into() });
         }
     }
     (products, rejected)
