@@ -88,7 +88,6 @@ export function mountBaselineList(container) {
     if (s[3] !== p.type || s[4] !== p.renewalCycle) {
       const cycle = CYCLE[p.renewalCycle];
       row.kind.textContent = cycle ? `${KIND[p.type] ?? ''} · ${cycle}` : KIND[p.type] ?? '';
-      row.li.setAttribute('data-type', p.type);
       s[3] = p.type; s[4] = p.renewalCycle;
     }
     if (s[5] !== p.iconUrl) {

@@ -57,8 +57,12 @@ fn append(parent: &Element, child: &Element) {
     let _ = parent.append_child(child);
 }
 
-fn child(parent: &Element, i: u32) -> Result<Element, JsValue> {
-    parent.children().item(i).ok_or_else(|| JsValue::from_str("ait-iap: row template changed"))
+fn first(parent: &Element) -> Result<Element, JsValue> {
+    parent.first_element_child().ok_or_else(|| JsValue::from_str("ait-iap: template"))
+}
+
+fn next(e: &Element) -> Result<Element, JsValue> {
+    e.next_element_sibling().ok_or_else(|| JsValue::from_str("ait-iap: template"))
 }
 
 fn toggle(e: &Element, name: &str, on: bool) {
@@ -77,7 +81,6 @@ struct Row {
     fallback: Element,
     name: Element,
     kind: Element,
-    test: Element,
     description: Element,
     price: Element,
     offers: Element,
@@ -99,7 +102,6 @@ struct View {
     container: Element,
     doc: Document,
     lang: Lang,
-    test_badge: bool,
     list: Element,
     state: Element,
     status: Element,
@@ -123,32 +125,39 @@ const ROW_HTML: &str = concat!(
 /// The list's own parts: the keyed rows, the state line (loading, empty, error), the purchase status.
 const LIST_HTML: &str = r#"<ul class="ait-iap-list"></ul><div class="ait-iap-state" hidden></div><p class="ait-iap-status" role="status" aria-live="polite"></p>"#;
 
-fn row_template(doc: &Document, lang: Lang) -> Result<Element, JsValue> {
+fn row_template(doc: &Document, lang: Lang, test_badge: bool) -> Result<Element, JsValue> {
     let holder = doc.create_element("ul")?;
     holder.set_inner_html(ROW_HTML);
-    let li = holder.first_element_child().ok_or_else(|| JsValue::from_str("ait-iap: row template"))?;
-    child(&child(&child(&li, 1)?, 1)?, 1)?.set_text_content(Some(text(Text::TestBadge, lang)));
-    child(&li, 2)?.set_text_content(Some(text(Text::Buy, lang)));
+    let li = first(&holder)?;
+    let test = next(&first(&next(&first(&next(&first(&li)?)?)?)?)?)?;
+    test.set_text_content(Some(text(Text::TestBadge, lang)));
+    toggle(&test, "hidden", !test_badge);
+    next(&next(&first(&li)?)?)?.set_text_content(Some(text(Text::Buy, lang)));
     Ok(li)
 }
 
 impl View {
     fn new_row(&self, key: String) -> Result<Row, JsValue> {
         let li: Element = self.template.clone_node_with_deep(true)?.dyn_into()?;
-        let wrap = child(&li, 0)?;
-        let body = child(&li, 1)?;
-        let badges = child(&body, 1)?;
+        // Walk the clone by siblings: cheaper than `children()`, which makes a collection per call.
+        let wrap = first(&li)?;
+        let body = next(&wrap)?;
+        let img = first(&wrap)?;
+        let name = first(&body)?;
+        let badges = next(&name)?;
+        let description = next(&badges)?;
+        let price = next(&description)?;
+        let kind = first(&badges)?;
         let row = Row {
             key,
-            img: child(&wrap, 0)?,
-            fallback: child(&wrap, 1)?,
-            name: child(&body, 0)?,
-            kind: child(&badges, 0)?,
-            test: child(&badges, 1)?,
-            description: child(&body, 2)?,
-            price: child(&body, 3)?,
-            offers: child(&body, 4)?,
-            buy: child(&li, 2)?,
+            fallback: next(&img)?,
+            img,
+            kind,
+            offers: next(&price)?,
+            price,
+            description,
+            name,
+            buy: next(&body)?,
             li,
             shown: Default::default(),
             shown_kind: None,
@@ -157,7 +166,6 @@ impl View {
         let sku = JsValue::from_str(&row.key);
         set_attr(&row.li, "data-sku", &sku);
         set_attr(&row.buy, "data-sku", &sku);
-        toggle(&row.test, "hidden", !self.test_badge);
         Ok(row)
     }
 
@@ -187,7 +195,6 @@ impl View {
                 None => kind_text.to_owned(),
             };
             row.kind.set_text_content(Some(&label));
-            attr(&row.li, "data-type", p.kind.as_str());
             row.shown_kind = Some(kind);
         }
         let icon = p.icon_url.as_ref().map(|t| t.0.clone()).unwrap_or(JsValue::UNDEFINED);
@@ -467,7 +474,7 @@ pub struct ProductList {
 /// `options`: `{ products?, locale?, testBadge? }` (`products` skips loading; `testBadge` defaults to the sandbox).
 #[wasm_bindgen(js_name = mountProductList)]
 pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
-    let doc = container.owner_document().ok_or_else(|| JsValue::from_str("container is not in a document"))?;
+    let doc = container.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
     let locale = match get_string(&options, "locale", 10) {
         Some(l) => Locale::parse(&JsValue::from_str(&l)),
         None => client.inner.locale,
@@ -476,15 +483,16 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_environment() == "sandbox");
     container.class_list().add_1("ait-iap")?;
     container.set_inner_html(LIST_HTML);
-    let (list, state, status) = (child(&container, 0)?, child(&container, 1)?, child(&container, 2)?);
+    let list = first(&container)?;
+    let state = next(&list)?;
+    let status = next(&state)?;
     attr(&list, "aria-label", text(Text::ListLabel, lang));
-    let template = row_template(&doc, lang)?;
+    let template = row_template(&doc, lang, test_badge)?;
     let view = Rc::new(View {
         inner: client.inner.clone(),
         container,
         doc,
         lang,
-        test_badge,
         list,
         state,
         status,

@@ -668,7 +668,7 @@ impl Machine {
         self.completing.remove(&order_id);
         if !ok {
             if let Some(r) = self.recovery.as_mut() {
-                r.failed.push((order_id, "completeProductGrant did not confirm".into()));
+                r.failed.push((order_id, "completeProductGrant failed".into()));
             }
         }
     }

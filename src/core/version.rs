@@ -25,15 +25,19 @@ pub const SUBSCRIPTION: Gate = Gate { android: [5, 248, 0], ios: [5, 249, 0] };
 pub fn parse_version(s: &str) -> Option<[u32; 3]> {
     let mut out = [0u32; 3];
     let core = s.trim().trim_start_matches('v');
-    let mut parts = core.split('.');
-    for slot in out.iter_mut() {
-        match parts.next() {
-            None => break,
-            Some(p) => {
-                let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
-                *slot = digits.parse().ok()?;
-            }
+    for (slot, part) in out.iter_mut().zip(core.split('.')) {
+        // The leading digits of each part ("5", "219", "0-beta" → 0); a part without digits is not a version.
+        let digits = part.bytes().take_while(u8::is_ascii_digit);
+        let mut n: u32 = 0;
+        let mut any = false;
+        for d in digits {
+            n = n.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+            any = true;
         }
+        if !any {
+            return None;
+        }
+        *slot = n;
     }
     Some(out)
 }
