@@ -43,13 +43,16 @@ test('backend down, then up: recovery grants the order once and completes it at 
 test('reload between purchased and the backend confirmation: recovered after reload, granted once', async () => {
   const page = await sandbox.page();
   await sandbox.backendMode('hang');
+  let orderId;
   try {
     await page.click(`button.ait-iap-buy[data-sku="${SKU1}"]`);
     await page.waitForFunction(() => window.iap.outbox().length === 1 && window.hostEmulator.orders()[0]?.status === 'paid');
+    [{ orderId }] = await outbox(page);
+    // Wait until the hand-off is really hanging at the backend before it comes back up.
+    while (!sandbox.server.backend.requests.some((r) => r.orderId === orderId)) await new Promise((r) => setTimeout(r, 20));
   } finally {
     await sandbox.backendMode('up');
   }
-  const [{ orderId }] = await outbox(page);
   await page.reload();
   await page.waitForFunction(() => window.hostEmulator?.orders()[0]?.status === 'completed');
   await page.waitForFunction(() => window.iap.outbox().length === 0);

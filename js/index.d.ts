@@ -1,0 +1,153 @@
+// Types of the ait-iap package entry.
+
+export type ErrorCategory = 'canceled' | 'pending' | 'transient' | 'rejected' | 'paid_unverified' | 'environment' | 'developer';
+export type ErrorRoute = 'none' | 'retry' | 'support' | 'update_app' | 'open_in_toss';
+
+/** Every error the library reports: a JS Error with a stable code. */
+export interface AitIapError extends Error {
+  name: 'AitIapError';
+  code: string;
+  category: ErrorCategory;
+  retryable: boolean;
+  route: ErrorRoute;
+  messages: { ko: string; en: string };
+  detail: string;
+  orderId?: string;
+  /** The error as the SDK delivered it, when it came from the SDK. */
+  raw?: unknown;
+}
+
+export type ProductType = 'CONSUMABLE' | 'NON_CONSUMABLE' | 'SUBSCRIPTION';
+
+export interface Offer {
+  type: 'FREE_TRIAL' | 'NEW_SUBSCRIPTION' | 'RETURNING';
+  offerId: string;
+  period: string;
+  displayAmount?: string;
+}
+
+export interface Product {
+  sku: string;
+  type: ProductType;
+  displayName: string;
+  displayAmount: string;
+  iconUrl?: string;
+  description: string;
+  renewalCycle?: 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+  offers: Offer[];
+}
+
+export type PurchaseStatus = 'completed' | 'canceled' | 'pending' | 'failed';
+
+export interface Outcome {
+  status: PurchaseStatus;
+  sku: string;
+  orderId?: string;
+  error?: AitIapError;
+}
+
+export type Phase = 'idle' | 'requesting' | 'purchased' | 'granting' | 'confirming' | 'completed' | 'canceled' | 'pending' | 'failed';
+
+export interface PurchaseState {
+  phase: Phase;
+  sku?: string;
+  orderId?: string;
+  error?: AitIapError;
+}
+
+export interface GrantRequest {
+  orderId: string;
+  sku: string;
+  environment: 'toss' | 'sandbox';
+}
+
+export type GrantReply = boolean | { granted: boolean; reason?: string };
+
+export type Grant =
+  | string
+  | { url: string; headers?: Record<string, string>; credentials?: 'include' | 'same-origin' | 'omit' }
+  | ((request: GrantRequest) => GrantReply | Promise<GrantReply>);
+
+export interface OutboxStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void | Promise<void>;
+}
+
+/** The SDK's `IAP` object (from `@apps-in-toss/web-framework` or `@apps-in-toss/web-bridge`), or a namespace with one. */
+export type IapSdk = object;
+
+export interface CreateIapOptions {
+  sdk: IapSdk;
+  grant: Grant;
+  storage?: OutboxStorage;
+  storageKey?: string;
+  locale?: 'ko' | 'en';
+  routes?: Partial<Record<ErrorCategory, (error: AitIapError, outcome: Outcome) => void>>;
+  recoverOnStart?: boolean;
+  grantDeadlineMs?: number;
+  purchaseTimeoutMs?: number;
+}
+
+export interface OutboxEntry {
+  orderId: string;
+  sku: string;
+  since: number;
+  reason: 'purchase' | 'verification_failed' | 'recovery';
+  refused?: string;
+}
+
+export interface RecoveryReport {
+  granted: string[];
+  refused: { orderId: string; reason: string }[];
+  failed: { orderId: string; reason: string }[];
+}
+
+export interface HistoryOrder {
+  orderId: string;
+  sku: string;
+  status: 'COMPLETED' | 'REFUNDED';
+  date: string;
+}
+
+export interface SubscriptionInfo {
+  orderId: string;
+  catalogId: number | null;
+  status: 'ACTIVE' | 'EXPIRED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'REVOKED';
+  expiresAt: string | null;
+  isAutoRenew: boolean;
+  gracePeriodExpiresAt: string | null;
+  isAccessible: boolean;
+}
+
+export interface IapClient {
+  products(): Promise<Product[]>;
+  purchase(sku: string, options?: { offerId?: string; subscription?: boolean }): Promise<Outcome>;
+  recoverPendingOrders(): Promise<RecoveryReport>;
+  outbox(): OutboxEntry[];
+  orderHistory(): AsyncIterableIterator<HistoryOrder>;
+  historyPage(key?: string): Promise<{ orders: HistoryOrder[]; nextKey: string | null }>;
+  subscriptionInfo(orderId: string): Promise<SubscriptionInfo>;
+  subscribe(listener: (state: PurchaseState) => void): () => void;
+  readonly state: PurchaseState;
+  dispose(): void;
+}
+
+export interface ProductListOptions {
+  /** Show these products instead of loading them from the client. */
+  products?: Product[];
+  locale?: 'ko' | 'en';
+  /** Show a test badge on each row (default: in the Toss sandbox). */
+  testBadge?: boolean;
+}
+
+export interface ProductList {
+  update(products: Product[]): void;
+  reload(): Promise<void>;
+  destroy(): void;
+}
+
+export function init(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function createIap(options: CreateIapOptions): IapClient;
+export function mountProductList(container: Element, client: IapClient, options?: ProductListOptions): ProductList;
+export function mountProductList(container: Element, options: ProductListOptions & { client: IapClient }): ProductList;
+export function detectEnvironment(): 'toss' | 'sandbox' | 'none';
