@@ -47,14 +47,19 @@ const SCENARIOS = {
 
 let ready = null;
 
-/** One timed iteration: `{ script, total }` in ms (total includes the forced style/layout). */
-window.runOnce = async (impl, scenario) => {
+/** A new, empty list of `impl` on the stage. */
+async function freshList(impl) {
   ready ??= makers();
   const make = (await ready)[impl];
-  const { before, run } = SCENARIOS[scenario];
   const container = document.createElement('div');
   stage.replaceChildren(container);
-  const list = make(container);
+  return make(container);
+}
+
+/** One timed iteration: `{ script, total }` in ms (total includes the forced style/layout). */
+window.runOnce = async (impl, scenario) => {
+  const { before, run } = SCENARIOS[scenario];
+  const list = await freshList(impl);
   list.update(before);
   settle();
   const t0 = performance.now();
@@ -68,11 +73,7 @@ window.runOnce = async (impl, scenario) => {
 
 /** Heap after 1000 rows (JS heap; plus the wasm memory for ait-iap). */
 window.memoryAfter1000 = async (impl) => {
-  ready ??= makers();
-  const make = (await ready)[impl];
-  const container = document.createElement('div');
-  stage.replaceChildren(container);
-  const list = make(container);
+  const list = await freshList(impl);
   list.update(products(1000));
   settle();
   window.gc?.();
@@ -103,12 +104,8 @@ window.benchReady = true;
 
 /** For profiling: set up once, then alternate between the scenario's two lists `n` times (no layout). */
 window.repeatTimed = async (impl, scenario, n) => {
-  ready ??= makers();
-  const make = (await ready)[impl];
   const { before, run } = SCENARIOS[scenario];
-  const container = document.createElement('div');
-  stage.replaceChildren(container);
-  const list = make(container);
+  const list = await freshList(impl);
   for (let i = 0; i < n; i++) list.update(i % 2 ? before : run);
   list.destroy();
 };
