@@ -7,7 +7,8 @@ use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
 use crate::js::{get, get_string};
-use crate::js_error::Locale;
+use crate::core::error::{ErrorCode, RoutedError};
+use crate::js_error::{to_js_error, Locale};
 use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::sdk::detect_environment;
@@ -57,12 +58,17 @@ fn append(parent: &Element, child: &Element) {
     let _ = parent.append_child(child);
 }
 
+/// A typed error for a container or markup the list cannot work with.
+fn unusable(detail: &str) -> JsValue {
+    to_js_error(&RoutedError::new(ErrorCode::InvalidArgument, detail), Locale::En, None)
+}
+
 fn first(parent: &Element) -> Result<Element, JsValue> {
-    parent.first_element_child().ok_or_else(|| JsValue::from_str("ait-iap: template"))
+    parent.first_element_child().ok_or_else(|| unusable("template"))
 }
 
 fn next(e: &Element) -> Result<Element, JsValue> {
-    e.next_element_sibling().ok_or_else(|| JsValue::from_str("ait-iap: template"))
+    e.next_element_sibling().ok_or_else(|| unusable("template"))
 }
 
 fn toggle(e: &Element, name: &str, on: bool) {
@@ -474,7 +480,7 @@ pub struct ProductList {
 /// `options`: `{ products?, locale?, testBadge? }` (`products` skips loading; `testBadge` defaults to the sandbox).
 #[wasm_bindgen(js_name = mountProductList)]
 pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
-    let doc = container.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
     let locale = match get_string(&options, "locale", 10) {
         Some(l) => Locale::parse(&JsValue::from_str(&l)),
         None => client.inner.locale,
