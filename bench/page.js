@@ -29,6 +29,9 @@ async function makers() {
   const { init, createIap, mountProductList } = await import('../dist/index.js');
   const { mountBaselineList } = await import('./baseline-list.js');
   await init(new URL('/dist/ait_iap_bg.wasm', location.href));
+  // The glue's init returns the instance's exports once instantiated: its linear memory, for the report.
+  const glue = await import('../dist/ait_iap.js');
+  wasmExports = await glue.default();
   const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
   return {
     wasm: (container) => mountProductList(container, client, { products: [], testBadge: false }),
@@ -46,6 +49,7 @@ const SCENARIOS = {
 };
 
 let ready = null;
+let wasmExports = null;
 
 /** A new, empty list of `impl` on the stage. */
 async function freshList(impl) {
@@ -79,7 +83,7 @@ window.memoryAfter1000 = async (impl) => {
   window.gc?.();
   await new Promise((r) => setTimeout(r, 50));
   window.gc?.();
-  return { jsHeap: performance.memory?.usedJSHeapSize ?? 0, keep: list !== null };
+  return { jsHeap: performance.memory?.usedJSHeapSize ?? 0, wasmMemory: impl === 'wasm' ? wasmExports?.memory?.buffer.byteLength ?? 0 : 0, keep: list !== null };
 };
 
 /** Module init (fetch + compile + instantiate) and the first render of 20 rows, from a fresh page. */

@@ -75,7 +75,7 @@ console.log(`${initRow.label.padEnd(28)} ${ms(initRow.wasm)} vs ${ms(initRow.js)
 const memory = {};
 for (const impl of ['wasm', 'js']) {
   const p = await open();
-  memory[impl] = (await p.evaluate((m) => window.memoryAfter1000(m), impl)).jsHeap;
+  memory[impl] = await p.evaluate((m) => window.memoryAfter1000(m), impl);
   await p.close();
 }
 await browser.close();
@@ -101,7 +101,7 @@ engine or wasm boundary. "ms" is the update call; "with style+layout" adds the f
 
 ${table}
 
-Memory after 1000 rows (JS heap, after GC): ait-iap ${kb(memory.wasm)} (plus its wasm linear memory), plain JS ${kb(memory.js)}.
+Memory after 1000 rows (after GC): ait-iap ${kb(memory.wasm.jsHeap)} JS heap + ${kb(memory.wasm.wasmMemory)} wasm linear memory, plain JS ${kb(memory.js.jsHeap)} JS heap.
 
 Shipped size: ${size.rows.map((r) => `${r.file} ${kb(r.gzip)} gzip`).join(', ')}; total ${kb(size.total.gzip)} gzip, ${kb(size.total.brotli)} brotli.
 `;

@@ -36,6 +36,7 @@ pub(crate) struct Inner {
     pub(crate) locale: Locale,
     routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
+    disposed: Cell<bool>,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
     /// Resolves the `purchase()` call being dispatched right now (moved to `finish` once it starts).
@@ -96,6 +97,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         locale,
         routes: get(&options, "routes"),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
+        disposed: Cell::new(false),
         cleanup: RefCell::new(None),
         asking: RefCell::new(None),
         finish: RefCell::new(None),
@@ -152,7 +154,8 @@ impl Inner {
     }
 
     fn listen_pagehide(&self, on: bool) {
-        let (Some(window), Some(cb)) = (web_sys::window(), self.callbacks.borrow().as_ref().map(|c| c.pagehide.as_ref().clone())) else {
+        let pagehide = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.pagehide.as_ref().clone()));
+        let (Some(window), Some(cb)) = (web_sys::window(), pagehide) else {
             return;
         };
         let f: &Function = cb.unchecked_ref();
@@ -366,7 +369,7 @@ impl Inner {
             None => PurchaseKind::OneTime,
         };
         Promise::new(&mut |resolve, _reject| {
-            if self.callbacks.borrow().is_none() {
+            if self.disposed.get() {
                 let error = RoutedError::new(ErrorCode::Disposed, "disposed");
                 let outcome = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error) };
                 let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
@@ -409,7 +412,7 @@ impl Inner {
     }
 
     fn dispose(self: &Rc<Self>) {
-        if self.callbacks.borrow().is_none() {
+        if self.disposed.replace(true) {
             return;
         }
         self.dispatch(Event::Dispose);
@@ -423,7 +426,11 @@ impl Inner {
         }
         self.listeners.borrow_mut().clear();
         self.listen_pagehide(false);
-        self.callbacks.borrow_mut().take();
+        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
+        // weakly, and a disposed client ignores them) rather than fail.
+        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
+            callbacks.take();
+        }
     }
 }
 

@@ -194,3 +194,22 @@ test('routes: the app handler for the error category runs, the raw error is kept
   assert.deepEqual(seen, [{ code: 'NETWORK_ERROR', status: 'failed', message: 'Check your connection and try again.', raw: 'NETWORK_ERROR' }]);
   await page.close();
 });
+
+test('disposing from a route handler while the SDK is still calling back does not break the module', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(async () => {
+    // An SDK-shaped object that fails synchronously, inside the call (some wrappers do).
+    const sdk = {
+      getProductItemList: async () => ({ products: [] }),
+      createOneTimePurchaseOrder: (p) => { p.onError({ code: 'NETWORK_ERROR' }); return () => {}; },
+    };
+    let client;
+    client = window.aitIap.createIap({ sdk, grant: '/api/grant', recoverOnStart: false, routes: { transient: () => client.dispose() } });
+    const first = await client.purchase('x');
+    const second = await client.purchase('x');
+    const stillAlive = await window.iap.purchase('ait.sandbox.test.product.1');
+    return { first: first.error.code, second: second.error.code, alive: stillAlive.status };
+  });
+  assert.deepEqual(result, { first: 'NETWORK_ERROR', second: 'DISPOSED', alive: 'completed' });
+  await page.close();
+});
