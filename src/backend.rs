@@ -1,6 +1,5 @@
 //! The hand-off of an orderId to the partner's backend: an HTTP POST (`fetch`), or the app's own function.
 
-use crate::core::text::cat;
 use crate::core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_function, get_string, object, set_timeout};
 use js_sys::{Function, Promise};
@@ -85,10 +84,10 @@ async fn post(
     let fetch = get_function(&js_sys::global(), "fetch");
     let sent = match fetch.map(|f| f.call2(&JsValue::NULL, &JsValue::from_str(url), &init)) {
         Some(Ok(p)) => JsFuture::from(Promise::resolve(&p)).await,
-        _ => return GrantReply::Unreachable { reason: "the request could not be built".into() },
+        _ => return GrantReply::Unreachable { reason: "fetch failed".into() },
     };
     let Ok(response) = sent.and_then(|r| r.dyn_into::<web_sys::Response>()) else {
-        return GrantReply::Unreachable { reason: "network error or timeout".into() };
+        return GrantReply::Unreachable { reason: "fetch failed".into() };
     };
     let status = response.status();
     let text = match response.text() {
@@ -111,7 +110,7 @@ async fn call(f: &Function, order_id: &str, sku: &str, environment: Environment)
         Err(e) => Err(e),
     };
     match result {
-        Err(e) => GrantReply::Unreachable { reason: cat(&["grant function failed: ", &describe(&e)]) },
+        Err(_) => GrantReply::Unreachable { reason: "grant function failed".into() },
         Ok(v) => match v.as_bool().or_else(|| get(&v, "granted").as_bool()) {
             Some(true) => GrantReply::Granted,
             Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()) },
@@ -120,6 +119,3 @@ async fn call(f: &Function, order_id: &str, sku: &str, environment: Environment)
     }
 }
 
-fn describe(e: &JsValue) -> String {
-    get_string(e, "message", MAX_REASON).or_else(|| e.as_string()).unwrap_or_default()
-}

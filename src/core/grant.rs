@@ -1,6 +1,6 @@
 //! The hand-off of a paid orderId to the partner's backend: the request we send and how a reply is read.
 
-use super::text::{cat, decimal};
+use super::text::cat;
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +45,10 @@ impl GrantReply {
             (200..=299, Some(true)) => GrantReply::Granted,
             (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()) },
             (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply".into() },
-            (400..=499, _) => GrantReply::Refused { reason: reason_or(http_status(status)) },
-            _ => GrantReply::Unreachable { reason: http_status(status) },
+            (400..=499, _) => GrantReply::Refused { reason: reason_or("HTTP 4xx".into()) },
+            _ => GrantReply::Unreachable { reason: "HTTP error".into() },
         }
     }
-}
-
-fn http_status(status: u16) -> String {
-    cat(&["HTTP ", &decimal(u64::from(status))])
 }
 
 /// The JSON body `{orderId, sku, environment}`.

@@ -14,19 +14,6 @@ pub fn truncate(s: &str, max: usize) -> String {
     s[..s.floor_char_boundary(max)].to_owned()
 }
 
-/// The decimal digits of `n`, without pulling integer formatting into the wasm module.
-pub fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|&d| char::from(d)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,8 +21,6 @@ mod tests {
     #[test]
     fn builds_strings() {
         assert_eq!(cat(&["a", "", "bc"]), "abc");
-        assert_eq!(decimal(0), "0");
-        assert_eq!(decimal(503), "503");
         assert_eq!(truncate("가나다", 4), "가");
         assert_eq!(truncate("ab", 9), "ab");
     }
