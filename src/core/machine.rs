@@ -280,11 +280,6 @@ impl Machine {
         &self.outbox
     }
 
-    /// Whether a recovery round is running.
-    pub fn recovering(&self) -> bool {
-        self.recovery.is_some()
-    }
-
     pub fn handle(&mut self, event: Event, now: u64) -> Vec<Effect> {
         self.now = now;
         let before = self.phase.name();

@@ -125,7 +125,6 @@ pub enum Text {
     Retry,
     TestBadge,
     Completed,
-    Pending,
 }
 
 pub fn text(t: Text, lang: Lang) -> &'static str {
@@ -138,7 +137,6 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::Retry => pick(lang, "다시 시도", "Try again"),
         Text::TestBadge => pick(lang, "테스트", "Test"),
         Text::Completed => pick(lang, "구매를 완료했어요.", "Purchase completed."),
-        Text::Pending => pick(lang, "결제 승인을 기다리고 있어요.", "Waiting for payment approval."),
     }
 }
 
