@@ -17,6 +17,16 @@ export const GRANT_TIMEOUT_MS = 30_000;
 
 const hostError = (code, message = code, extra = {}) => ({ ...extra, code, message, __isError: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A deep copy of plain data (the structured-clone global arrived in Safari 15.4). */
+const clone = (value) => JSON.parse(JSON.stringify(value));
+/** A v4 UUID from getRandomValues: the UUID helper needs Safari 15.4 and a secure context (not http://192.168…). */
+function newId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** Host methods answered `undefined` when the app version is below their gate (as old Toss apps do). */
 const METHOD_GATES = {
@@ -121,9 +131,9 @@ export function installHostEmulator(options = {}) {
       stream.onError(error);
       return;
     }
-    const orderId = crypto.randomUUID();
+    const orderId = newId();
     const order = { orderId, sku: product.sku, kind: product.type, status: 'paid', paidAt: Date.now() };
-    if (subscription) Object.assign(order, { subscriptionId: crypto.randomUUID(), offerId: args?.offerId ?? null });
+    if (subscription) Object.assign(order, { subscriptionId: newId(), offerId: args?.offerId ?? null });
     await ledger.add(order);
     const timer = setTimeout(() => grantAnswered(orderId, false), scenario.grantTimeoutMs ?? config.grantTimeoutMs);
     awaitingGrant.set(orderId, { stream, scenario, product, timer });
@@ -153,7 +163,7 @@ export function installHostEmulator(options = {}) {
   }
 
   const methods = {
-    iapGetProductItemList: () => ({ products: products.map((p) => structuredClone(p)) }),
+    iapGetProductItemList: () => ({ products: products.map((p) => clone(p)) }),
     processProductGrant: ({ orderId, isProductGranted } = {}) => {
       grantAnswered(orderId, isProductGranted === true);
       return true;
@@ -161,7 +171,7 @@ export function installHostEmulator(options = {}) {
     // The legacy one-time purchase (apps below 5.231.1 / 5.230.0): no grant step; the order completes at once.
     iapCreateOneTimePurchaseOrder: async ({ productId } = {}, scenario) => {
       const product = checkPurchase(productId, null, false, scenario);
-      const order = { orderId: crypto.randomUUID(), sku: product.sku, kind: product.type, status: 'completed', paidAt: Date.now(), completedAt: Date.now() };
+      const order = { orderId: newId(), sku: product.sku, kind: product.type, status: 'completed', paidAt: Date.now(), completedAt: Date.now() };
       await ledger.add(order);
       return successData(order, product);
     },
@@ -246,7 +256,7 @@ export function installHostEmulator(options = {}) {
     /** A snapshot of every order the host knows. */
     orders: () => ledger.list(),
     /** Every message the page sent to the host. */
-    calls: () => calls.map((c) => structuredClone(c)),
+    calls: () => calls.map((c) => clone(c)),
     /** The next call (a purchase, or `scenario.on`) behaves as `scenario` (a name from SCENARIOS or an object). */
     setScenario: (scenario) => scenarios.set(scenario),
     /** Queues scenarios, one per call. */

@@ -16,7 +16,8 @@ node_modules/.bin/wasm-opt -iit --merge-similar-functions --flatten --rereloop -
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   --strip-producers dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
 cp js/*.js js/*.css dist/
-cp js/*.d.ts dist/ 2>/dev/null || true
+cp js/*.d.ts dist/
+rm -f dist/ait_iap.d.ts dist/ait_iap_bg.wasm.d.ts  # wasm-bindgen's own types: index.d.ts types the entry
 # Minify what the app ships (the wasm-bindgen glue and our entry); exports and import.meta.url stay as they are.
 node_modules/.bin/esbuild dist/ait_iap.js dist/index.js --minify --format=esm --target=chrome96,safari15 \
   --outdir=dist --allow-overwrite --log-level=warning

@@ -2,8 +2,8 @@
 // `POST /api-partner/v1/apps-in-toss/order/get-order-status` answered over it, with the documented request,
 // header and response. (The real API needs mTLS with the partner's certificate; this one runs on loopback.)
 import { readJson, sendJson, pathOf } from './http-json.mjs';
-
-export const ORDER_STATUS_PATH = '/api-partner/v1/apps-in-toss/order/get-order-status';
+import { ORDER_STATUS_PATH } from './grant-handler.mjs';
+export { ORDER_STATUS_PATH };
 
 const REASONS = {
   PURCHASED: '구매 완료된 주문입니다.',

@@ -6,13 +6,16 @@ import { startServer } from '../../scripts/serve.mjs';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc'];
 
+/** Launch options for headless Chromium on these machines (closed network, root). */
+export const BROWSER = { executablePath: CHROMIUM, args: ARGS };
+
 export const SKU1 = 'ait.sandbox.test.product.1';
 export const SKU2 = 'ait.sandbox.test.product.2';
 
 /** Starts the server and a browser; returns helpers and a `close()`. */
 export async function openSandbox() {
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch(BROWSER);
   const pageErrors = [];
   /** A fresh page (own context, so own storage) on the sandbox, once the client exists. */
   async function page(query = '') {

@@ -1,0 +1,114 @@
+// The package as an app installs it: `npm pack`, then fresh Vite and webpack 5 apps install the tarball offline,
+// run the README's example as their whole source, build, and sell a product in Chromium against the host
+// emulator and the reference backend (server/grant-handler.mjs) over real HTTP.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { buy, SKU2, BROWSER } from './e2e/harness.mjs';
+import { serveApp } from './fixtures/serve-app.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// Inside the repository, so that each app finds its toolchain (vite, webpack) and the SDK in the repository's
+// node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
+const work = join(root, 'target/fixtures');
+
+/** The README's example: the first js block after `<!-- example -->`. */
+export function readmeExample() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = readme.split('<!-- example -->')[1]?.match(/```js\n([\s\S]*?)```/);
+  assert.ok(block, 'README has an example block');
+  return block[1];
+}
+
+let tarball, packed, browser;
+
+before(() => {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  tarball = join(work, info.filename);
+  packed = info.files.map((f) => f.path).sort();
+});
+
+after(() => browser?.close());
+
+/** Copies a fixture app, writes the README example as its source, installs the tarball (offline). */
+function prepare(name) {
+  const dir = join(work, name);
+  cpSync(join(root, 'tests/fixtures', name), dir, { recursive: true });
+  if (name !== 'ts-consumer') {
+    cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/main.js'), readmeExample());
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  return dir;
+}
+
+test('the tarball holds only the shipped files', () => {
+  assert.deepEqual(packed, [
+    'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap.js', 'dist/ait_iap_bg.wasm', 'dist/emulator-catalogue.js',
+    'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/host-emulator.d.ts', 'dist/host-emulator.js',
+    'dist/index.d.ts', 'dist/index.js', 'package.json',
+  ]);
+});
+
+/** Serves the built app, buys "테스트 상품 - 2" and checks the reference backend granted it once. */
+async function sellInChromium(distDir) {
+  const app = await serveApp(distDir);
+  browser ??= await chromium.launch(BROWSER);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm'));
+  try {
+    await page.goto(app.url);
+    assert.equal((await wasm).headers()['content-type'], 'application/wasm');
+    await page.locator('.ait-iap-row', { hasText: '테스트 상품 - 2' }).waitFor();
+    const shown = await buy(page, SKU2);
+    assert.equal(shown.status, 'completed', JSON.stringify(shown));
+    const grant = app.ledger.get(shown.orderId);
+    assert.equal(grant?.requests, 1, 'granted once by the reference backend');
+    assert.equal(grant.sku, SKU2);
+    const styled = await page.locator('.ait-iap-buy').first().evaluate((b) => getComputedStyle(b).minHeight);
+    assert.equal(styled, '44px', 'the stylesheet was bundled');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
+}
+
+test('a fresh Vite app runs the README example from the tarball', async () => {
+  const dir = prepare('vite-app');
+  const { build } = await import('vite');
+  await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+  await sellInChromium(join(dir, 'dist'));
+});
+
+test('a fresh webpack 5 app runs the README example from the tarball', async () => {
+  const dir = prepare('webpack-app');
+  const { default: webpack } = await import('webpack');
+  const { default: config } = await import(join(dir, 'webpack.config.js'));
+  const stats = await new Promise((resolve, reject) => webpack(config, (e, s) => (e ? reject(e) : resolve(s))));
+  assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
+  cpSync(join(dir, 'index.html'), join(dir, 'dist/index.html'));
+  await sellInChromium(join(dir, 'dist'));
+});
+
+test('a strict TypeScript app using every API type-checks against the packed types', () => {
+  const dir = prepare('ts-consumer');
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'inherit' });
+});
+
+test('no `any` in the public types', () => {
+  for (const file of ['dist/index.d.ts', 'dist/host-emulator.d.ts']) {
+    const text = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8');
+    assert.doesNotMatch(text, /\bany\b/, file);
+  }
+});
