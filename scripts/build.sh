@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # Panic locations embed each dependency's source path: drop the registry prefix from them.
 REMAP=""
 for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do REMAP="$REMAP --remap-path-prefix=$dir="; done
-RUSTFLAGS="${RUSTFLAGS:-}$REMAP" cargo build --quiet --release --target wasm32-unknown-unknown
+RUSTFLAGS="${RUSTFLAGS:-}$REMAP" cargo build --quiet --release --target wasm32-unknown-unknown --features small
 rm -rf dist && mkdir -p dist
 wasm-bindgen --target web --encode-into always --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
 # Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.

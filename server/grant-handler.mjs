@@ -5,9 +5,13 @@ export const ORDER_STATUS_PATH = '/api-partner/v1/apps-in-toss/order/get-order-s
 const PAID = new Set(['PURCHASED', 'PAYMENT_COMPLETED']);
 const TRY_AGAIN = new Set(['NOT_FOUND', 'ORDER_IN_PROGRESS', 'ERROR']); // right after payment: transient
 
-/** Asks Toss for the order's status. In production: `fetch` with your mTLS client certificate (an undici Agent). */
-export async function getOrderStatus(tossBaseUrl, orderId, userKey) {
+/**
+ * Asks Toss for the order's status. In production pass your mTLS client certificate through `init`, e.g.
+ * `{ dispatcher: new (await import('undici')).Agent({ connect: { cert, key } }) }` (Node's fetch takes it).
+ */
+export async function getOrderStatus(tossBaseUrl, orderId, userKey, init = {}) {
   const res = await fetch(new URL(ORDER_STATUS_PATH, tossBaseUrl), {
+    ...init,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-toss-user-key': userKey },
     body: JSON.stringify({ orderId }),

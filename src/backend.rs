@@ -1,5 +1,7 @@
 //! The hand-off of an orderId to the partner's backend: an HTTP POST (`fetch`), or the app's own function.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_function, get_string, object, set_timeout};
 use js_sys::{Function, Promise};

@@ -1,6 +1,8 @@
 //! `createIap(options)`: the client that runs the core's purchase engine against the injected SDK, the
 //! partner's backend and storage. Every effect the engine asks for is executed here and its result fed back.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::core::text::cat;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
@@ -11,8 +13,8 @@ use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, OutboxStore};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
+use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 

@@ -1,11 +1,13 @@
 //! Order history pages (`getCompletedOrRefundedOrders`) and typed subscription info (`getSubscriptionInfo`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::js::{get, get_string, object};
 use crate::js_error::{raw_error, to_js_error};
 use js_sys::{Array, Promise};
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 

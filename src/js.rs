@@ -1,5 +1,7 @@
 //! Small, non-panicking helpers for reading and building plain JS objects.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -48,16 +50,16 @@ pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
     }
 }
 
-type BoxedTask = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
-type BoxedJob = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+type BoxedTask = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>>;
+type BoxedJob = core::pin::Pin<Box<dyn core::future::Future<Output = ()>>>;
 
 /// `future_to_promise` through one boxed future type: every call shares one instantiation of the executor
 /// glue instead of one per async block (each costs 1–3 KB of wasm).
-pub fn promise(task: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+pub fn promise(task: impl core::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(Box::pin(task) as BoxedTask)
 }
 
 /// `spawn_local` through one boxed future type, for the same reason.
-pub fn spawn(job: impl std::future::Future<Output = ()> + 'static) {
+pub fn spawn(job: impl core::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(Box::pin(job) as BoxedJob);
 }

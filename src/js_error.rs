@@ -1,6 +1,8 @@
 //! Errors across the boundary: JS errors read into `RawError`, routed errors written as a JS `Error`
 //! with a stable `code` (never a bare string).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::core::error::{RawError, RoutedError};
 use crate::core::text::truncate;
 use crate::js::{get, get_string, object, opt_str, set};

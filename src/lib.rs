@@ -2,6 +2,14 @@
 //!
 //! `core` decides (pure Rust, tested natively); the modules beside it, built for wasm32 only, execute
 //! what core decides against the SDK, the backend and the DOM.
+//!
+//! The shipped build (feature `small`) is `no_std` with a panic handler that aborts: std's panic machinery and
+//! the formatting it pulls in cost several KB of wasm, and a panic is already fatal (panic = "abort").
+#![cfg_attr(all(target_arch = "wasm32", feature = "small"), no_std)]
+
+extern crate alloc;
+
+mod prelude;
 
 pub mod core;
 
@@ -36,3 +44,9 @@ pub use sdk::detect_environment;
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+#[cfg(all(target_arch = "wasm32", feature = "small"))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

@@ -1,6 +1,8 @@
 //! The outbox in storage: `localStorage` by default, or any object with `getItem(key)` (synchronous) and
 //! `setItem(key, value)` (synchronous or returning a promise). Stored as JSON.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::core::outbox::{Outbox, OutboxEntry, OutboxReason};
 use crate::js::{get, get_function, get_string, object};
 use js_sys::{Array, Promise};

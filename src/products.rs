@@ -1,6 +1,8 @@
 //! `client.products()`: the SDK's list read field by field into `RawProduct`, validated by the core.
 //! Identifiers become Rust strings; display texts stay JS strings (`JsText`) all the way to the DOM.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
@@ -9,7 +11,7 @@ use crate::js::{get, object, opt_str};
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
 use js_sys::{Array, JsString};
-use std::rc::Rc;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 

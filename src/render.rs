@@ -2,6 +2,8 @@
 //! rows and fields that changed. Text goes in only through `textContent` and attributes, never as markup,
 //! and product strings stay JS strings on their way to the DOM (no UTF-8 round trip).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::client::{IapClient, Inner};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
@@ -13,8 +15,8 @@ use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::sdk::detect_environment;
 use js_sys::{Array, Function, JsString};
-use std::cell::RefCell;
-use std::rc::Rc;
+use core::cell::RefCell;
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, Event, Node};
@@ -266,7 +268,7 @@ impl View {
     fn render(&self, products: &[JsProduct]) -> Result<(), JsValue> {
         let new_keys: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
         let focused = self.doc.active_element().filter(|a| self.list.contains(Some(a)));
-        let old = std::mem::take(&mut *self.rows.borrow_mut());
+        let old = core::mem::take(&mut *self.rows.borrow_mut());
         // Skeleton rows are not keyed rows: drop them first.
         if old.is_empty() {
             self.list.set_text_content(None);

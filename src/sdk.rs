@@ -1,6 +1,8 @@
 //! The injected SDK `IAP` object and the host environment it talks to. Nothing here imports the SDK:
 //! the app passes `IAP` in, so the module works with whatever SDK version the app ships.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::core::text::cat;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::grant::Environment;

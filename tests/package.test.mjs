@@ -16,12 +16,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
 const work = join(root, 'target/fixtures');
 
-/** The README's example: the first js block after `<!-- example -->`. */
+/** The README's example: the js block after `<!-- example -->` (the English and Korean quick starts hold the same). */
 export function readmeExample() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.split('<!-- example -->')[1]?.match(/```js\n([\s\S]*?)```/);
-  assert.ok(block, 'README has an example block');
-  return block[1];
+  const blocks = readme.split('<!-- example -->').slice(1).map((part) => part.match(/^\n```js\n([\s\S]*?)```/)?.[1]);
+  assert.equal(blocks.length, 2, 'an example in the quick start and in 빠른 시작');
+  assert.ok(blocks[0] && blocks.every((b) => b === blocks[0]), 'both quick starts show the same example');
+  assert.ok(blocks[0].trimEnd().split('\n').length <= 10, 'the example is at most 10 lines');
+  return blocks[0];
 }
 
 let tarball, packed, browser;

@@ -1,6 +1,8 @@
 //! Every error the purchase layer can meet, routed: a stable code, a category, whether a retry can
 //! help, a message for the user (Korean first, English too) and where the app should send the user.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::text::truncate;
 /// The SDK's documented codes, ours, and whatever else a host sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,6 +266,23 @@ mod tests {
         let unknown = RawError { code: Some("WEIRD".into()), ..Default::default() };
         assert_eq!(RoutedError::route(&unknown).code, ErrorCode::Unknown("WEIRD".into()));
         assert_eq!(RoutedError::route(&RawError::default()).code.as_str(), "UNKNOWN");
+    }
+
+    /// The README's error table is this module's routing, row for row.
+    #[test]
+    fn readme_error_table_is_current() {
+        let mut table = String::from("| code | category | retryable | route | 한국어 | English |\n| --- | --- | --- | --- | --- | --- |\n");
+        let unknown = ("any other code", ErrorCode::Unknown(String::new()));
+        for (name, code) in SDK_CODES.iter().chain(OUR_CODES.iter()).chain([&unknown]) {
+            let (ko, en) = code.messages();
+            let name = if matches!(code, ErrorCode::Unknown(_)) { name.to_string() } else { ["`", name, "`"].concat() };
+            let retry = if code.retryable() { "yes" } else { "no" };
+            let row = [name.as_str(), code.category().as_str(), retry, code.route().as_str(), ko, en].join(" | ");
+            table.push_str(&["| ", &row, " |\n"].concat());
+        }
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let current = readme.split("<!-- errors -->\n").nth(1).and_then(|r| r.split("<!-- /errors -->").next());
+        assert_eq!(current, Some(table.as_str()), "README.md's error table is out of date; it should be:\n{table}");
     }
 
     #[test]

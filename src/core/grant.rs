@@ -1,5 +1,7 @@
 //! The hand-off of a paid orderId to the partner's backend: the request we send and how a reply is read.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::text::cat;
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.

@@ -2,6 +2,8 @@
 //! Keeps deduplication and keyed lookups linear for 1000-row lists, without the code size of `HashMap` or a
 //! sort, and without copying the keys (every allocation counts with the small allocator the module uses).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 const EMPTY: u32 = u32::MAX;
 
 fn fnv1a(key: &str) -> usize {
@@ -63,7 +65,7 @@ impl<'a> KeySet<'a> {
     }
 
     fn grow(&mut self) {
-        let keys = std::mem::take(&mut self.keys);
+        let keys = core::mem::take(&mut self.keys);
         *self = KeySet::with_capacity((keys.len() + 1) * 2);
         for k in keys {
             self.insert(k);

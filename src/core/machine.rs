@@ -5,6 +5,8 @@
 //! (the purchase's own, and those recovery found), each with retries and a deadline. Every paid orderId is
 //! in the outbox before its first hand-off and leaves it only when the backend confirmed.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::text::cat;
 use super::error::{ErrorCode, RawError, RoutedError};
 use super::grant::GrantReply;
@@ -304,7 +306,7 @@ impl Machine {
             }
         }
         self.finish_recovery_if_done();
-        std::mem::take(&mut self.effects)
+        core::mem::take(&mut self.effects)
     }
 
     fn emit(&mut self, effect: Effect) {

@@ -1,6 +1,8 @@
 //! The outbox: every paid orderId the backend has not yet confirmed. An entry goes in before the first
 //! hand-off and leaves only when the backend confirmed the grant.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::text::truncate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

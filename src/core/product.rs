@@ -3,6 +3,8 @@
 //! The host's data is outside data: every field is checked, and an item that fails is dropped with a
 //! reason instead of failing the whole list.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::key_set::KeySet;
 use super::text::cat;
 

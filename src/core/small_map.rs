@@ -1,6 +1,8 @@
 //! A map and a set over a `Vec`, for the handful of entries the engine keeps (hand-offs, timers, orderIds).
 //! Much smaller in wasm than `BTreeMap`/`HashSet`, and as fast at these sizes. Iteration is insertion order.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 #[derive(Debug, Clone)]
 pub struct VecMap<K, V> {
     items: Vec<(K, V)>,
@@ -15,7 +17,7 @@ impl<K, V> Default for VecMap<K, V> {
 impl<K: PartialEq, V> VecMap<K, V> {
     pub fn get<Q: ?Sized>(&self, key: &Q) -> Option<&V>
     where
-        K: std::borrow::Borrow<Q>,
+        K: core::borrow::Borrow<Q>,
         Q: PartialEq,
     {
         self.items.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
@@ -23,7 +25,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
 
     pub fn get_mut<Q: ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
-        K: std::borrow::Borrow<Q>,
+        K: core::borrow::Borrow<Q>,
         Q: PartialEq,
     {
         self.items.iter_mut().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
@@ -45,7 +47,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
 
     pub fn remove<Q: ?Sized>(&mut self, key: &Q) -> Option<V>
     where
-        K: std::borrow::Borrow<Q>,
+        K: core::borrow::Borrow<Q>,
         Q: PartialEq,
     {
         let i = self.items.iter().position(|(k, _)| k.borrow() == key)?;
@@ -78,7 +80,7 @@ pub type VecSet<T> = VecMap<T, ()>;
 impl<T: PartialEq> VecMap<T, ()> {
     pub fn contains<Q: ?Sized>(&self, key: &Q) -> bool
     where
-        T: std::borrow::Borrow<Q>,
+        T: core::borrow::Borrow<Q>,
         Q: PartialEq,
     {
         self.get(key).is_some()

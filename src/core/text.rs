@@ -1,5 +1,7 @@
 //! Building short strings without `format!`'s machinery at every call site.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Concatenates `parts`.
 pub fn cat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());

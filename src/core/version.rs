@@ -1,5 +1,7 @@
 //! Toss app version gates, as the SDK applies them: which purchase path the SDK will take on this host.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::grant::Environment;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

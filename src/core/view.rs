@@ -1,6 +1,8 @@
 //! The product list's view model: keyed reconciliation (which rows stay, move, appear, go), the icon
 //! policy, and the list's labels in Korean and English. The DOM work itself is the boundary's.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::key_set::KeySet;
 use super::product::ProductKind;
 

@@ -1,3 +1,5 @@
+#[allow(unused_imports)]
+use crate::prelude::*;
 use super::*;
 
 const T0: u64 = 1_000_000;
