@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -60,6 +60,14 @@ test('the tarball holds only the shipped files', () => {
   ]);
 });
 
+/** `sideEffects` must not let a bundler drop the entry's own set-up (the orderHistory iterator on the client). */
+function assertEntryKept(distDir) {
+  const js = readdirSync(distDir, { recursive: true }).filter((f) => f.endsWith('.js'));
+  const code = js.map((f) => readFileSync(join(distDir, f), 'utf8')).join('\n');
+  assert.match(code, /orderHistory/, 'the orderHistory iterator survived tree shaking');
+  assert.match(code, /NOT_INITIALIZED/, 'the init guard survived tree shaking');
+}
+
 /** Serves the built app, buys "테스트 상품 - 2" and checks the reference backend granted it once. */
 async function sellInChromium(distDir) {
   const app = await serveApp(distDir);
@@ -90,6 +98,7 @@ test('a fresh Vite app runs the README example from the tarball', async () => {
   const dir = prepare('vite-app');
   const { build } = await import('vite');
   await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+  assertEntryKept(join(dir, 'dist'));
   await sellInChromium(join(dir, 'dist'));
 });
 
@@ -100,6 +109,7 @@ test('a fresh webpack 5 app runs the README example from the tarball', async () 
   const stats = await new Promise((resolve, reject) => webpack(config, (e, s) => (e ? reject(e) : resolve(s))));
   assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
   cpSync(join(dir, 'index.html'), join(dir, 'dist/index.html'));
+  assertEntryKept(join(dir, 'dist'));
   await sellInChromium(join(dir, 'dist'));
 });
 

@@ -1,0 +1,21 @@
+// The package entry outside a browser page: a typed error before init, init memoized, then the module works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { init, createIap, mountProductList, detectEnvironment } from '../dist/index.js';
+
+test('every entry point throws NOT_INITIALIZED before init()', () => {
+  for (const call of [() => createIap({ sdk: {}, grant: '/g' }), () => mountProductList(null, null), () => detectEnvironment()]) {
+    assert.throws(call, (e) => e instanceof Error && e.name === 'AitIapError' && e.code === 'NOT_INITIALIZED' && /init\(\)/.test(e.message));
+  }
+});
+
+test('init() is memoized: one instantiation however often it is called', async () => {
+  const bytes = readFileSync(new URL('../dist/ait_iap_bg.wasm', import.meta.url));
+  const first = init(bytes);
+  assert.equal(init(bytes), first);
+  assert.equal(init(), first, 'a later call without arguments gets the same promise');
+  await first;
+  assert.equal(detectEnvironment(), 'none', 'no Toss host in Node');
+  assert.throws(() => createIap({ grant: '/g' }), (e) => e.code === 'INVALID_ARGUMENT' && e.category === 'developer');
+});
