@@ -11,10 +11,11 @@ rm -rf dist && mkdir -p dist
 wasm-bindgen --target web --encode-into always --out-dir dist --out-name ait_iap target/wasm32-unknown-unknown/release/ait_iap.wasm
 # Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.
 # -iit: Rust code never relies on loads or arithmetic trapping.
-node_modules/.bin/wasm-opt -iit --merge-similar-functions --flatten --rereloop -Oz -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  --strip-producers dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
+FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals"
+node_modules/.bin/wasm-opt -iit --merge-similar-functions --flatten --rereloop -Oz -Oz $FEATURES --strip-producers dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm
+# Short import/export names (wasm-bindgen's carry hashes: ~6 KB that barely compress), the glue rewritten to match.
+node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules $FEATURES dist/ait_iap_bg.wasm -o dist/ait_iap_bg.wasm > target/wasm-names.json
+node scripts/minify-names.mjs dist/ait_iap.js target/wasm-names.json dist/ait_iap_bg.wasm
 cp js/*.js js/*.css dist/
 cp js/*.d.ts dist/
 rm -f dist/ait_iap.d.ts dist/ait_iap_bg.wasm.d.ts  # wasm-bindgen's own types: index.d.ts types the entry
