@@ -3,10 +3,19 @@
 export type ErrorCategory = 'canceled' | 'pending' | 'transient' | 'rejected' | 'paid_unverified' | 'environment' | 'developer';
 export type ErrorRoute = 'none' | 'retry' | 'support' | 'update_app' | 'open_in_toss';
 
+/** The codes the library routes (the SDK's, then its own); any other code a host sends is kept as given. */
+export type KnownErrorCode =
+  | 'INVALID_PRODUCT_ID' | 'PAYMENT_PENDING' | 'NETWORK_ERROR' | 'INVALID_USER_ENVIRONMENT' | 'ITEM_ALREADY_OWNED'
+  | 'APP_MARKET_VERIFICATION_FAILED' | 'TOSS_SERVER_VERIFICATION_FAILED' | 'INTERNAL_ERROR' | 'KOREAN_ACCOUNT_ONLY'
+  | 'USER_CANCELED' | 'PRODUCT_NOT_GRANTED_BY_PARTNER'
+  | 'APP_TOO_OLD' | 'NO_HOST' | 'TIMEOUT' | 'PURCHASE_IN_FLIGHT' | 'BACKEND_REFUSED' | 'BACKEND_UNREACHABLE'
+  | 'INVALID_PRODUCT_DATA' | 'INVALID_ARGUMENT' | 'DISPOSED' | 'NOT_INITIALIZED';
+
 /** Every error the library reports: a JS Error with a stable code. */
 export interface AitIapError extends Error {
   name: 'AitIapError';
-  code: string;
+  /** A known code, or whatever unknown code the host sent (routed as transient). */
+  code: KnownErrorCode | (string & {});
   category: ErrorCategory;
   retryable: boolean;
   route: ErrorRoute;
