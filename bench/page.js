@@ -75,6 +75,9 @@ window.runOnce = async (impl, scenario) => {
   return { script: t1 - t0, total: t2 - t0 };
 };
 
+/** The instance's linear memory (found by type: the build minifies export names). */
+const wasmMemory = () => Object.values(wasmExports ?? {}).find((v) => v instanceof WebAssembly.Memory)?.buffer.byteLength ?? 0;
+
 /** Heap after 1000 rows (JS heap; plus the wasm memory for ait-iap). */
 window.memoryAfter1000 = async (impl) => {
   const list = await freshList(impl);
@@ -83,7 +86,7 @@ window.memoryAfter1000 = async (impl) => {
   window.gc?.();
   await new Promise((r) => setTimeout(r, 50));
   window.gc?.();
-  return { jsHeap: performance.memory?.usedJSHeapSize ?? 0, wasmMemory: impl === 'wasm' ? wasmExports?.memory?.buffer.byteLength ?? 0 : 0, keep: list !== null };
+  return { jsHeap: performance.memory?.usedJSHeapSize ?? 0, wasmMemory: impl === 'wasm' ? wasmMemory() : 0, keep: list !== null };
 };
 
 /** Module init (fetch + compile + instantiate) and the first render of 20 rows, from a fresh page. */
