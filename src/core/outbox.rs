@@ -112,9 +112,38 @@ impl Outbox {
     }
 }
 
+/// What to write when another client (a second `createIap` on the page, another tab) shares the storage key:
+/// this client's entries, plus every stored entry it has never seen (`known`: ids it loaded or wrote). An entry
+/// this client confirmed is dropped; one the other client confirmed may come back, which costs one more
+/// idempotent hand-off, never a lost order.
+pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &[String]) -> Vec<OutboxEntry> {
+    let mut merged = mine.to_vec();
+    for e in stored {
+        if merged.len() < MAX_ENTRIES && !known.contains(&e.order_id) && !merged.iter().any(|m| m.order_id == e.order_id) {
+            merged.push(e);
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(id: &str) -> OutboxEntry {
+        OutboxEntry { order_id: id.into(), sku: "s".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None }
+    }
+
+    #[test]
+    fn a_save_keeps_what_another_client_stored_and_drops_what_this_one_confirmed() {
+        let ids = |v: &[OutboxEntry]| v.iter().map(|e| e.order_id.clone()).collect::<Vec<_>>();
+        // This client knew a (loaded at start) and b (wrote it), confirmed both, now holds c.
+        let known: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        let stored = vec![entry("a"), entry("b"), entry("x")]; // x: the other client's
+        assert_eq!(ids(&merge_for_save(&[entry("c")], stored, &known)), ["c", "x"]);
+        // Nothing stored by anyone else: exactly this client's list.
+        assert_eq!(ids(&merge_for_save(&[entry("c")], vec![entry("c")], &known)), ["c"]);
+    }
 
     #[test]
     fn entries_are_unique_and_leave_only_on_confirm() {

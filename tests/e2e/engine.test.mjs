@@ -16,6 +16,7 @@ const calls = (page, name) => page.evaluate((n) => window.hostEmulator.calls().f
 
 test('backend down, then up: recovery grants the order once and completes it at Toss', async () => {
   const page = await sandbox.page('?grantDeadlineMs=1500');
+  let ids = [];
   await sandbox.backendMode('down');
   let shown;
   try {
@@ -211,5 +212,37 @@ test('disposing from a route handler while the SDK is still calling back does no
     return { first: first.error.code, second: second.error.code, alive: stillAlive.status };
   });
   assert.deepEqual(result, { first: 'NETWORK_ERROR', second: 'DISPOSED', alive: 'completed' });
+  await page.close();
+});
+
+test('two clients sharing a storage key do not erase each other\'s outbox entries', async () => {
+  const page = await sandbox.page('?grantDeadlineMs=1500');
+  let ids = [];
+  await sandbox.backendMode('down');
+  try {
+    // A second client on the same page and key, created before the first one's order exists.
+    await page.evaluate(() => {
+      window.second = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', recoverOnStart: false, grantDeadlineMs: 1500 });
+    });
+    const first = await purchase(page, SKU1);
+    assert.equal(first.status, 'failed');
+    const second = await page.evaluate(async (sku) => {
+      const o = await window.second.purchase(sku);
+      return { status: o.status, orderId: o.orderId };
+    }, SKU2);
+    assert.equal(second.status, 'failed');
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('ait-iap:outbox')).map((e) => e.orderId));
+    assert.ok(stored.includes(first.orderId), 'the first client\'s order survived the second client\'s write');
+    assert.ok(stored.includes(second.orderId));
+    ids = [first.orderId, second.orderId];
+  } finally {
+    await sandbox.backendMode('up');
+  }
+  // Back up: the recoveries grant both orders (one grant each; the second client's repeat is answered idempotently).
+  await recover(page);
+  await page.evaluate(() => window.second.recoverPendingOrders());
+  for (const id of ids) assert.ok(grants().has(id), `${id} granted`);
+  assert.deepEqual(await outbox(page), []);
+  await page.evaluate(() => window.second.dispose());
   await page.close();
 });
