@@ -129,15 +129,27 @@ export interface SubscriptionInfo {
 }
 
 export interface IapClient {
+  /** The SDK's product list, validated (malformed items dropped with a console warning). Rejects with a typed
+   *  error: `NO_HOST` outside Toss, `APP_TOO_OLD` when the host returns nothing, `INVALID_PRODUCT_DATA`. */
   products(): Promise<Product[]>;
+  /** Runs one purchase through the order sheet, the backend hand-off and Toss's verdict. Never rejects for an
+   *  expected failure: the outcome says `completed`, `canceled`, `pending` or `failed` (with a typed error). */
   purchase(sku: string, options?: { offerId?: string; subscription?: boolean }): Promise<Outcome>;
+  /** Hands off every outbox order and every order Toss holds paid-but-ungranted; completes the latter at Toss
+   *  once the backend confirmed. Safe to run any number of times (runs at start unless `recoverOnStart: false`). */
   recoverPendingOrders(): Promise<RecoveryReport>;
+  /** Paid orders the backend has not confirmed yet. */
   outbox(): OutboxEntry[];
+  /** Every completed or refunded order, across all pages. */
   orderHistory(): AsyncIterableIterator<HistoryOrder>;
+  /** One page of the order history; pass the previous page's `nextKey` for the next one. */
   historyPage(key?: string): Promise<{ orders: HistoryOrder[]; nextKey: string | null }>;
   subscriptionInfo(orderId: string): Promise<SubscriptionInfo>;
+  /** Calls `listener` on every phase change; returns the unsubscribe function. */
   subscribe(listener: (state: PurchaseState) => void): () => void;
   readonly state: PurchaseState;
+  /** Ends the purchase in flight, answers pending grants `false` (the order stays in the outbox for recovery)
+   *  and releases the SDK's callbacks. Also runs on `pagehide`. */
   dispose(): void;
 }
 
@@ -150,13 +162,21 @@ export interface ProductListOptions {
 }
 
 export interface ProductList {
+  /** Shows these products; only the rows and fields that changed are touched. */
   update(products: Product[]): void;
+  /** Loads the list from the client again. */
   reload(): Promise<void>;
+  /** Removes the list and its listeners. */
   destroy(): void;
 }
 
+/** Loads and instantiates the wasm module once (memoized). Pass the `.wasm` URL if your server moves it. */
 export function init(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** The purchase client over the SDK's `IAP` object. Throws `INVALID_ARGUMENT` for invalid options and
+ *  `NOT_INITIALIZED` before `init()`. */
 export function createIap(options: CreateIapOptions): IapClient;
+/** Renders the shop list (keyed, accessible, CSP-safe) into `container` and runs purchases from its buttons. */
 export function mountProductList(container: Element, client: IapClient, options?: ProductListOptions): ProductList;
 export function mountProductList(container: Element, options: ProductListOptions & { client: IapClient }): ProductList;
+/** `'toss'` or `'sandbox'` inside the Toss app, `'none'` in a plain browser. */
 export function detectEnvironment(): 'toss' | 'sandbox' | 'none';
