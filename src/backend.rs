@@ -3,10 +3,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
-use crate::js::{get, get_function, get_string, object, set_timeout};
+use crate::js::{get, get_function, get_string, object, set_timeout, then};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 
 const MAX_REASON: usize = 500;
@@ -46,15 +45,23 @@ impl GrantTarget {
     }
 }
 
-/// Hands off one order; an attempt that takes longer than `timeout_ms` counts as unreachable.
-pub async fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64) -> GrantReply {
+/// Hands off one order and calls `done` with the reply (always later, never inside this call); an attempt
+/// that takes longer than `timeout_ms` counts as unreachable.
+pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: impl FnOnce(GrantReply) + 'static) {
     match target {
-        GrantTarget::Http { url, headers, credentials } => post(url, headers, *credentials, order_id, sku, environment, timeout_ms).await,
-        GrantTarget::Function(f) => call(f, order_id, sku, environment).await,
+        GrantTarget::Http { url, headers, credentials } => post(url, headers, *credentials, order_id, sku, environment, timeout_ms, Box::new(done)),
+        GrantTarget::Function(f) => call(f, order_id, sku, environment, Box::new(done)),
     }
 }
 
-async fn post(
+type Done = Box<dyn FnOnce(GrantReply)>;
+
+fn unreachable(reason: &str) -> GrantReply {
+    GrantReply::Unreachable { reason: reason.into() }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn post(
     url: &str,
     headers: &[(String, String)],
     credentials: Option<RequestCredentials>,
@@ -62,7 +69,8 @@ async fn post(
     sku: &str,
     environment: Environment,
     timeout_ms: u64,
-) -> GrantReply {
+    done: Done,
+) {
     // Plain `fetch` through web-sys: gloo-net cost 4.6 KB gzip of the module (its builder re-parses the URL and
     // formats query parameters; its wrapper 1.2 KB alone), too much of the size budget for one POST.
     let init = RequestInit::new();
@@ -85,39 +93,43 @@ async fn post(
     }
     let fetch = get_function(&js_sys::global(), "fetch");
     let sent = match fetch.map(|f| f.call2(&JsValue::NULL, &JsValue::from_str(url), &init)) {
-        Some(Ok(p)) => JsFuture::from(Promise::resolve(&p)).await,
-        _ => return GrantReply::Unreachable { reason: "fetch failed".into() },
+        Some(Ok(p)) => Promise::resolve(&p),
+        _ => Promise::reject(&JsValue::UNDEFINED),
     };
-    let Ok(response) = sent.and_then(|r| r.dyn_into::<web_sys::Response>()) else {
-        return GrantReply::Unreachable { reason: "fetch failed".into() };
-    };
-    let status = response.status();
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    let body = text.and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
-    GrantReply::from_http(status, get(&body, "granted").as_bool(), get_string(&body, "reason", MAX_REASON))
+    let _ = then(&sent, move |ok, response| {
+        let Some(response) = response.dyn_into::<web_sys::Response>().ok().filter(|_| ok) else {
+            done(unreachable("fetch failed"));
+            return Ok(JsValue::UNDEFINED);
+        };
+        let status = response.status();
+        let text = response.text().unwrap_or_else(|e| Promise::reject(&e));
+        let _ = then(&text, move |ok, text| {
+            let body = text.as_string().filter(|_| ok).and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
+            done(GrantReply::from_http(status, get(&body, "granted").as_bool(), get_string(&body, "reason", MAX_REASON)));
+            Ok(JsValue::UNDEFINED)
+        });
+        Ok(JsValue::UNDEFINED)
+    });
 }
 
 /// A function that never settles is bounded by the engine's grant deadline, not here.
-async fn call(f: &Function, order_id: &str, sku: &str, environment: Environment) -> GrantReply {
+fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, done: Done) {
     let request = object(&[
         ("orderId", JsValue::from_str(order_id)),
         ("sku", JsValue::from_str(sku)),
         ("environment", JsValue::from_str(environment.as_str())),
     ]);
     let result = match f.call1(&JsValue::NULL, &request) {
-        Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
-        Err(e) => Err(e),
+        Ok(v) => Promise::resolve(&v),
+        Err(e) => Promise::reject(&e),
     };
-    match result {
-        Err(_) => GrantReply::Unreachable { reason: "grant function failed".into() },
-        Ok(v) => match v.as_bool().or_else(|| get(&v, "granted").as_bool()) {
+    let _ = then(&result, move |ok, v| {
+        done(match v.as_bool().or_else(|| get(&v, "granted").as_bool()).filter(|_| ok) {
             Some(true) => GrantReply::Granted,
             Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()) },
-            None => GrantReply::Unreachable { reason: "grant function: not a boolean".into() },
-        },
-    }
+            None if ok => unreachable("grant function: not a boolean"),
+            None => unreachable("grant function failed"),
+        });
+        Ok(JsValue::UNDEFINED)
+    });
 }
-

@@ -8,7 +8,7 @@ use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
 use crate::core::version;
-use crate::js::{get, get_string, object, opt_str, set_timeout};
+use crate::js::{get, get_string, object, opt_str, set_timeout, then};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, OutboxStore};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
@@ -16,7 +16,6 @@ use js_sys::{Array, Function, Promise};
 use core::cell::{Cell, RefCell};
 use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 const MAX_ORDER_ID: usize = 200;
 const MAX_SKU: usize = 512;
@@ -211,17 +210,16 @@ impl Inner {
             Effect::PersistOutbox(entries) => {
                 let written = self.store.save(&entries);
                 let weak = Rc::downgrade(self);
-                crate::js::spawn(async move {
-                    let _ = JsFuture::from(written).await;
+                let _ = then(&written, move |_, _| {
                     if let Some(inner) = weak.upgrade() {
                         inner.dispatch(Event::OutboxSaved);
                     }
+                    Ok(JsValue::UNDEFINED)
                 });
             }
             Effect::PostGrant { order_id, sku, timeout_ms } => {
                 let inner = self.clone();
-                crate::js::spawn(async move {
-                    let reply = hand_off(&inner.grant, &order_id, &sku, detect_host().environment(), timeout_ms).await;
+                hand_off(&self.grant, &order_id.clone(), &sku, detect_host().environment(), timeout_ms, move |reply| {
                     inner.dispatch(Event::GrantReplied { order_id, reply });
                 });
             }
@@ -238,11 +236,10 @@ impl Inner {
             }
             Effect::CompleteProductGrant { order_id } => {
                 let inner = self.clone();
-                crate::js::spawn(async move {
-                    let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
-                    let ok = JsFuture::from(inner.sdk.call_async("completeProductGrant", Some(arg))).await;
-                    let ok = matches!(ok, Ok(v) if v.as_bool() == Some(true));
-                    inner.dispatch(Event::CompleteReplied { order_id, ok });
+                let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
+                let _ = then(&self.sdk.call_async("completeProductGrant", Some(arg)), move |ok, v| {
+                    inner.dispatch(Event::CompleteReplied { order_id, ok: ok && v.as_bool() == Some(true) });
+                    Ok(JsValue::UNDEFINED)
                 });
             }
             Effect::StartTimer { id, ms } => {
@@ -391,25 +388,27 @@ impl Inner {
     /// once confirmed. Resolves `{ granted, refused, failed }`.
     pub(crate) fn recover(self: &Rc<Self>) -> Promise {
         let inner = self.clone();
-        crate::js::promise(async move {
-            let mut pending = Vec::new();
-            if inner.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
-                if let Ok(reply) = JsFuture::from(inner.sdk.call_async("getPendingOrders", None)).await {
-                    let orders = get(&reply, "orders");
-                    if Array::is_array(&orders) {
-                        pending = Array::from(&orders)
-                            .iter()
-                            .filter_map(|o| {
-                                let order_id = get_string(&o, "orderId", MAX_ORDER_ID).filter(|s| !s.is_empty())?;
-                                Some(PendingOrder { order_id, sku: get_string(&o, "sku", MAX_SKU).unwrap_or_default() })
-                            })
-                            .collect();
-                    }
-                }
-            }
+        let listed = if self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
+            self.sdk.call_async("getPendingOrders", None)
+        } else {
+            Promise::resolve(&JsValue::UNDEFINED)
+        };
+        then(&listed, move |ok, reply| {
+            let orders = get(&reply, "orders");
+            let pending = if ok && Array::is_array(&orders) {
+                Array::from(&orders)
+                    .iter()
+                    .filter_map(|o| {
+                        let order_id = get_string(&o, "orderId", MAX_ORDER_ID).filter(|s| !s.is_empty())?;
+                        Some(PendingOrder { order_id, sku: get_string(&o, "sku", MAX_SKU).unwrap_or_default() })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let done = Promise::new(&mut |resolve, _| inner.recovery_waiters.borrow_mut().push(resolve));
             inner.dispatch(Event::Recover { pending });
-            JsFuture::from(done).await
+            Ok(done.into())
         })
     }
 

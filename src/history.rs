@@ -4,12 +4,11 @@
 use crate::prelude::*;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
-use crate::js::{get, get_string, object};
+use crate::js::{get, get_string, object, then};
 use crate::js_error::{raw_error, to_js_error};
 use js_sys::{Array, Promise};
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 const MAX_ID: usize = 200;
 
@@ -34,9 +33,11 @@ fn typed_error(inner: &Inner, code: ErrorCode, detail: &str) -> JsValue {
 /// One page of `getCompletedOrRefundedOrders`: `{ orders, nextKey }` (`nextKey` null on the last page). The
 /// package entry turns pages into the `orderHistory()` async iterator.
 pub fn history_page(inner: Rc<Inner>, key: Option<String>) -> Promise {
-    crate::js::promise(async move {
-        let arg = key.map(|k| object(&[("key", JsValue::from_str(&k))]));
-        let page = JsFuture::from(inner.sdk().call_async("getCompletedOrRefundedOrders", arg)).await.map_err(|e| sdk_error(&inner, &e))?;
+    let arg = key.map(|k| object(&[("key", JsValue::from_str(&k))]));
+    then(&inner.sdk().call_async("getCompletedOrRefundedOrders", arg), move |ok, page| {
+        if !ok {
+            return Err(sdk_error(&inner, &page));
+        }
         if page.is_undefined() || page.is_null() {
             return Err(typed_error(&inner, ErrorCode::AppTooOld, "no order history"));
         }
@@ -54,12 +55,16 @@ const SUBSCRIPTION_STATUSES: [&str; 6] = ["ACTIVE", "EXPIRED", "IN_GRACE_PERIOD"
 
 /// `getSubscriptionInfo({params: {orderId}})`, validated.
 pub fn subscription_info(inner: Rc<Inner>, order_id: String) -> Promise {
-    crate::js::promise(async move {
-        if !inner.sdk().has("getSubscriptionInfo") {
+    let supported = inner.sdk().has("getSubscriptionInfo");
+    let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
+    let call = if supported { inner.sdk().call_async("getSubscriptionInfo", Some(arg)) } else { Promise::resolve(&JsValue::UNDEFINED) };
+    then(&call, move |ok, reply| {
+        if !supported {
             return Err(typed_error(&inner, ErrorCode::AppTooOld, "no getSubscriptionInfo"));
         }
-        let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
-        let reply = JsFuture::from(inner.sdk().call_async("getSubscriptionInfo", Some(arg))).await.map_err(|e| sdk_error(&inner, &e))?;
+        if !ok {
+            return Err(sdk_error(&inner, &reply));
+        }
         if reply.is_undefined() || reply.is_null() {
             return Err(typed_error(&inner, ErrorCode::AppTooOld, "no subscription info"));
         }

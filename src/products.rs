@@ -7,13 +7,12 @@ use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
 use crate::core::text::cat;
-use crate::js::{get, object, opt_str};
+use crate::js::{get, object, opt_str, then};
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
 use js_sys::{Array, JsString};
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// A display text as the JS string it arrived as.
 #[derive(Clone)]
@@ -177,26 +176,30 @@ pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, 
     Ok(products)
 }
 
-/// Loads the list from the SDK and validates it.
-pub async fn fetch_products(inner: Rc<Inner>) -> Result<Vec<JsProduct>, JsValue> {
-    let locale = inner.locale;
-    let fail = |code: ErrorCode, detail: &str| to_js_error(&RoutedError::new(code, detail), locale, None);
-    if detect_host() == Host::Absent {
-        return Err(fail(ErrorCode::NoHost, "no host"));
-    }
-    let list = JsFuture::from(inner.sdk().call_async("getProductItemList", None))
-        .await
-        .map_err(|e| to_js_error(&RoutedError::route(&raw_error(&e)), locale, Some(&e)))?;
-    if list.is_undefined() || list.is_null() {
-        return Err(fail(ErrorCode::AppTooOld, "no product list"));
-    }
-    validate_items(&inner, &get(&list, "products"))
+/// Loads the list from the SDK, validates it and hands the result to `done` (always later, never inside this
+/// call); the returned promise settles with what `done` returns.
+pub fn fetch_products(
+    inner: Rc<Inner>,
+    done: impl FnOnce(Result<Vec<JsProduct>, JsValue>) -> Result<JsValue, JsValue> + 'static,
+) -> js_sys::Promise {
+    let absent = detect_host() == Host::Absent;
+    let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { inner.sdk().call_async("getProductItemList", None) };
+    then(&call, move |ok, list| {
+        let locale = inner.locale;
+        let fail = |code: ErrorCode, detail: &str| Err(to_js_error(&RoutedError::new(code, detail), locale, None));
+        done(if absent {
+            fail(ErrorCode::NoHost, "no host")
+        } else if !ok {
+            Err(to_js_error(&RoutedError::route(&raw_error(&list)), locale, Some(&list)))
+        } else if list.is_undefined() || list.is_null() {
+            fail(ErrorCode::AppTooOld, "no product list")
+        } else {
+            validate_items(&inner, &get(&list, "products"))
+        })
+    })
 }
 
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
 pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
-    crate::js::promise(async move {
-        let products = fetch_products(inner).await?;
-        Ok(products.iter().map(product_js).collect::<Array>().into())
-    })
+    fetch_products(inner, |products| Ok(products?.iter().map(product_js).collect::<Array>().into()))
 }

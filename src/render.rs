@@ -8,7 +8,7 @@ use crate::client::{IapClient, Inner};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
-use crate::js::{get, get_string};
+use crate::js::{get, get_string, ignore, then};
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::js_error::{to_js_error, Locale};
 use crate::core::product::Offer;
@@ -18,7 +18,6 @@ use js_sys::{Array, Function, JsString};
 use core::cell::RefCell;
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, Event, Node};
 
 #[wasm_bindgen]
@@ -366,12 +365,19 @@ impl View {
         Ok(())
     }
 
-    async fn load(self: Rc<Self>) -> Result<(), JsValue> {
-        self.show_loading()?;
-        match fetch_products(self.inner.clone()).await {
-            Ok(products) => self.render(&products),
-            Err(error) => self.show_error(&error),
+    /// Shows the loading state, then the SDK's products (or the error); the promise settles when shown.
+    fn load(self: Rc<Self>) -> js_sys::Promise {
+        if let Err(e) = self.show_loading() {
+            return js_sys::Promise::reject(&e);
         }
+        let inner = self.inner.clone();
+        fetch_products(inner, move |products| {
+            match products {
+                Ok(products) => self.render(&products),
+                Err(error) => self.show_error(&error),
+            }
+            .map(|_| JsValue::UNDEFINED)
+        })
     }
 
     fn show_error(&self, error: &JsValue) -> Result<(), JsValue> {
@@ -400,7 +406,7 @@ impl View {
         Ok(())
     }
 
-    async fn buy(self: Rc<Self>, sku: String, offer_id: Option<String>) -> Result<(), JsValue> {
+    fn buy(self: Rc<Self>, sku: String, offer_id: Option<String>) -> Result<(), JsValue> {
         self.set_buttons_disabled(true)?;
         self.row_busy(&sku, true)?;
         self.status("requesting", "", None, None, None)?;
@@ -408,19 +414,27 @@ impl View {
             Some(id) => crate::js::object(&[("offerId", JsValue::from_str(id))]),
             None => JsValue::UNDEFINED,
         };
-        let outcome = JsFuture::from(self.inner.purchase(&JsValue::from_str(&sku), &options)).await?;
-        self.row_busy(&sku, false)?;
+        let purchase = self.inner.purchase(&JsValue::from_str(&sku), &options);
+        let _ = then(&purchase, move |_, outcome| {
+            let _ = self.show_outcome(&sku, &outcome);
+            Ok(JsValue::UNDEFINED)
+        });
+        Ok(())
+    }
+
+    fn show_outcome(&self, sku: &str, outcome: &JsValue) -> Result<(), JsValue> {
+        self.row_busy(sku, false)?;
         self.set_buttons_disabled(false)?;
-        let status = get_string(&outcome, "status", 20).unwrap_or_default();
-        let order_id = get_string(&outcome, "orderId", 200);
-        let error = get(&outcome, "error");
+        let status = get_string(outcome, "status", 20).unwrap_or_default();
+        let order_id = get_string(outcome, "orderId", 200);
+        let error = get(outcome, "error");
         let code = get_string(&error, "code", 64);
         let (message, retry) = match status.as_str() {
             "completed" => (text(Text::Completed, self.lang).to_owned(), false),
             "canceled" => (String::new(), false), // the user backed out: say nothing
             _ => (get_string(&error, "message", 2000).unwrap_or_default(), get(&error, "retryable").as_bool() == Some(true)),
         };
-        self.status(&status, &message, order_id.as_deref(), code.as_deref(), retry.then_some(sku.as_str()))
+        self.status(&status, &message, order_id.as_deref(), code.as_deref(), retry.then_some(sku))
     }
 
     fn on_click(self: &Rc<Self>, event: &Event) {
@@ -430,10 +444,7 @@ impl View {
             return;
         }
         if button.get_attribute("data-action").as_deref() == Some("reload") {
-            let view = self.clone();
-            crate::js::spawn(async move {
-                let _ = view.load().await;
-            });
+            ignore(&self.clone().load());
             return;
         }
         // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
@@ -442,12 +453,7 @@ impl View {
         }
         let Some(sku) = button.get_attribute("data-sku") else { return };
         let offer_id = button.get_attribute("data-offer-id");
-        // Disabled now, not in the spawned task: a second click in the same task must find them disabled.
-        let _ = self.set_buttons_disabled(true);
-        let view = self.clone();
-        crate::js::spawn(async move {
-            let _ = view.buy(sku, offer_id).await;
-        });
+        let _ = self.clone().buy(sku, offer_id);
     }
 
     /// A broken icon shows the fallback instead (error events do not bubble: listened to in the capture phase).
@@ -515,10 +521,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         let valid = validate_items(&view.inner, &products)?;
         view.render(&valid)?;
     } else {
-        let loading = view.clone();
-        crate::js::spawn(async move {
-            let _ = loading.load().await;
-        });
+        ignore(&view.clone().load());
     }
     Ok(ProductList { view })
 }
@@ -533,11 +536,7 @@ impl ProductList {
 
     /// Loads the products from the client again.
     pub fn reload(&self) -> js_sys::Promise {
-        let view = self.view.clone();
-        crate::js::promise(async move {
-            view.load().await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.view.clone().load()
     }
 
     /// Removes the list and its listeners.

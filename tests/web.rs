@@ -119,7 +119,7 @@ async fn product_text_is_rendered_as_text() {
     doc.body().map(|b| b.append_child(&container));
     let _list = mount_product_list(container.clone(), &client, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("mount"));
     for _ in 0..50 {
-        if container.query_selector(".ait-iap-row").ok().flatten().is_some() {
+        if container.query_selector(".ait-iap-row .ait-iap-name").ok().flatten().is_some() {
             break;
         }
         JsFuture::from(Promise::new(&mut |r, _| {
