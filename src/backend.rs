@@ -3,7 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
-use crate::js::{get, get_function, get_string, object, set_timeout, then};
+use crate::js::{get, get_function, get_string, object};
+use crate::deferred::{set_timeout, then};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};

@@ -4,7 +4,8 @@
 use crate::prelude::*;
 use crate::client::Inner;
 use crate::core::error::{ErrorCode, RoutedError};
-use crate::js::{get, get_string, object, then};
+use crate::js::{get, get_string, object};
+use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
 use js_sys::{Array, Promise};
 use alloc::rc::Rc;

@@ -2,8 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Function, Object, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `obj[key]`, or `undefined` when `obj` is not an object or the getter throws.
@@ -38,46 +37,4 @@ pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
 
 pub fn opt_str(value: Option<&str>) -> JsValue {
     value.map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// `setTimeout(f, ms)` on the global object (window or worker); does nothing if there is none.
-pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
-    let global: JsValue = js_sys::global().into();
-    if let Some(set_timeout) = get_function(&global, "setTimeout") {
-        // One boxed closure type for every caller: one set of wasm-bindgen glue instead of one per caller.
-        let f: Box<dyn FnOnce()> = Box::new(f);
-        let callback = Closure::once_into_js(move || f());
-        let _ = set_timeout.call2(&global, &callback, &JsValue::from_f64(ms as f64));
-    }
-}
-
-/// `promise.then(v => f(true, v), e => f(false, e))`: the returned promise settles with what `f` returns (an
-/// `Err` rejects it; a returned promise is adopted). Every caller shares one boxed closure type, so there is one
-/// set of wasm-bindgen glue and no async executor in the module (async blocks and their executor cost ~2 KB
-/// gzip). `f` runs in a later microtask, never inside the caller.
-pub fn then(promise: &Promise, f: impl FnOnce(bool, JsValue) -> Result<JsValue, JsValue> + 'static) -> Promise {
-    then_boxed(promise, Box::new(f))
-}
-
-type Continuation = Box<dyn FnOnce(bool, JsValue) -> Result<JsValue, JsValue>>;
-
-fn then_boxed(promise: &Promise, f: Continuation) -> Promise {
-    // A once-closure bound twice: the promise calls exactly one of the two, which frees it.
-    let callback: Function = Closure::once_into_js(move |ok: JsValue, value: JsValue| f(ok.is_truthy(), value)).unchecked_into();
-    let thenable: &Thenable = promise.unchecked_ref();
-    let bound = |flag: &JsValue| -> JsValue { callback.bind1(&JsValue::NULL, flag).into() };
-    thenable.then_fns(&bound(&JsValue::TRUE), &bound(&JsValue::FALSE))
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// A promise seen untyped: `then(onFulfilled, onRejected)` with plain functions.
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_fns(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> Promise;
-}
-
-/// Ignores how `promise` settles (a rejection nobody handles would be reported as an unhandled error).
-pub fn ignore(promise: &Promise) {
-    let _ = then(promise, |_, _| Ok(JsValue::UNDEFINED));
 }
