@@ -63,24 +63,32 @@ fn not_string(key: &str) -> String {
 
 
 
-/// A string as a Rust string: missing or null is `None`; any other type is an error naming the field.
-fn as_id(v: JsValue, key: &str) -> Result<Option<String>, String> {
+/// A string as a Rust string: missing or null is `None`; any other type is an error.
+fn as_id(v: JsValue) -> Result<Option<String>, ()> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| not_string(key))
+    v.as_string().map(Some).ok_or(())
 }
 
 /// A display field, kept as a JS string.
-fn as_text(v: JsValue, key: &str) -> Result<Option<JsText>, String> {
+fn as_text(v: JsValue) -> Result<Option<JsText>, ()> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
     if v.is_string() {
         Ok(Some(JsText(v)))
     } else {
-        Err(not_string(key))
+        Err(())
     }
+}
+
+/// The field's value, or `None` with `key` noted as the first wrong field.
+fn first_wrong<T>(wrong: &mut Option<&'static str>, key: &'static str, field: Result<Option<T>, ()>) -> Option<T> {
+    field.unwrap_or_else(|_| {
+        wrong.get_or_insert(key);
+        None
+    })
 }
 
 fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
@@ -88,26 +96,30 @@ fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
         return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
     }
     let item: &Item = item.unchecked_ref();
-    let sku_field = as_id(item.sku(), "sku");
-    let sku = sku_field.clone().ok().flatten().filter(|s| s.len() <= MAX_ID);
-    let reject = |reason: String| ProductRejection { sku: sku.clone(), reason };
-    Ok(RawProduct {
-        sku: sku_field.map_err(reject)?,
-        kind: as_id(item.kind(), "type").map_err(reject)?,
-        display_name: as_text(item.display_name(), "displayName").map_err(reject)?,
-        display_amount: as_text(item.display_amount(), "displayAmount").map_err(reject)?,
-        icon_url: as_text(item.icon_url(), "iconUrl").map_err(reject)?,
-        description: as_text(item.description(), "description").map_err(reject)?,
-        renewal_cycle: as_id(item.renewal_cycle(), "renewalCycle").map_err(reject)?,
+    // Every field is read, and the first wrong one reported: one exit path instead of one per field (each
+    // early return dropped a different set of fields read so far: KBs of drop glue).
+    let mut wrong: Option<&'static str> = None;
+    let raw = RawProduct {
+        sku: first_wrong(&mut wrong, "sku", as_id(item.sku())),
+        kind: first_wrong(&mut wrong, "type", as_id(item.kind())),
+        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name())),
+        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount())),
+        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url())),
+        description: first_wrong(&mut wrong, "description", as_text(item.description())),
+        renewal_cycle: first_wrong(&mut wrong, "renewalCycle", as_id(item.renewal_cycle())),
         offers: raw_offers(item.offers()),
-    })
+    };
+    match wrong {
+        None => Ok(raw),
+        Some(key) => Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= MAX_ID), reason: not_string(key) }),
+    }
 }
 
 fn raw_offers(offers: JsValue) -> Vec<RawOffer> {
     if !Array::is_array(&offers) {
         return Vec::new();
     }
-    let text = |o: &JsValue, key: &str| as_id(get(o, key), key).ok().flatten();
+    let text = |o: &JsValue, key: &str| as_id(get(o, key)).ok().flatten();
     Array::from(&offers)
         .iter()
         .take(16)
