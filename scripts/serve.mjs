@@ -130,8 +130,20 @@ export async function startServer({ port = 0, host = '127.0.0.1' } = {}) {
   return { url, backend, toss, close };
 }
 
+/** Ports `fetch` refuses (the Fetch standard's "bad ports"): the dev backend could not reach get-order-status
+ *  on its own server there, and every grant would fail as unreachable. */
+const BAD_PORTS = new Set([1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103,
+  104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
+  532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000,
+  6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url } = await startServer({ port: Number(process.env.PORT ?? 4173) });
+  const port = Number(process.env.PORT ?? 4173);
+  if (BAD_PORTS.has(port)) {
+    console.error(`PORT=${port} is one of the ports fetch refuses to connect to; pick another (default 4173).`);
+    process.exit(1);
+  }
+  const { url } = await startServer({ port });
   console.log(`ait-iap sandbox: ${url}`);
   console.log(`  host emulator + sandbox products; other SDK versions: ${url}?sdk=1.4 (1.14, 2.0)`);
   console.log(`  dev backend ledger: ${url}api/ledger   emulated Toss orders: ${url}__emulator/orders`);
