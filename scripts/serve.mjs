@@ -9,7 +9,7 @@ import { createDevBackend } from '../server/dev-backend.mjs';
 import { createTossServer } from '../server/toss-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TYPES = {
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',

@@ -72,12 +72,13 @@ export function createGrantHandler({ orderStatus, userKeyOf, deliver, ledger = n
 /** The node:http request handler around `decide`: `http.createServer(grantRoute(decide))` or call it per route. */
 export function grantRoute(decide) {
   return async (req, res) => {
-    const { status, body } = await decide(await readBody(req), req);
+    const { status, body } = await decide(await readJson(req), req);
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 }
 
-function readBody(req) {
+/** The request's JSON body, or undefined when it is not JSON (bodies over 64 KB are cut off). */
+export function readJson(req) {
   return new Promise((resolve) => {
     let text = '';
     req.setEncoding('utf8');
