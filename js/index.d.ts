@@ -162,11 +162,12 @@ export interface ProductListOptions {
 }
 
 export interface ProductList {
-  /** Shows these products; only the rows and fields that changed are touched. */
+  /** Shows these products; only the rows and fields that changed are touched. Nothing after `destroy()`. */
   update(products: Product[]): void;
-  /** Loads the list from the client again. */
+  /** Loads the list from the client again (nothing after `destroy()`). */
   reload(): Promise<void>;
-  /** Removes the list and its listeners. */
+  /** Removes the list, its listeners and its attributes on the container; a purchase in flight goes on in the
+   * client without drawing its outcome here. */
   destroy(): void;
 }
 

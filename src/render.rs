@@ -16,7 +16,7 @@ use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::sdk::detect_environment;
 use js_sys::{Array, Function, JsString};
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, Node};
@@ -116,6 +116,9 @@ struct View {
     template: Element,
     rows: RefCell<Vec<Row>>,
     listeners: RefCell<Vec<(&'static str, bool, Closure<dyn FnMut(Event)>)>>,
+    /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
+    /// taken back.
+    live: Cell<bool>,
 }
 
 /// The row skeleton, cloned for every new row. Constant markup (never data): product texts are written later
@@ -368,11 +371,17 @@ impl View {
 
     /// Shows the loading state, then the SDK's products (or the error); the promise settles when shown.
     fn load(self: Rc<Self>) -> js_sys::Promise {
+        if !self.live.get() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
         if let Err(e) = self.show_loading() {
             return js_sys::Promise::reject(&e);
         }
         let inner = self.inner.clone();
         fetch_products(inner, move |products| {
+            if !self.live.get() {
+                return Ok(JsValue::UNDEFINED);
+            }
             match products {
                 Ok(products) => self.render(&products),
                 Err(error) => self.show_error(&error),
@@ -424,6 +433,9 @@ impl View {
     }
 
     fn show_outcome(&self, sku: &str, outcome: &JsValue) -> Result<(), JsValue> {
+        if !self.live.get() {
+            return Ok(());
+        }
         self.row_busy(sku, false)?;
         self.set_buttons_disabled(false)?;
         let status = get_string(outcome, "status", 20).unwrap_or_default();
@@ -514,6 +526,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         template,
         rows: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
+        live: Cell::new(true),
     });
     view.listen("click", false, View::on_click)?;
     view.listen("error", true, View::on_error)?;
@@ -529,23 +542,33 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
 
 #[wasm_bindgen]
 impl ProductList {
-    /// Shows `products` (same shape as `client.products()`), touching only the rows that changed.
+    /// Shows `products` (same shape as `client.products()`), touching only the rows that changed. After
+    /// `destroy()` it does nothing (an app's late fetch may land after the shop was left).
     pub fn update(&self, products: JsValue) -> Result<(), JsValue> {
+        if !self.view.live.get() {
+            return Ok(());
+        }
         let valid = validate_items(&self.view.inner, &products)?;
         self.view.render(&valid)
     }
 
-    /// Loads the products from the client again.
+    /// Loads the products from the client again (nothing after `destroy()`).
     pub fn reload(&self) -> js_sys::Promise {
         self.view.clone().load()
     }
 
-    /// Removes the list and its listeners.
+    /// Removes the list, its listeners and what it set on the container; a purchase in flight goes on in the
+    /// client, and its outcome is no longer shown here.
     pub fn destroy(&self) {
-        for (kind, capture, closure) in self.view.listeners.borrow_mut().drain(..) {
-            let _ = self.view.container.remove_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), capture);
+        let view = &self.view;
+        view.live.set(false);
+        for (kind, capture, closure) in view.listeners.borrow_mut().drain(..) {
+            let _ = view.container.remove_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), capture);
         }
-        self.view.rows.borrow_mut().clear();
-        self.view.container.set_text_content(None);
+        view.rows.borrow_mut().clear();
+        view.container.set_text_content(None);
+        let _ = view.container.class_list().remove_1("ait-iap");
+        unattr(&view.container, "data-state");
+        unattr(&view.container, "data-error-code");
     }
 }

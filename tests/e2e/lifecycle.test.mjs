@@ -1,0 +1,75 @@
+// The lifecycles real apps put the library through: React StrictMode mounts, destroys and mounts again; a
+// client is disposed and created again; the user leaves the shop while a purchase runs and the app reuses the
+// container for something else.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSandbox, buy, hostOrders, setScenario, SKU1 } from './harness.mjs';
+
+let sandbox;
+before(async () => { sandbox = await openSandbox(); });
+after(async () => { await sandbox.close(); });
+
+test('mount, destroy, mount again on the same container (StrictMode): one list, one tap buys once', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  await page.evaluate(() => {
+    const shop = document.getElementById('shop');
+    window.iapList.destroy();
+    window.aitIap.mountProductList(shop, window.iap).destroy();
+    window.iapList = window.aitIap.mountProductList(shop, window.iap);
+  });
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  assert.equal(await page.locator('#shop .ait-iap-list').count(), 1);
+  const outcome = await buy(page);
+  assert.equal(outcome.status, 'completed');
+  const orders = await hostOrders(page);
+  assert.equal(orders.length, 1, 'one SDK purchase for one tap');
+  assert.equal(sandbox.server.backend.grants.get(orders[0].orderId).requests, 1);
+  await page.close();
+});
+
+test('a destroyed list leaves the container as it found it and stays out of it', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  await setScenario(page, { delayMs: 300 });
+  await page.click(`button.ait-iap-buy[data-sku="${SKU1}"]`);
+  // The user leaves the shop while the order sheet is open; the app puts its own content in the container.
+  const after = await page.evaluate(async () => {
+    const shop = document.getElementById('shop');
+    window.iapList.destroy();
+    shop.innerHTML = '<p id="app-content">app</p>';
+    const outcome = await new Promise((resolve) => {
+      const off = window.iap.subscribe((s) => { if (s.phase === 'completed' || s.phase === 'failed') { off(); resolve(s.phase); } });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    return { outcome, html: shop.innerHTML, className: shop.className, state: shop.getAttribute('data-state') };
+  });
+  assert.equal(after.outcome, 'completed', 'the purchase itself goes on (the client owns it)');
+  assert.equal(after.html, '<p id="app-content">app</p>', 'no late status line in the reused container');
+  assert.equal(after.className, '');
+  assert.equal(after.state, null);
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});
+
+test('a client disposed and created again keeps working; the disposed one refuses without calling the SDK', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  const old = await page.evaluate(async () => {
+    const shop = document.getElementById('shop');
+    const disposed = window.iap;
+    window.iapList.destroy();
+    disposed.dispose();
+    window.iap = window.aitIap.createIap({ sdk: window.sdk, grant: { url: '/api/grant' } });
+    window.iapList = window.aitIap.mountProductList(shop, window.iap);
+    const o = await disposed.purchase('ait.sandbox.test.product.1');
+    return { status: o.status, code: o.error?.code };
+  });
+  assert.deepEqual(old, { status: 'failed', code: 'DISPOSED' });
+  assert.equal((await hostOrders(page)).length, 0);
+  const outcome = await buy(page);
+  assert.equal(outcome.status, 'completed');
+  assert.equal((await hostOrders(page)).length, 1);
+  assert.deepEqual(await page.evaluate(() => window.iap.outbox()), []);
+  await page.close();
+});
