@@ -28,6 +28,20 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The native key-value store behind the SDK's `Storage`: in localStorage under `prefix` (null: memory only). */
+function nativeStorage(local, prefix) {
+  if (!prefix || !local) {
+    const memory = new Map();
+    return { get: (k) => memory.get(k) ?? null, set: (k, v) => void memory.set(k, v), remove: (k) => void memory.delete(k), clear: () => memory.clear() };
+  }
+  return {
+    get: (k) => local.getItem(prefix + k),
+    set: (k, v) => local.setItem(prefix + k, v),
+    remove: (k) => local.removeItem(prefix + k),
+    clear: () => Object.keys(local).filter((k) => k.startsWith(prefix)).forEach((k) => local.removeItem(k)),
+  };
+}
+
 /** Host methods answered `undefined` when the app version is below their gate (as old Toss apps do). */
 const METHOD_GATES = {
   iapGetProductItemList: 'iap',
@@ -47,7 +61,8 @@ const METHOD_GATES = {
  * @param {number} [options.latencyMs] delay of every answer.
  * @param {number} [options.grantTimeoutMs] how long the host waits for processProductGrant (30 s).
  * @param {number} [options.throttleMs] purchase calls closer together than this fail with TOO_MANY_REQUESTS.
- * @param {string|null} [options.storageKey] localStorage key that keeps the ledger across reloads (null: memory only).
+ * @param {string|null} [options.storageKey] localStorage key that keeps the ledger across reloads (null: memory only,
+ *   for the ledger and for the SDK's `Storage`, which otherwise lives in localStorage under `ait-iap:host-emulator:storage:`).
  * @param {string} [options.mirrorUrl] where each order change is POSTed (the emulated Toss server).
  * @param {string} [options.miniAppId]
  */
@@ -69,6 +84,7 @@ export function installHostEmulator(options = {}) {
     mirrorUrl: options.mirrorUrl,
     miniAppId: options.miniAppId ?? 'ait-iap-sandbox',
   });
+  const storage = nativeStorage(target.localStorage, options.storageKey === null ? null : 'ait-iap:host-emulator:storage:');
   const scenarios = createScenarioQueue();
   /** orderId → { stream, scenario, product, timer }: paid orders waiting for the mini-app's grant. */
   const awaitingGrant = new Map();
@@ -175,6 +191,11 @@ export function installHostEmulator(options = {}) {
       await ledger.add(order);
       return successData(order, product);
     },
+    // The SDK's `Storage` (the app's native key-value store: it outlives the WebView).
+    getStorageItem: (key) => storage.get(String(key)),
+    setStorageItem: (key, _, args) => storage.set(String(key), String(args[1])),
+    removeStorageItem: (key) => storage.remove(String(key)),
+    clearItems: () => storage.clear(),
     getPendingOrders: () => ({ orders: ledger.pending() }),
     completeProductGrant: async ({ params } = {}) => {
       const order = ledger.get(params?.orderId);
@@ -215,7 +236,7 @@ export function installHostEmulator(options = {}) {
     if (!handler) return reject(hostError('NOT_SUPPORTED', `${functionName} is not emulated`));
     if (scenario.error && !isPurchase) return reject(scenarioError(scenario.error, scenario.errorShape));
     try {
-      emit(`${functionName}/resolve/${eventId}`, await handler(args?.[0], scenario));
+      emit(`${functionName}/resolve/${eventId}`, await handler(args?.[0], scenario, args ?? []));
     } catch (error) {
       reject(error?.__isError ? error : hostError('INTERNAL_ERROR', String(error)));
     }

@@ -77,8 +77,9 @@ export type Grant =
   | { url: string; headers?: Record<string, string>; credentials?: 'include' | 'same-origin' | 'omit' }
   | ((request: GrantRequest) => GrantReply | Promise<GrantReply>);
 
+/** `localStorage`, the SDK's `Storage` (promises), or anything shaped like either. */
 export interface OutboxStorage {
-  getItem(key: string): string | null;
+  getItem(key: string): string | null | Promise<string | null>;
   setItem(key: string, value: string): void | Promise<void>;
 }
 

@@ -11,7 +11,7 @@ use crate::core::version;
 use crate::js::{get, get_string, object, opt_str};
 use crate::deferred::{set_timeout, then};
 use crate::js_error::{raw_error, to_js_error, Locale};
-use crate::outbox_store::{entry_js, OutboxStore};
+use crate::outbox_store::{entry_js, parse, OutboxStore};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
 use core::cell::{Cell, RefCell};
@@ -34,7 +34,9 @@ pub(crate) struct Inner {
     machine: RefCell<Machine>,
     sdk: Sdk,
     grant: GrantTarget,
-    store: OutboxStore,
+    store: Rc<OutboxStore>,
+    /// Settles once the stored outbox is in the machine (storage that answers with a promise); `None` after.
+    loading: RefCell<Option<Promise>>,
     pub(crate) locale: Locale,
     routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
@@ -89,13 +91,14 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     if let Some(ms) = ms_option(&options, "grantDeadlineMs") {
         config.grant_deadline_ms = ms.min(28_000);
     }
-    let store = OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", 200));
-    let outbox = store.load();
+    let store = Rc::new(OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", 200)));
+    let (outbox, stored) = store.load();
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
         sdk,
         grant,
         store,
+        loading: RefCell::new(None),
         locale,
         routes: get(&options, "routes"),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
@@ -111,6 +114,19 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         subscriptions: RefCell::new(Vec::new()),
     });
     inner.listen_pagehide(true);
+    if let Some(stored) = stored {
+        let weak = Rc::downgrade(&inner);
+        let loaded = then(&stored, move |ok, text| {
+            if let Some(inner) = weak.upgrade() {
+                let entries = if ok { parse(&text) } else { Vec::new() };
+                inner.store.remember(&entries);
+                inner.loading.borrow_mut().take();
+                inner.dispatch(Event::OutboxLoaded { entries });
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        *inner.loading.borrow_mut() = Some(loaded);
+    }
     if get(&options, "recoverOnStart").as_bool() != Some(false) && detect_host() != Host::Absent {
         let _ = inner.recover();
     }
@@ -209,7 +225,7 @@ impl Inner {
                 self.start_purchase(StartPurchase { sku: &sku, offer_id: offer_id.as_deref(), kind });
             }
             Effect::PersistOutbox(entries) => {
-                let written = self.store.save(&entries);
+                let written = self.store.save(entries);
                 let weak = Rc::downgrade(self);
                 let _ = then(&written, move |_, _| {
                     if let Some(inner) = weak.upgrade() {
@@ -388,6 +404,11 @@ impl Inner {
     /// One round of recovery: the outbox and the host's pending orders are handed off; completed at Toss
     /// once confirmed. Resolves `{ granted, refused, failed }`.
     pub(crate) fn recover(self: &Rc<Self>) -> Promise {
+        let loading = self.loading.borrow().clone();
+        if let Some(loaded) = loading {
+            let inner = self.clone();
+            return then(&loaded, move |_, _| Ok(inner.recover().into()));
+        }
         let inner = self.clone();
         let listed = if self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
             self.sdk.call_async("getPendingOrders", None)

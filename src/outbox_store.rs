@@ -1,12 +1,14 @@
-//! The outbox in storage: `localStorage` by default, or any object with `getItem(key)` (synchronous) and
-//! `setItem(key, value)` (synchronous or returning a promise). Stored as JSON.
+//! The outbox in storage: `localStorage` by default, or any object with `getItem(key)` and `setItem(key, value)`,
+//! synchronous or returning promises (the SDK's `Storage`). Stored as JSON.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{get, get_function, get_string, object};
+use crate::deferred::then;
 use js_sys::{Array, Promise};
 use core::cell::RefCell;
+use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const DEFAULT_KEY: &str = "ait-iap:outbox";
@@ -17,23 +19,36 @@ pub struct OutboxStore {
     key: String,
     /// Every orderId this client loaded or wrote: stored entries outside it belong to another client.
     known: RefCell<Vec<String>>,
+    /// The last write: the next one reads and writes after it settles, so that writes land in the order made
+    /// (storage may answer with promises).
+    last_write: RefCell<Option<Promise>>,
 }
 
 impl OutboxStore {
     /// `storage` from the options, else `globalThis.localStorage` (reading it can throw: then no storage).
     pub fn new(storage: JsValue, key: Option<String>) -> OutboxStore {
         let storage = if storage.is_object() { storage } else { get(&js_sys::global(), "localStorage") };
-        OutboxStore { storage, key: key.unwrap_or_else(|| DEFAULT_KEY.to_owned()), known: RefCell::new(Vec::new()) }
+        OutboxStore {
+            storage,
+            key: key.unwrap_or_else(|| DEFAULT_KEY.to_owned()),
+            known: RefCell::new(Vec::new()),
+            last_write: RefCell::new(None),
+        }
     }
 
-    /// Reads the saved outbox; anything unreadable is skipped (never a panic, never a lost valid entry).
-    pub fn load(&self) -> Outbox {
-        let outbox = Outbox::from_entries(self.read());
+    /// The saved outbox; anything unreadable is skipped (never a panic, never a lost valid entry). Storage that
+    /// answers with a promise gives an empty outbox now and the promise of the stored entries (`parse` them).
+    pub fn load(&self) -> (Outbox, Option<Promise>) {
+        let item = self.get_item();
+        if is_thenable(&item) {
+            return (Outbox::default(), Some(Promise::resolve(&item)));
+        }
+        let outbox = Outbox::from_entries(parse(&item));
         self.remember(outbox.entries());
-        outbox
+        (outbox, None)
     }
 
-    fn remember(&self, entries: &[OutboxEntry]) {
+    pub fn remember(&self, entries: &[OutboxEntry]) {
         let mut known = self.known.borrow_mut();
         for e in entries {
             if !known.contains(&e.order_id) {
@@ -42,33 +57,29 @@ impl OutboxStore {
         }
     }
 
-    fn read(&self) -> Vec<OutboxEntry> {
-        let text = get_function(&self.storage, "getItem")
+    /// `getItem(key)`: the text, `null`, or a promise of them.
+    fn get_item(&self) -> JsValue {
+        get_function(&self.storage, "getItem")
             .and_then(|f| f.call1(&self.storage, &JsValue::from_str(&self.key)).ok())
-            .and_then(|v| v.as_string());
-        let parsed = text.and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
-        if !Array::is_array(&parsed) {
-            return Vec::new();
-        }
-        Array::from(&parsed)
-            .iter()
-            .filter_map(|e| {
-                Some(OutboxEntry {
-                    order_id: get_string(&e, "orderId", MAX_ID).filter(|s| !s.is_empty())?,
-                    sku: get_string(&e, "sku", MAX_ID).unwrap_or_default(),
-                    since_ms: get(&e, "since").as_f64().filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(0.0) as u64,
-                    reason: OutboxReason::parse(&get_string(&e, "reason", 40).unwrap_or_default()),
-                    refused: get_string(&e, "refused", 500),
-                })
-            })
-            .collect()
+            .unwrap_or(JsValue::NULL)
     }
 
-    /// Writes the entries. The promise settles when written; a rejection means the write failed, and the
-    /// caller goes on with the hand-off anyway.
-    pub fn save(&self, entries: &[OutboxEntry]) -> Promise {
-        self.remember(entries);
-        let merged = merge_for_save(entries, self.read(), &self.known.borrow());
+    /// Writes the entries, merged with what other clients stored: read and write happen after the previous
+    /// write settled. The promise settles when written; a rejection means the write failed, and the caller goes
+    /// on with the hand-off anyway (the engine posts only after it settles).
+    pub fn save(self: &Rc<Self>, entries: Vec<OutboxEntry>) -> Promise {
+        self.remember(&entries);
+        let after = self.last_write.borrow_mut().take().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
+        let store = self.clone();
+        let read = then(&after, move |_, _| Ok(store.get_item()));
+        let store = self.clone();
+        let written = then(&read, move |ok, stored| Ok(store.write(&entries, &if ok { stored } else { JsValue::NULL }).into()));
+        *self.last_write.borrow_mut() = Some(written.clone());
+        written
+    }
+
+    fn write(&self, entries: &[OutboxEntry], stored: &JsValue) -> Promise {
+        let merged = merge_for_save(entries, parse(stored), &self.known.borrow());
         let list: Array = merged.iter().map(entry_js).collect();
         let text = js_sys::JSON::stringify(&list).map(String::from).unwrap_or_else(|_| "[]".into());
         let written = get_function(&self.storage, "setItem")
@@ -78,6 +89,30 @@ impl OutboxStore {
             _ => Promise::resolve(&JsValue::UNDEFINED),
         }
     }
+}
+
+fn is_thenable(v: &JsValue) -> bool {
+    get_function(v, "then").is_some()
+}
+
+/// The stored JSON text as entries; anything unreadable is skipped.
+pub fn parse(text: &JsValue) -> Vec<OutboxEntry> {
+    let parsed = text.as_string().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
+    if !Array::is_array(&parsed) {
+        return Vec::new();
+    }
+    Array::from(&parsed)
+        .iter()
+        .filter_map(|e| {
+            Some(OutboxEntry {
+                order_id: get_string(&e, "orderId", MAX_ID).filter(|s| !s.is_empty())?,
+                sku: get_string(&e, "sku", MAX_ID).unwrap_or_default(),
+                since_ms: get(&e, "since").as_f64().filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(0.0) as u64,
+                reason: OutboxReason::parse(&get_string(&e, "reason", 40).unwrap_or_default()),
+                refused: get_string(&e, "refused", 500),
+            })
+        })
+        .collect()
 }
 
 pub fn entry_js(e: &OutboxEntry) -> JsValue {

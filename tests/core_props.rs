@@ -4,6 +4,7 @@
 use ait_iap::core::error::RawError;
 use ait_iap::core::grant::GrantReply;
 use ait_iap::core::machine::{Effect, Event, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap::core::outbox::{OutboxEntry, OutboxReason};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -27,6 +28,7 @@ fn event() -> impl Strategy<Value = Event> {
         }),
         order().prop_map(|order_id| Event::OrderPaid { order_id }),
         Just(Event::OutboxSaved),
+        prop::collection::vec(order(), 0..3).prop_map(|ids| Event::OutboxLoaded { entries: ids.into_iter().map(|order_id| OutboxEntry { order_id, sku: "a".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None }).collect() }),
         (order(), reply).prop_map(|(order_id, reply)| Event::GrantReplied { order_id, reply }),
         Just(Event::HostSucceeded),
         (code, prop::option::of(order())).prop_map(|(c, o)| Event::HostFailed { error: RawError { code: Some(c.into()), order_id: o, ..Default::default() } }),
@@ -56,7 +58,16 @@ proptest! {
             if let Event::OrderPaid { order_id } = &ev {
                 if !order_id.is_empty() { paid.insert(order_id.clone()); }
             }
+            let loaded: Vec<String> = match &ev {
+                Event::OutboxLoaded { entries } => entries.iter().map(|e| e.order_id.clone()).filter(|id| !id.is_empty()).collect(),
+                _ => Vec::new(),
+            };
             let effects = m.handle(ev, now);
+            for id in &loaded {
+                if !confirmed.contains(id) {
+                    prop_assert!(m.outbox().contains(id), "a stored order {} loaded late did not join the outbox", id);
+                }
+            }
             for fx in &effects {
                 match fx {
                     Effect::StartPurchase { .. } => {

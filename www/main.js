@@ -2,7 +2,7 @@
 // our wasm module rendering the shop, the dev backend receiving orderIds.
 // Query: ?host=none (no host at all), ?env=toss&version=5.218.0, ?catalogue=example, ?purchaseTimeoutMs=500, ?grantDeadlineMs=2000,
 // ?sdk=1.4 (the page bundled with that web-bridge version).
-import { IAP } from '@apps-in-toss/web-bridge';
+import { IAP, Storage } from '@apps-in-toss/web-bridge';
 import { init, createIap, mountProductList, detectEnvironment } from '../dist/index.js';
 import { installHostEmulator, EXAMPLE_CATALOGUE } from '../dist/host-emulator.js';
 import { mountHostPanel } from './panel.js';
@@ -39,6 +39,7 @@ window.iap = createIap({
   grantDeadlineMs: number('grantDeadlineMs'),
 });
 window.sdk = IAP;
+window.sdkStorage = Storage; // the SDK's native key-value store (async), for apps that keep the outbox there
 window.detectEnvironment = detectEnvironment;
 window.aitIap = { createIap, mountProductList, detectEnvironment };
 window.iapList = mountProductList(document.getElementById('shop'), window.iap);

@@ -103,6 +103,9 @@ pub enum Event {
     Buy { sku: String, offer_id: Option<String>, kind: PurchaseKind, host_supports_purchase: bool },
     /// The host called our `processProductGrant` with this orderId (the payment went through).
     OrderPaid { order_id: String },
+    /// The stored outbox, read after the client started (storage that answers with a promise, like the SDK's
+    /// `Storage`): its entries join the outbox, except orders confirmed meanwhile.
+    OutboxLoaded { entries: Vec<OutboxEntry> },
     /// The outbox asked for by `PersistOutbox` was written (or could not be; the hand-off goes on either way).
     OutboxSaved,
     /// The backend answered the hand-off of `order_id`.
@@ -288,6 +291,10 @@ impl Machine {
         match event {
             Event::Buy { sku, offer_id, kind, host_supports_purchase } => self.buy(sku, offer_id, kind, host_supports_purchase),
             Event::OrderPaid { order_id } => self.order_paid(order_id),
+            Event::OutboxLoaded { entries } => {
+                let confirmed = &self.confirmed;
+                self.outbox.merge_loaded(entries, |id| confirmed.contains(id));
+            }
             Event::OutboxSaved => self.outbox_saved(),
             Event::GrantReplied { order_id, reply } => self.grant_replied(order_id, reply),
             Event::HostSucceeded => self.host_succeeded(),

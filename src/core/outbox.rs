@@ -94,6 +94,18 @@ impl Outbox {
         true
     }
 
+    /// Adds loaded entries it does not hold (storage answered after the client started); returns whether it
+    /// changed. `skip` says which orders must not come back (confirmed meanwhile).
+    pub fn merge_loaded(&mut self, loaded: Vec<OutboxEntry>, skip: impl Fn(&str) -> bool) -> bool {
+        let before = self.entries.len();
+        for e in Outbox::from_entries(loaded).entries {
+            if self.entries.len() < MAX_ENTRIES && !skip(&e.order_id) && !self.contains(&e.order_id) {
+                self.entries.push(e);
+            }
+        }
+        before != self.entries.len()
+    }
+
     /// Removes the order: only call once the backend confirmed it.
     pub fn confirm(&mut self, order_id: &str) -> bool {
         let before = self.entries.len();
@@ -143,6 +155,16 @@ mod tests {
         assert_eq!(ids(&merge_for_save(&[entry("c")], stored, &known)), ["c", "x"]);
         // Nothing stored by anyone else: exactly this client's list.
         assert_eq!(ids(&merge_for_save(&[entry("c")], vec![entry("c")], &known)), ["c"]);
+    }
+
+    #[test]
+    fn entries_loaded_late_join_unless_held_or_confirmed_meanwhile() {
+        let mut o = Outbox::default();
+        o.add("a", "s", 1, OutboxReason::Purchase);
+        assert!(o.merge_loaded(vec![entry("a"), entry("b"), entry("c"), entry("b")], |id| id == "c"));
+        let ids: Vec<&str> = o.entries().iter().map(|e| e.order_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert!(!o.merge_loaded(vec![entry("a")], |_| false));
     }
 
     #[test]

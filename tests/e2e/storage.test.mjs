@@ -1,0 +1,92 @@
+// The outbox in the SDK's own `Storage` (the app's native key-value store, whose getItem and setItem answer
+// with promises), through the real SDK and the host emulator: loaded after the client starts, merged between
+// clients, and written in order.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSandbox, SKU1, SKU2 } from './harness.mjs';
+
+let sandbox;
+before(async () => { sandbox = await openSandbox(); });
+after(async () => { await sandbox.close(); });
+
+const KEY = 'ait-iap:outbox';
+/** The stored outbox's orderIds, read through the SDK's Storage. */
+const stored = (page) => page.evaluate(async (key) => JSON.parse((await window.sdkStorage.getItem(key)) ?? '[]').map((e) => e.orderId), KEY);
+/** A client on the SDK's Storage; `name` is where the page keeps it. */
+const client = (page, name, options = {}) =>
+  page.evaluate(([name, options]) => {
+    window[name] = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', storage: window.sdkStorage, grantDeadlineMs: 1500, ...options });
+  }, [name, options]);
+const buyWith = (page, name, sku) =>
+  page.evaluate(async ([name, sku]) => {
+    const o = await window[name].purchase(sku);
+    return { status: o.status, orderId: o.orderId };
+  }, [name, sku]);
+
+test('an order left in the SDK Storage outbox is loaded by the next client after a reload and granted once', async () => {
+  const page = await sandbox.page();
+  await client(page, 'a', { recoverOnStart: false });
+  await sandbox.backendMode('down');
+  let paid;
+  try {
+    paid = await buyWith(page, 'a', SKU1);
+  } finally {
+    await sandbox.backendMode('up');
+  }
+  assert.equal(paid.status, 'failed');
+  assert.deepEqual(await stored(page), [paid.orderId], 'written through the SDK Storage');
+
+  await page.reload();
+  await page.waitForFunction(() => window.sdkStorage !== undefined && window.aitIap !== undefined);
+  // Keep the page's own client (localStorage) from recovering the host's pending order first.
+  await page.evaluate(() => window.iap.dispose());
+  await client(page, 'b', { recoverOnStart: false });
+  await page.waitForFunction((id) => window.b.outbox().some((e) => e.orderId === id), paid.orderId, { timeout: 5000 });
+  const report = await page.evaluate(() => window.b.recoverPendingOrders());
+  assert.deepEqual(report.granted, [paid.orderId]);
+  assert.equal(sandbox.server.backend.grants.get(paid.orderId).requests >= 1, true);
+  assert.equal([...sandbox.server.backend.grants.keys()].filter((id) => id === paid.orderId).length, 1);
+  assert.deepEqual(await stored(page), [], 'confirmed: removed from the SDK Storage');
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});
+
+test('recoverOnStart waits for the SDK Storage to answer before it hands off', async () => {
+  const page = await sandbox.page();
+  await page.evaluate(() => window.iap.dispose());
+  const orderId = 'stored-before-start-1';
+  await page.evaluate(([key, id]) => window.sdkStorage.setItem(key, JSON.stringify([{ orderId: id, sku: 'ait.sandbox.test.product.1', since: 1, reason: 'purchase' }])), [KEY, orderId]);
+  const report = await page.evaluate(() => {
+    window.c = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', storage: window.sdkStorage, grantDeadlineMs: 1500 });
+    return window.c.recoverPendingOrders();
+  });
+  // The emulated Toss server knows no such order, so the backend cannot grant it; what matters is that this
+  // round of recovery (the first call, made before Storage answered) handed it off and reports it.
+  assert.ok(sandbox.server.backend.requests.some((r) => r.orderId === orderId), 'handed off');
+  const reported = [...report.granted, ...report.refused.map((r) => r.orderId), ...report.failed.map((r) => r.orderId)];
+  assert.ok(reported.includes(orderId), `reported: ${JSON.stringify(report)}`);
+  await page.close();
+});
+
+test('two clients on the SDK Storage keep each other\'s entries (each write reads first, in order)', async () => {
+  const page = await sandbox.page();
+  await page.evaluate(() => window.iap.dispose());
+  await client(page, 'a', { recoverOnStart: false });
+  await client(page, 'b', { recoverOnStart: false });
+  await sandbox.backendMode('down');
+  let first, second;
+  try {
+    first = await buyWith(page, 'a', SKU1);
+    second = await buyWith(page, 'b', SKU2);
+  } finally {
+    await sandbox.backendMode('up');
+  }
+  assert.equal(first.status, 'failed');
+  assert.equal(second.status, 'failed');
+  const ids = await stored(page);
+  assert.ok(ids.includes(first.orderId), 'the first client\'s order survived the second client\'s write');
+  assert.ok(ids.includes(second.orderId));
+  await page.evaluate(() => Promise.all([window.a.recoverPendingOrders(), window.b.recoverPendingOrders()]));
+  assert.deepEqual(await stored(page), []);
+  await page.close();
+});
