@@ -410,7 +410,7 @@ impl Inner {
             return then(&loaded, move |_, _| Ok(inner.recover().into()));
         }
         let inner = self.clone();
-        let listed = if self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
+        let listed = if !self.disposed.get() && self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
             self.sdk.call_async("getPendingOrders", None)
         } else {
             Promise::resolve(&JsValue::UNDEFINED)

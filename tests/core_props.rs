@@ -49,6 +49,7 @@ proptest! {
         let mut confirmed: HashSet<String> = HashSet::new();
         let mut paid: HashSet<String> = HashSet::new();
         let mut open_purchases = 0u32;
+        let mut disposed = false;
         for (ev, dt) in steps {
             now += dt;
             let was_in_flight = m.phase().in_flight();
@@ -62,7 +63,13 @@ proptest! {
                 Event::OutboxLoaded { entries } => entries.iter().map(|e| e.order_id.clone()).filter(|id| !id.is_empty()).collect(),
                 _ => Vec::new(),
             };
+            let recover_after_dispose = disposed && matches!(ev, Event::Recover { .. });
+            disposed |= matches!(ev, Event::Dispose);
             let effects = m.handle(ev, now);
+            if recover_after_dispose {
+                let work = effects.iter().any(|f| matches!(f, Effect::PostGrant { .. } | Effect::CompleteProductGrant { .. }));
+                prop_assert!(!work, "a disposed machine's recovery handed off or completed an order");
+            }
             for id in &loaded {
                 if !confirmed.contains(id) {
                     prop_assert!(m.outbox().contains(id), "a stored order {} loaded late did not join the outbox", id);

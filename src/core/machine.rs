@@ -259,6 +259,8 @@ pub struct Machine {
     /// `completeProductGrant` calls in flight.
     completing: VecSet<String>,
     recovery: Option<RecoveryReport>,
+    /// After `Dispose` a recovery round hands nothing off (a client created next does that work).
+    disposed: bool,
     now: u64,
     effects: Vec<Effect>,
 }
@@ -299,6 +301,9 @@ impl Machine {
             Event::GrantReplied { order_id, reply } => self.grant_replied(order_id, reply),
             Event::HostSucceeded => self.host_succeeded(),
             Event::HostFailed { error } => self.host_failed(error),
+            Event::Recover { .. } if self.disposed => {
+                self.recovery.get_or_insert_with(RecoveryReport::default);
+            }
             Event::Recover { pending } => self.recover(pending),
             Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
             Event::TimerFired { id } => self.timer_fired(id),
@@ -687,6 +692,7 @@ impl Machine {
     }
 
     fn dispose(&mut self) {
+        self.disposed = true;
         let waiting: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.settle_sdk).map(|(id, _)| id.clone()).collect();
         for order_id in waiting {
             self.emit(Effect::SettleGrant { order_id, granted: false });

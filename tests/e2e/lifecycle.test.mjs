@@ -73,3 +73,33 @@ test('a client disposed and created again keeps working; the disposed one refuse
   assert.deepEqual(await page.evaluate(() => window.iap.outbox()), []);
   await page.close();
 });
+
+test('a client disposed right after creation (StrictMode effects) does no recovery work; the next one recovers once', async () => {
+  const page = await sandbox.page('?grantDeadlineMs=1500');
+  await sandbox.backendMode('down');
+  let shown;
+  try {
+    shown = await buy(page);
+  } finally {
+    await sandbox.backendMode('up');
+  }
+  assert.equal(shown.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
+  const before = sandbox.server.backend.requests.filter((r) => r.orderId === shown.orderId).length;
+  const report = await page.evaluate(async () => {
+    window.iapList.destroy();
+    window.iap.dispose();
+    const options = { sdk: window.sdk, grant: { url: '/api/grant' } };
+    window.aitIap.createIap(options).dispose(); // the first mount's cleanup
+    window.iap = window.aitIap.createIap(options);
+    return window.iap.recoverPendingOrders();
+  });
+  assert.deepEqual(report.granted, [shown.orderId]);
+  await page.waitForFunction(() => window.hostEmulator.orders()[0]?.status === 'completed' && window.iap.outbox().length === 0);
+  await new Promise((r) => setTimeout(r, 300));
+  const posts = sandbox.server.backend.requests.filter((r) => r.orderId === shown.orderId).length - before;
+  assert.equal(posts, 1, 'one hand-off: the disposed client posted nothing');
+  const completes = (await page.evaluate(() => window.hostEmulator.calls())).filter((c) => c.functionName === 'completeProductGrant' && c.type === 'method');
+  assert.equal(completes.length, 1);
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});

@@ -225,3 +225,12 @@ fn dispose_settles_waiting_grants() {
     assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Disposed));
     assert!(m.outbox().contains("o1"));
 }
+
+#[test]
+fn a_disposed_machine_recovers_nothing_and_settles_at_once() {
+    let mut m = Machine::new();
+    m.handle(Event::Dispose, 0);
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o".into(), sku: "a".into() }] }, 0);
+    assert_eq!(fx, vec![Effect::RecoveryDone(RecoveryReport::default())]);
+    assert!(m.outbox().entries().is_empty());
+}
