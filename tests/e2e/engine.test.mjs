@@ -16,14 +16,7 @@ const calls = (page, name) => page.evaluate((n) => window.hostEmulator.calls().f
 
 test('backend down, then up: recovery grants the order once and completes it at Toss', async () => {
   const page = await sandbox.page('?grantDeadlineMs=1500');
-  let ids = [];
-  await sandbox.backendMode('down');
-  let shown;
-  try {
-    shown = await buy(page);
-  } finally {
-    await sandbox.backendMode('up');
-  }
+  const shown = await sandbox.whileBackend('down', () => buy(page));
   assert.equal(shown.status, 'failed');
   assert.equal(shown.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
   assert.ok(sandbox.server.backend.requests.filter((r) => r.orderId === shown.orderId).length >= 2, 'retried while down');

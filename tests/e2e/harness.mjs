@@ -36,6 +36,15 @@ export async function openSandbox() {
     pageErrors,
     post,
     backendMode: (mode) => post('/__backend/mode', { mode }),
+    /** Runs `act` with the dev backend in `mode` ('down', 'hang', 'refuse'), then brings it back up whatever happens. */
+    async whileBackend(mode, act) {
+      await post('/__backend/mode', { mode });
+      try {
+        return await act();
+      } finally {
+        await post('/__backend/mode', { mode: 'up' });
+      }
+    },
     close: async () => {
       await browser.close();
       await server.close();

@@ -76,13 +76,7 @@ test('a client disposed and created again keeps working; the disposed one refuse
 
 test('a client disposed right after creation (StrictMode effects) does no recovery work; the next one recovers once', async () => {
   const page = await sandbox.page('?grantDeadlineMs=1500');
-  await sandbox.backendMode('down');
-  let shown;
-  try {
-    shown = await buy(page);
-  } finally {
-    await sandbox.backendMode('up');
-  }
+  const shown = await sandbox.whileBackend('down', () => buy(page));
   assert.equal(shown.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
   const before = sandbox.server.backend.requests.filter((r) => r.orderId === shown.orderId).length;
   const report = await page.evaluate(async () => {

@@ -26,13 +26,7 @@ const buyWith = (page, name, sku) =>
 test('an order left in the SDK Storage outbox is loaded by the next client after a reload and granted once', async () => {
   const page = await sandbox.page();
   await client(page, 'a', { recoverOnStart: false });
-  await sandbox.backendMode('down');
-  let paid;
-  try {
-    paid = await buyWith(page, 'a', SKU1);
-  } finally {
-    await sandbox.backendMode('up');
-  }
+  const paid = await sandbox.whileBackend('down', () => buyWith(page, 'a', SKU1));
   assert.equal(paid.status, 'failed');
   assert.deepEqual(await stored(page), [paid.orderId], 'written through the SDK Storage');
 
@@ -73,14 +67,7 @@ test('two clients on the SDK Storage keep each other\'s entries (each write read
   await page.evaluate(() => window.iap.dispose());
   await client(page, 'a', { recoverOnStart: false });
   await client(page, 'b', { recoverOnStart: false });
-  await sandbox.backendMode('down');
-  let first, second;
-  try {
-    first = await buyWith(page, 'a', SKU1);
-    second = await buyWith(page, 'b', SKU2);
-  } finally {
-    await sandbox.backendMode('up');
-  }
+  const [first, second] = await sandbox.whileBackend('down', async () => [await buyWith(page, 'a', SKU1), await buyWith(page, 'b', SKU2)]);
   assert.equal(first.status, 'failed');
   assert.equal(second.status, 'failed');
   const ids = await stored(page);
