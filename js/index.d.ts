@@ -150,7 +150,8 @@ export interface IapClient {
   subscribe(listener: (state: PurchaseState) => void): () => void;
   readonly state: PurchaseState;
   /** Ends the purchase in flight, answers pending grants `false` (the order stays in the outbox for recovery)
-   *  and releases the SDK's callbacks. Also runs on `pagehide`. */
+   *  and releases the SDK's callbacks. Also runs when the page unloads (`pagehide`; a page kept in the
+   *  back/forward cache gets its client back on `pageshow`). */
   dispose(): void;
 }
 

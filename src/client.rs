@@ -9,7 +9,7 @@ use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str};
-use crate::deferred::{set_timeout, then};
+use crate::deferred::{ignore, set_timeout, then};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
@@ -27,7 +27,8 @@ struct Callbacks {
     process_product_grant: Closure<dyn FnMut(JsValue) -> Promise>,
     on_event: Closure<dyn FnMut(JsValue)>,
     on_error: Closure<dyn FnMut(JsValue)>,
-    pagehide: Closure<dyn FnMut()>,
+    /// `pagehide` and `pageshow` on the window.
+    page: Closure<dyn FnMut(JsValue)>,
 }
 
 pub(crate) struct Inner {
@@ -41,6 +42,9 @@ pub(crate) struct Inner {
     routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
     disposed: Cell<bool>,
+    /// Hidden into the back/forward cache: the work in flight was ended; `pageshow` brings the client back.
+    suspended: Cell<bool>,
+    recover_on_start: bool,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
     /// Resolves the `purchase()` call being dispatched right now (moved to `finish` once it starts).
@@ -93,6 +97,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     }
     let store = Rc::new(OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", 200)));
     let (outbox, stored) = store.load();
+    let recover_on_start = get(&options, "recoverOnStart").as_bool() != Some(false);
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
         sdk,
@@ -103,6 +108,8 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         routes: get(&options, "routes"),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
         disposed: Cell::new(false),
+        suspended: Cell::new(false),
+        recover_on_start,
         cleanup: RefCell::new(None),
         asking: RefCell::new(None),
         finish: RefCell::new(None),
@@ -113,7 +120,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         last_raw_error: RefCell::new(None),
         subscriptions: RefCell::new(Vec::new()),
     });
-    inner.listen_pagehide(true);
+    inner.listen_page(true);
     if let Some(stored) = stored {
         let weak = Rc::downgrade(&inner);
         let loaded = then(&stored, move |ok, text| {
@@ -127,7 +134,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         });
         *inner.loading.borrow_mut() = Some(loaded);
     }
-    if get(&options, "recoverOnStart").as_bool() != Some(false) && detect_host() != Host::Absent {
+    if recover_on_start && detect_host() != Host::Absent {
         let _ = inner.recover();
     }
     Ok(IapClient { inner })
@@ -153,12 +160,16 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
             inner.host_failed(raw_error(&error), Some(error));
         }
     });
-    let pagehide = Closure::new(move || {
+    let page = Closure::new(move |event: JsValue| {
         if let Some(inner) = weak.upgrade() {
-            inner.dispose();
+            let persisted = get(&event, "persisted").as_bool() == Some(true);
+            match get(&event, "type").as_string().as_deref() {
+                Some("pagehide") => inner.page_hidden(persisted),
+                _ => inner.page_shown(persisted),
+            }
         }
     });
-    Callbacks { process_product_grant, on_event, on_error, pagehide }
+    Callbacks { process_product_grant, on_event, on_error, page }
 }
 
 impl Inner {
@@ -171,17 +182,39 @@ impl Inner {
         self.machine.borrow().phase().in_flight()
     }
 
-    fn listen_pagehide(&self, on: bool) {
-        let pagehide = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.pagehide.as_ref().clone()));
-        let (Some(window), Some(cb)) = (web_sys::window(), pagehide) else {
+    fn listen_page(&self, on: bool) {
+        let page = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.page.as_ref().clone()));
+        let (Some(window), Some(cb)) = (web_sys::window(), page) else {
             return;
         };
         let f: &Function = cb.unchecked_ref();
-        let _ = if on {
-            window.add_event_listener_with_callback("pagehide", f)
-        } else {
-            window.remove_event_listener_with_callback("pagehide", f)
-        };
+        for kind in ["pagehide", "pageshow"] {
+            let _ = if on {
+                window.add_event_listener_with_callback(kind, f)
+            } else {
+                window.remove_event_listener_with_callback(kind, f)
+            };
+        }
+    }
+
+    /// Leaving the page ends the work in flight (a grant the host waits for is answered `false`, recovered later).
+    /// A page that may come back from the back/forward cache keeps its client for `pageshow`.
+    fn page_hidden(self: &Rc<Self>, persisted: bool) {
+        if !persisted {
+            return self.dispose();
+        }
+        if !self.disposed.get() && !self.suspended.replace(true) {
+            self.end_work();
+        }
+    }
+
+    fn page_shown(self: &Rc<Self>, persisted: bool) {
+        if persisted && !self.disposed.get() && self.suspended.replace(false) {
+            self.dispatch(Event::Resume);
+            if self.recover_on_start {
+                ignore(&self.recover());
+            }
+        }
     }
 
     fn host_failed(self: &Rc<Self>, error: RawError, raw: Option<JsValue>) {
@@ -438,6 +471,20 @@ impl Inner {
         if self.disposed.replace(true) {
             return;
         }
+        if !self.suspended.get() {
+            self.end_work();
+        }
+        self.listeners.borrow_mut().clear();
+        self.listen_page(false);
+        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
+        // weakly, and a disposed client ignores them) rather than fail.
+        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
+            callbacks.take();
+        }
+    }
+
+    /// The purchase in flight fails (`DISPOSED`), the SDK's cleanup runs, waiting grants are answered `false`.
+    fn end_work(self: &Rc<Self>) {
         self.dispatch(Event::Dispose);
         let cleanup = self.cleanup.borrow_mut().take();
         if let Some(cleanup) = cleanup {
@@ -446,13 +493,6 @@ impl Inner {
         let waiters: Vec<(String, Function)> = self.grant_waiters.borrow_mut().drain(..).collect();
         for (_, resolve) in waiters {
             let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
-        }
-        self.listeners.borrow_mut().clear();
-        self.listen_pagehide(false);
-        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
-        // weakly, and a disposed client ignores them) rather than fail.
-        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
-            callbacks.take();
         }
     }
 }
@@ -529,7 +569,8 @@ impl IapClient {
     }
 
     /// Ends the purchase in flight (if any), calls the SDK's cleanup and settles pending grants as not granted
-    /// (the order stays in the outbox and at Toss as pending, and is recovered later). Also runs on `pagehide`.
+    /// (the order stays in the outbox and at Toss as pending, and is recovered later). Also runs when the page
+    /// unloads; a page kept in the back/forward cache gets its client back on `pageshow`.
     pub fn dispose(&self) {
         self.inner.dispose();
     }

@@ -36,6 +36,7 @@ fn event() -> impl Strategy<Value = Event> {
         (order(), any::<bool>()).prop_map(|(order_id, ok)| Event::CompleteReplied { order_id, ok }),
         (1u64..40).prop_map(|id| Event::TimerFired { id }),
         Just(Event::Dispose),
+        Just(Event::Resume),
     ]
 }
 
@@ -64,7 +65,11 @@ proptest! {
                 _ => Vec::new(),
             };
             let recover_after_dispose = disposed && matches!(ev, Event::Recover { .. });
-            disposed |= matches!(ev, Event::Dispose);
+            match ev {
+                Event::Dispose => disposed = true,
+                Event::Resume => disposed = false,
+                _ => {}
+            }
             let effects = m.handle(ev, now);
             if recover_after_dispose {
                 let work = effects.iter().any(|f| matches!(f, Effect::PostGrant { .. } | Effect::CompleteProductGrant { .. }));

@@ -120,8 +120,10 @@ pub enum Event {
     CompleteReplied { order_id: String, ok: bool },
     /// A timer started by `Effect::StartTimer` fired.
     TimerFired { id: u64 },
-    /// The client is being disposed.
+    /// The client is being disposed (or its page hidden into the back/forward cache).
     Dispose,
+    /// The page came back from the back/forward cache: the machine works again.
+    Resume,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,7 +261,7 @@ pub struct Machine {
     /// `completeProductGrant` calls in flight.
     completing: VecSet<String>,
     recovery: Option<RecoveryReport>,
-    /// After `Dispose` a recovery round hands nothing off (a client created next does that work).
+    /// After `Dispose` (until `Resume`) a recovery round hands nothing off (a client created next does that work).
     disposed: bool,
     now: u64,
     effects: Vec<Effect>,
@@ -308,6 +310,7 @@ impl Machine {
             Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
             Event::TimerFired { id } => self.timer_fired(id),
             Event::Dispose => self.dispose(),
+            Event::Resume => self.disposed = false,
         }
         if self.phase.name() != before {
             // Entering a phase that waits on the host (re)starts the silence timer; leaving one retires it.

@@ -97,3 +97,32 @@ test('a client disposed right after creation (StrictMode effects) does no recove
   assert.deepEqual(sandbox.pageErrors, []);
   await page.close();
 });
+
+/** Fires what a browser fires around its back/forward cache (`persisted`: the page may come back). */
+const pageTransition = (page, type, persisted) =>
+  page.evaluate(([type, persisted]) => window.dispatchEvent(new PageTransitionEvent(type, { persisted })), [type, persisted]);
+
+test('back/forward cache: a page hidden into the cache and shown again has a working client', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  await setScenario(page, { delayMs: 400 });
+  const interrupted = page.evaluate(() => window.iap.purchase('ait.sandbox.test.product.1').then((o) => ({ status: o.status, code: o.error?.code })));
+  await page.waitForFunction(() => window.iap.state.phase === 'requesting');
+  await pageTransition(page, 'pagehide', true);
+  assert.deepEqual(await interrupted, { status: 'failed', code: 'DISPOSED' }, 'the purchase in flight ends when the page is hidden');
+  await pageTransition(page, 'pageshow', true);
+  const outcome = await buy(page);
+  assert.equal(outcome.status, 'completed', 'the restored page buys again');
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});
+
+test('a page unloading for good disposes the client', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  await pageTransition(page, 'pagehide', false);
+  await pageTransition(page, 'pageshow', true);
+  const o = await page.evaluate(() => window.iap.purchase('ait.sandbox.test.product.1').then((o) => o.error?.code));
+  assert.equal(o, 'DISPOSED');
+  await page.close();
+});
