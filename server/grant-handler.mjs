@@ -69,9 +69,39 @@ export function createGrantHandler({ orderStatus, userKeyOf, deliver, ledger = n
   };
 }
 
-/** The node:http request handler around `decide`: `http.createServer(grantRoute(decide))` or call it per route. */
-export function grantRoute(decide) {
+/**
+ * CORS for the hand-off. The mini-app's page and your backend are different origins, and the POST (JSON with an
+ * Idempotency-Key header) is preflighted: without these answers the browser never sends it, and every grant
+ * fails as unreachable. Answers a preflight (returns true: the response is done); otherwise adds the allow
+ * headers for an allowed `Origin` and returns false. `allowOrigins`: the origins your mini-app is served from.
+ */
+export function cors(req, res, allowOrigins) {
+  const origin = req.headers.origin;
+  const allowed = typeof origin === 'string' && allowOrigins.includes(origin);
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true'); // for `grant: { credentials: 'include' }`
+    res.setHeader('vary', 'origin');
+  }
+  if (req.method !== 'OPTIONS') return false;
+  if (allowed) {
+    res.setHeader('access-control-allow-methods', 'POST');
+    // Add any header you pass in `grant: { headers }`.
+    res.setHeader('access-control-allow-headers', 'content-type, idempotency-key, authorization');
+    res.setHeader('access-control-max-age', '600');
+  }
+  res.writeHead(allowed ? 204 : 403).end();
+  return true;
+}
+
+/**
+ * The node:http request handler around `decide`: `http.createServer(grantRoute(decide, { allowOrigins }))` or
+ * call it per route. `allowOrigins`: the mini-app's origins when it calls the backend cross-origin (see `cors`).
+ */
+export function grantRoute(decide, { allowOrigins = [] } = {}) {
   return async (req, res) => {
+    if (cors(req, res, allowOrigins)) return;
+    if (req.method !== 'POST') return res.writeHead(405, { allow: 'POST, OPTIONS' }).end();
     const { status, body } = await decide(await readJson(req), req);
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
