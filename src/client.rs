@@ -8,7 +8,7 @@ use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
 use crate::core::version;
-use crate::js::{get, get_string, object, opt_str};
+use crate::js::{get, get_string, object, opt_str, Callback};
 use crate::deferred::{ignore, set_timeout, then};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore};
@@ -24,11 +24,11 @@ const MAX_SKU: usize = 512;
 /// The callbacks handed to the SDK. Made once per client and shared by every purchase; they hold the
 /// client weakly so that a late call after `dispose()` is a harmless no-op.
 struct Callbacks {
-    process_product_grant: Closure<dyn FnMut(JsValue) -> Promise>,
-    on_event: Closure<dyn FnMut(JsValue)>,
-    on_error: Closure<dyn FnMut(JsValue)>,
+    process_product_grant: Callback,
+    on_event: Callback,
+    on_error: Callback,
     /// `pagehide` and `pageshow` on the window.
-    page: Closure<dyn FnMut(JsValue)>,
+    page: Callback,
 }
 
 pub(crate) struct Inner {
@@ -142,25 +142,29 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
 
 fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
     let w = weak.clone();
-    let process_product_grant = Closure::new(move |arg: JsValue| match w.upgrade() {
-        Some(inner) => inner.order_paid(&arg),
-        None => Promise::resolve(&JsValue::FALSE),
+    let process_product_grant = Callback::new(move |arg: JsValue| -> JsValue {
+        match w.upgrade() {
+            Some(inner) => inner.order_paid(&arg).into(),
+            None => Promise::resolve(&JsValue::FALSE).into(),
+        }
     });
     let w = weak.clone();
-    let on_event = Closure::new(move |event: JsValue| {
+    let on_event = Callback::new(move |event: JsValue| {
         if let Some(inner) = w.upgrade() {
             if get(&event, "type").as_string().as_deref() == Some("success") {
                 inner.dispatch(Event::HostSucceeded);
             }
         }
+        JsValue::UNDEFINED
     });
     let w = weak.clone();
-    let on_error = Closure::new(move |error: JsValue| {
+    let on_error = Callback::new(move |error: JsValue| {
         if let Some(inner) = w.upgrade() {
             inner.host_failed(raw_error(&error), Some(error));
         }
+        JsValue::UNDEFINED
     });
-    let page = Closure::new(move |event: JsValue| {
+    let page = Callback::new(move |event: JsValue| {
         if let Some(inner) = weak.upgrade() {
             let persisted = get(&event, "persisted").as_bool() == Some(true);
             match get(&event, "type").as_string().as_deref() {
@@ -168,6 +172,7 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
                 _ => inner.page_shown(persisted),
             }
         }
+        JsValue::UNDEFINED
     });
     Callbacks { process_product_grant, on_event, on_error, page }
 }
@@ -554,10 +559,11 @@ impl IapClient {
         self.inner.next_listener.set(id.wrapping_add(1));
         self.inner.listeners.borrow_mut().push((id, listener));
         let weak = Rc::downgrade(&self.inner);
-        Closure::<dyn FnMut()>::new(move || {
+        Callback::new(move |_| {
             if let Some(inner) = weak.upgrade() {
                 inner.listeners.borrow_mut().retain(|(i, _)| *i != id);
             }
+            JsValue::UNDEFINED
         })
         .into_js_value()
     }

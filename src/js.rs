@@ -3,7 +3,12 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// The one long-lived closure type handed to JS (SDK callbacks, page and DOM events, unsubscribe): each distinct
+/// closure signature brings its own wasm-bindgen glue.
+pub type Callback = Closure<dyn FnMut(JsValue) -> JsValue>;
 
 /// `obj[key]`, or `undefined` when `obj` is not an object or the getter throws.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {

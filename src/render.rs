@@ -8,7 +8,7 @@ use crate::client::{IapClient, Inner};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
-use crate::js::{get, get_string};
+use crate::js::{get, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::js_error::{to_js_error, Locale};
@@ -115,7 +115,7 @@ struct View {
     status: Element,
     template: Element,
     rows: RefCell<Vec<Row>>,
-    listeners: RefCell<Vec<(&'static str, bool, Closure<dyn FnMut(Event)>)>>,
+    listeners: RefCell<Vec<(&'static str, bool, Callback)>>,
     /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
     /// taken back.
     live: Cell<bool>,
@@ -483,7 +483,10 @@ impl View {
 
     fn listen(self: &Rc<Self>, kind: &'static str, capture: bool, handler: fn(&Rc<View>, &Event)) -> Result<(), JsValue> {
         let view = self.clone();
-        let closure = Closure::<dyn FnMut(Event)>::new(move |e: Event| handler(&view, &e));
+        let closure = Callback::new(move |e: JsValue| {
+            handler(&view, e.unchecked_ref());
+            JsValue::UNDEFINED
+        });
         self.container.add_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref::<Function>(), capture)?;
         self.listeners.borrow_mut().push((kind, capture, closure));
         Ok(())
