@@ -11,9 +11,11 @@ use wasm_bindgen::{JsCast, JsValue};
 pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
     let global: JsValue = js_sys::global().into();
     if let Some(set_timeout) = get_function(&global, "setTimeout") {
-        // One boxed closure type for every caller: one set of wasm-bindgen glue instead of one per caller.
-        let f: Box<dyn FnOnce()> = Box::new(f);
-        let callback = Closure::once_into_js(move || f());
+        // The continuation closure type of `then` (called without arguments here): one set of wasm-bindgen glue.
+        let callback = continuation(Box::new(move |_, _| {
+            f();
+            Ok(JsValue::UNDEFINED)
+        }));
         let _ = set_timeout.call2(&global, &callback, &JsValue::from_f64(ms as f64));
     }
 }
@@ -28,9 +30,14 @@ pub fn then(promise: &Promise, f: impl FnOnce(bool, JsValue) -> Result<JsValue, 
 
 type Continuation = Box<dyn FnOnce(bool, JsValue) -> Result<JsValue, JsValue>>;
 
+/// `f` as a JS function called once with `(ok, value)`.
+fn continuation(f: Continuation) -> JsValue {
+    Closure::once_into_js(move |ok: JsValue, value: JsValue| f(ok.is_truthy(), value))
+}
+
 fn then_boxed(promise: &Promise, f: Continuation) -> Promise {
     // A once-closure bound twice: the promise calls exactly one of the two, which frees it.
-    let callback: Function = Closure::once_into_js(move |ok: JsValue, value: JsValue| f(ok.is_truthy(), value)).unchecked_into();
+    let callback: Function = continuation(f).unchecked_into();
     let thenable: &Thenable = promise.unchecked_ref();
     let bound = |flag: &JsValue| -> JsValue { callback.bind1(&JsValue::NULL, flag).into() };
     thenable.then_fns(&bound(&JsValue::TRUE), &bound(&JsValue::FALSE))
