@@ -72,6 +72,8 @@ export interface GrantRequest {
 
 export type GrantReply = boolean | { granted: boolean; reason?: string };
 
+/** The backend URL, the URL with headers/credentials, or a function standing in for the POST (one that throws,
+ *  rejects, or does not answer within 8 s counts as unreachable and is called again). */
 export type Grant =
   | string
   | { url: string; headers?: Record<string, string>; credentials?: 'include' | 'same-origin' | 'omit' }

@@ -6,6 +6,8 @@ use crate::core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_function, get_string, object};
 use crate::deferred::{set_timeout, then};
 use js_sys::{Function, Promise};
+use alloc::rc::Rc;
+use core::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 
@@ -51,7 +53,7 @@ impl GrantTarget {
 pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: impl FnOnce(GrantReply) + 'static) {
     match target {
         GrantTarget::Http { url, headers, credentials } => post(url, headers, *credentials, order_id, sku, environment, timeout_ms, Box::new(done)),
-        GrantTarget::Function(f) => call(f, order_id, sku, environment, Box::new(done)),
+        GrantTarget::Function(f) => call(f, order_id, sku, environment, bounded(timeout_ms, Box::new(done))),
     }
 }
 
@@ -113,7 +115,27 @@ fn post(
     });
 }
 
-/// A function that never settles is bounded by the engine's grant deadline, not here.
+/// `done` for whichever comes first: the answer, or `timeout_ms` passing (unreachable: the engine retries). A
+/// grant function's own `fetch` can stall for minutes on a mobile network; one stalled attempt must not use up
+/// the whole grant deadline.
+fn bounded(timeout_ms: u64, done: Done) -> Done {
+    let slot = Rc::new(Cell::new(Some(done)));
+    let late = slot.clone();
+    set_timeout(
+        move || {
+            if let Some(done) = late.take() {
+                done(unreachable("grant function: no answer in time"));
+            }
+        },
+        timeout_ms,
+    );
+    Box::new(move |reply| {
+        if let Some(done) = slot.take() {
+            done(reply);
+        }
+    })
+}
+
 fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, done: Done) {
     let request = object(&[
         ("orderId", JsValue::from_str(order_id)),

@@ -114,6 +114,21 @@ test('grant through a function instead of a URL; extra headers on the URL form r
   await page.close();
 });
 
+test('a grant function that never answers is given up after the 8 s attempt timeout and called again', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(async (sku) => {
+    let calls = 0;
+    // The first call stalls like a fetch on a dead mobile connection; the retry answers.
+    const grant = () => (++calls === 1 ? new Promise(() => {}) : true);
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant, storageKey: 'fn-stall', recoverOnStart: false });
+    const outcome = await client.purchase(sku);
+    client.dispose();
+    return { status: outcome.status, calls };
+  }, SKU1);
+  assert.deepEqual(result, { status: 'completed', calls: 2 });
+  await page.close();
+});
+
 test('chaos: random backend outages, host faults and reloads; every paid order granted exactly once, none lost', async () => {
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
