@@ -77,3 +77,26 @@ test('two clients on the SDK Storage keep each other\'s entries (each write read
   assert.deepEqual(await stored(page), []);
   await page.close();
 });
+
+test('storage that throws (private mode quota, a sandboxed frame without localStorage) never stops a purchase', async () => {
+  const page = await sandbox.page();
+  const outcomes = await page.evaluate(async (sku) => {
+    window.iap.dispose();
+    const failing = { getItem() { throw new DOMException('denied', 'SecurityError'); }, setItem() { throw new DOMException('full', 'QuotaExceededError'); } };
+    const rejecting = { getItem: () => Promise.reject(new Error('native store down')), setItem: () => Promise.reject(new Error('native store down')) };
+    const results = [];
+    for (const storage of [failing, rejecting]) {
+      const client = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', storage, recoverOnStart: false });
+      results.push((await client.purchase(sku)).status);
+      client.dispose();
+    }
+    // No storage option, and reading window.localStorage itself throws.
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', recoverOnStart: false });
+    results.push((await client.purchase(sku)).status);
+    return results;
+  }, SKU1);
+  assert.deepEqual(outcomes, ['completed', 'completed', 'completed']);
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});
