@@ -1,6 +1,6 @@
-// The package as an app installs it: `npm pack`, then fresh Vite and webpack 5 apps install the tarball offline,
-// run the README's example as their whole source, build, and sell a product in Chromium against the host
-// emulator and the reference backend (server/grant-handler.mjs) over real HTTP.
+// The package as an app installs it: `npm pack`, then fresh Vite, Vite + React and webpack 5 apps install the
+// tarball offline, run the README's example (the React one for React) as their whole source, build, and sell a
+// product in Chromium against the host emulator and the reference backend (server/grant-handler.mjs) over HTTP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository, so that each app finds its toolchain (vite, webpack) and the SDK in the repository's
 // node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
 const work = join(root, 'target/fixtures');
+
+/** The README's React example: the jsx block after `<!-- react-example -->`. */
+function readmeReactExample() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = readme.split('<!-- react-example -->')[1]?.match(/^\n```jsx\n([\s\S]*?)```/)?.[1];
+  assert.ok(block, 'a React example in the README');
+  return block;
+}
 
 /** The README's example: the js block after `<!-- example -->` (the English and Korean quick starts hold the same). */
 export function readmeExample() {
@@ -45,7 +53,8 @@ function prepare(name) {
   if (name !== 'ts-consumer') {
     cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'src/main.js'), readmeExample());
+    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), readmeReactExample());
+    else writeFileSync(join(dir, 'src/main.js'), readmeExample());
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
@@ -69,7 +78,7 @@ function assertEntryKept(distDir) {
 }
 
 /** Serves the built app, buys "테스트 상품 - 2" and checks the reference backend granted it once. */
-async function sellInChromium(distDir) {
+async function sellInChromium(distDir, check = async () => {}) {
   const app = await serveApp(distDir);
   browser ??= await chromium.launch(BROWSER);
   const page = await browser.newPage();
@@ -80,6 +89,7 @@ async function sellInChromium(distDir) {
     await page.goto(app.url);
     assert.equal((await wasm).headers()['content-type'], 'application/wasm');
     await page.locator('.ait-iap-row', { hasText: '테스트 상품 - 2' }).waitFor();
+    await check(page);
     const shown = await buy(page, SKU2);
     assert.equal(shown.status, 'completed', JSON.stringify(shown));
     const grant = app.ledger.get(shown.orderId);
@@ -100,6 +110,18 @@ test('a fresh Vite app runs the README example from the tarball', async () => {
   await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
   assertEntryKept(join(dir, 'dist'));
   await sellInChromium(join(dir, 'dist'));
+});
+
+test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example from the tarball', async () => {
+  const dir = prepare('react-app');
+  const { build } = await import('vite');
+  await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+  assertEntryKept(join(dir, 'dist'));
+  await sellInChromium(join(dir, 'dist'), async (page) => {
+    // StrictMode ran the effect twice (mount, destroy, mount): one list, with its rows once.
+    assert.equal(await page.locator('#root .ait-iap-list').count(), 1);
+    assert.equal(await page.locator('#root .ait-iap-row', { hasText: '테스트 상품 - 2' }).count(), 1);
+  });
 });
 
 test('a fresh webpack 5 app runs the README example from the tarball', async () => {
