@@ -9,7 +9,7 @@ export type KnownErrorCode =
   | 'APP_MARKET_VERIFICATION_FAILED' | 'TOSS_SERVER_VERIFICATION_FAILED' | 'INTERNAL_ERROR' | 'KOREAN_ACCOUNT_ONLY'
   | 'USER_CANCELED' | 'PRODUCT_NOT_GRANTED_BY_PARTNER'
   | 'APP_TOO_OLD' | 'NO_HOST' | 'TIMEOUT' | 'PURCHASE_IN_FLIGHT' | 'BACKEND_REFUSED' | 'BACKEND_UNREACHABLE'
-  | 'INVALID_PRODUCT_DATA' | 'INVALID_ARGUMENT' | 'DISPOSED' | 'NOT_INITIALIZED';
+  | 'INVALID_PRODUCT_DATA' | 'INVALID_ARGUMENT' | 'DISPOSED' | 'NOT_INITIALIZED' | 'WASM_LOAD_FAILED';
 
 /** Every error the library reports: a JS Error with a stable code. */
 export interface AitIapError extends Error {
@@ -175,7 +175,8 @@ export interface ProductList {
   destroy(): void;
 }
 
-/** Loads and instantiates the wasm module once (memoized). Pass the `.wasm` URL if your server moves it. */
+/** Loads and instantiates the wasm module once (memoized). Pass the `.wasm` URL if your server moves it. A failed
+ *  load rejects with `WASM_LOAD_FAILED` (the message says how to fix it) and a later call tries again. */
 export function init(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
 /** The purchase client over the SDK's `IAP` object. Throws `INVALID_ARGUMENT` for invalid options and
  *  `NOT_INITIALIZED` before `init()`. */

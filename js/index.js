@@ -23,21 +23,35 @@ IapClient.prototype.orderHistory = async function* orderHistory() {
 let ready = null;
 let initialized = false;
 
-/** Loads and instantiates the wasm module once. `wasm` may be a URL, Response, BufferSource or Module. */
+function aitError(code, message, cause) {
+  const error = new Error(message, { cause });
+  error.name = 'AitIapError';
+  error.code = code;
+  return error;
+}
+
+/** Loads and instantiates the wasm module once. `wasm` may be a URL, Response, BufferSource or Module. A failed
+ *  load rejects with `WASM_LOAD_FAILED` and is not remembered: a later `init()` tries again. */
 export function init(wasm) {
-  ready ??= initWasm(wasm === undefined ? undefined : { module_or_path: wasm }).then(() => {
-    initialized = true;
-  });
+  ready ??= initWasm(wasm === undefined ? undefined : { module_or_path: wasm }).then(
+    () => {
+      initialized = true;
+    },
+    (cause) => {
+      ready = null;
+      throw aitError(
+        'WASM_LOAD_FAILED',
+        `ait-iap: the .wasm did not load (${cause?.message ?? cause}). Vite's dev server: add optimizeDeps: { exclude: ['ait-iap'] }. ` +
+          `Elsewhere pass its URL, init('/assets/ait_iap_bg.wasm'), served as application/wasm.`,
+        cause,
+      );
+    },
+  );
   return ready;
 }
 
 function assertReady() {
-  if (!initialized) {
-    const error = new Error('ait-iap: await init() before using the library');
-    error.name = 'AitIapError';
-    error.code = 'NOT_INITIALIZED';
-    throw error;
-  }
+  if (!initialized) throw aitError('NOT_INITIALIZED', 'ait-iap: await init() before using the library');
 }
 
 export function createIap(options) {

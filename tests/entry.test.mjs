@@ -10,6 +10,13 @@ test('every entry point throws NOT_INITIALIZED before init()', () => {
   }
 });
 
+test('a failed load rejects with WASM_LOAD_FAILED, says how to fix it, and is not remembered', async () => {
+  // What Vite's dev server answers for a pre-bundled dependency's .wasm: its index.html.
+  const html = new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } });
+  await assert.rejects(init(html), (e) => e.name === 'AitIapError' && e.code === 'WASM_LOAD_FAILED' && /optimizeDeps/.test(e.message) && e.cause !== undefined);
+  assert.throws(() => detectEnvironment(), (e) => e.code === 'NOT_INITIALIZED');
+});
+
 test('init() is memoized: one instantiation however often it is called', async () => {
   const bytes = readFileSync(new URL('../dist/ait_iap_bg.wasm', import.meta.url));
   const first = init(bytes);

@@ -104,12 +104,28 @@ async function sellInChromium(distDir, check = async () => {}) {
   }
 }
 
-test('a fresh Vite app runs the README example from the tarball', async () => {
+test('a fresh Vite app runs the README example from the tarball, built and in the dev server', async () => {
   const dir = prepare('vite-app');
-  const { build } = await import('vite');
+  const { build, createServer } = await import('vite');
   await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
   assertEntryKept(join(dir, 'dist'));
   await sellInChromium(join(dir, 'dist'));
+  // `vite dev`, where developers spend their time: its dependency pre-bundling must not separate the module from
+  // its .wasm (README: optimizeDeps.exclude); then the products show.
+  const server = await createServer({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+  await server.listen();
+  browser ??= await chromium.launch(BROWSER);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(server.resolvedUrls.local[0]);
+    await page.locator('.ait-iap-row', { hasText: '테스트 상품 - 2' }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
 });
 
 test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example from the tarball', async () => {
