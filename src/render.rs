@@ -444,7 +444,9 @@ impl View {
         let code = get_string(&error, "code", 64);
         let (message, retry) = match status.as_str() {
             "completed" => (text(Text::Completed, self.lang).to_owned(), false),
-            "canceled" => (String::new(), false), // the user backed out: say nothing
+            // The user backed out, or the page went away mid-purchase (back/forward cache): say nothing.
+            "canceled" => (String::new(), false),
+            _ if code.as_deref() == Some("DISPOSED") => (String::new(), false),
             _ => (get_string(&error, "message", 2000).unwrap_or_default(), get(&error, "retryable").as_bool() == Some(true)),
         };
         self.status(&status, &message, order_id.as_deref(), code.as_deref(), retry.then_some(sku))
