@@ -9,7 +9,7 @@ use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, Callback};
-use crate::deferred::{ignore, set_timeout, then};
+use crate::deferred::{set_timeout, then};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
@@ -17,6 +17,8 @@ use js_sys::{Array, Function, Promise};
 use core::cell::{Cell, RefCell};
 use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
+
+mod lifecycle;
 
 const MAX_ORDER_ID: usize = 200;
 const MAX_SKU: usize = 512;
@@ -185,41 +187,6 @@ impl Inner {
     /// A purchase is in flight.
     pub(crate) fn busy(&self) -> bool {
         self.machine.borrow().phase().in_flight()
-    }
-
-    fn listen_page(&self, on: bool) {
-        let page = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.page.as_ref().clone()));
-        let (Some(window), Some(cb)) = (web_sys::window(), page) else {
-            return;
-        };
-        let f: &Function = cb.unchecked_ref();
-        for kind in ["pagehide", "pageshow"] {
-            let _ = if on {
-                window.add_event_listener_with_callback(kind, f)
-            } else {
-                window.remove_event_listener_with_callback(kind, f)
-            };
-        }
-    }
-
-    /// Leaving the page ends the work in flight (a grant the host waits for is answered `false`, recovered later).
-    /// A page that may come back from the back/forward cache keeps its client for `pageshow`.
-    fn page_hidden(self: &Rc<Self>, persisted: bool) {
-        if !persisted {
-            return self.dispose();
-        }
-        if !self.disposed.get() && !self.suspended.replace(true) {
-            self.end_work();
-        }
-    }
-
-    fn page_shown(self: &Rc<Self>, persisted: bool) {
-        if persisted && !self.disposed.get() && self.suspended.replace(false) {
-            self.dispatch(Event::Resume);
-            if self.recover_on_start {
-                ignore(&self.recover());
-            }
-        }
     }
 
     fn host_failed(self: &Rc<Self>, error: RawError, raw: Option<JsValue>) {
@@ -472,34 +439,6 @@ impl Inner {
         })
     }
 
-    fn dispose(self: &Rc<Self>) {
-        if self.disposed.replace(true) {
-            return;
-        }
-        if !self.suspended.get() {
-            self.end_work();
-        }
-        self.listeners.borrow_mut().clear();
-        self.listen_page(false);
-        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
-        // weakly, and a disposed client ignores them) rather than fail.
-        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
-            callbacks.take();
-        }
-    }
-
-    /// The purchase in flight fails (`DISPOSED`), the SDK's cleanup runs, waiting grants are answered `false`.
-    fn end_work(self: &Rc<Self>) {
-        self.dispatch(Event::Dispose);
-        let cleanup = self.cleanup.borrow_mut().take();
-        if let Some(cleanup) = cleanup {
-            let _ = cleanup.call0(&JsValue::NULL);
-        }
-        let waiters: Vec<(String, Function)> = self.grant_waiters.borrow_mut().drain(..).collect();
-        for (_, resolve) in waiters {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
-        }
-    }
 }
 
 fn report_js(report: &RecoveryReport) -> JsValue {

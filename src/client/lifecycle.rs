@@ -1,0 +1,78 @@
+//! The client's lifecycle: `dispose()`, and the page around it (unloading disposes; a page kept in the
+//! back/forward cache only ends its work in flight and gets its client back on `pageshow`).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use super::Inner;
+use crate::core::machine::Event;
+use crate::deferred::ignore;
+use alloc::rc::Rc;
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+
+impl Inner {
+    pub(super) fn listen_page(&self, on: bool) {
+        let page = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.page.as_ref().clone()));
+        let (Some(window), Some(cb)) = (web_sys::window(), page) else {
+            return;
+        };
+        let f: &Function = cb.unchecked_ref();
+        for kind in ["pagehide", "pageshow"] {
+            let _ = if on {
+                window.add_event_listener_with_callback(kind, f)
+            } else {
+                window.remove_event_listener_with_callback(kind, f)
+            };
+        }
+    }
+
+    /// Leaving the page ends the work in flight (a grant the host waits for is answered `false`, recovered later).
+    /// A page that may come back from the back/forward cache keeps its client for `pageshow`.
+    pub(super) fn page_hidden(self: &Rc<Self>, persisted: bool) {
+        if !persisted {
+            return self.dispose();
+        }
+        if !self.disposed.get() && !self.suspended.replace(true) {
+            self.end_work();
+        }
+    }
+
+    pub(super) fn page_shown(self: &Rc<Self>, persisted: bool) {
+        if persisted && !self.disposed.get() && self.suspended.replace(false) {
+            self.dispatch(Event::Resume);
+            if self.recover_on_start {
+                ignore(&self.recover());
+            }
+        }
+    }
+
+    /// `client.dispose()`, and a page unloading for good: ends the work, drops the listeners and the callbacks.
+    pub(super) fn dispose(self: &Rc<Self>) {
+        if self.disposed.replace(true) {
+            return;
+        }
+        if !self.suspended.get() {
+            self.end_work();
+        }
+        self.listeners.borrow_mut().clear();
+        self.listen_page(false);
+        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
+        // weakly, and a disposed client ignores them) rather than fail.
+        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
+            callbacks.take();
+        }
+    }
+
+    /// The purchase in flight fails (`DISPOSED`), the SDK's cleanup runs, waiting grants are answered `false`.
+    fn end_work(self: &Rc<Self>) {
+        self.dispatch(Event::Dispose);
+        let cleanup = self.cleanup.borrow_mut().take();
+        if let Some(cleanup) = cleanup {
+            let _ = cleanup.call0(&JsValue::NULL);
+        }
+        let waiters: Vec<(String, Function)> = self.grant_waiters.borrow_mut().drain(..).collect();
+        for (_, resolve) in waiters {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+        }
+    }
+}
