@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     recovery_waiters: RefCell<Vec<Function>>,
     listeners: RefCell<Vec<(u32, Function)>>,
     next_listener: Cell<u32>,
+    /// Counts notifications: a dispatch skips its own when a nested one (from an effect) already notified.
+    notified: Cell<u32>,
     last_raw_error: RefCell<Option<JsValue>>,
     /// Skus seen as subscriptions in a product list, so `purchase(sku)` opens the right order sheet.
     pub(crate) subscriptions: RefCell<Vec<String>>,
@@ -119,6 +121,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
+        notified: Cell::new(0),
         last_raw_error: RefCell::new(None),
         subscriptions: RefCell::new(Vec::new()),
     });
@@ -215,11 +218,14 @@ impl Inner {
             let effects = machine.handle(event, now());
             (effects, machine.phase().name() != before)
         };
-        if changed {
-            self.notify();
-        }
+        // Listeners run after the effects: one that starts the next purchase (on `completed`) must not have this
+        // purchase's cleanup and outcome land on the new one.
+        let seen = self.notified.get();
         for effect in effects {
             self.execute(effect);
+        }
+        if changed && self.notified.get() == seen {
+            self.notify();
         }
     }
 
@@ -368,6 +374,7 @@ impl Inner {
     }
 
     fn notify(&self) {
+        self.notified.set(self.notified.get().wrapping_add(1));
         let listeners: Vec<Function> = self.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
         if listeners.is_empty() {
             return;

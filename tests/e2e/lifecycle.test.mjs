@@ -131,3 +131,23 @@ test('a page unloading for good disposes the client', async () => {
   assert.equal(o, 'DISPOSED');
   await page.close();
 });
+
+test('a purchase started from a state listener (on completed, buy the next) runs as its own purchase', async () => {
+  const page = await sandbox.page();
+  await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
+  const result = await page.evaluate(async ([first, second]) => {
+    let next = null;
+    const off = window.iap.subscribe((state) => {
+      if (state.phase === 'completed' && state.sku === first && !next) next = window.iap.purchase(second);
+    });
+    const a = await window.iap.purchase(first);
+    while (!next) await new Promise((r) => setTimeout(r, 10));
+    const b = await next;
+    off();
+    return { a: [a.status, a.sku], b: [b.status, b.sku], orders: window.hostEmulator.orders().map((o) => [o.sku, o.status]) };
+  }, [SKU1, 'ait.sandbox.test.product.2']);
+  assert.deepEqual(result.a, ['completed', SKU1]);
+  assert.deepEqual(result.b, ['completed', 'ait.sandbox.test.product.2']);
+  assert.deepEqual(result.orders.map((o) => o[1]), ['completed', 'completed']);
+  await page.close();
+});
