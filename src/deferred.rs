@@ -51,6 +51,20 @@ extern "C" {
     fn then_fns(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue) -> Promise;
 }
 
+/// `promise`, or a rejection once `ms` passed without it settling (storage that never answers must not hold up
+/// the engine, which waits for the outbox write before the first POST).
+pub fn within(promise: &Promise, ms: u64) -> Promise {
+    let timeout = Promise::new(&mut |_, reject| {
+        set_timeout(
+            move || {
+                let _ = reject.call0(&JsValue::NULL);
+            },
+            ms,
+        )
+    });
+    Promise::race(&js_sys::Array::of2(promise, &timeout))
+}
+
 /// Ignores how `promise` settles (a rejection nobody handles would be reported as an unhandled error).
 pub fn ignore(promise: &Promise) {
     let _ = then(promise, |_, _| Ok(JsValue::UNDEFINED));

@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{get, get_function, get_string, object};
-use crate::deferred::then;
+use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
 use core::cell::RefCell;
 use alloc::rc::Rc;
@@ -13,6 +13,9 @@ use wasm_bindgen::JsValue;
 
 pub const DEFAULT_KEY: &str = "ait-iap:outbox";
 const MAX_ID: usize = 200;
+/// Longest wait for storage that answers with promises; after it the engine goes on without (native storage
+/// answers in milliseconds; a host without it may never answer).
+const STORAGE_MS: u64 = 2_000;
 
 pub struct OutboxStore {
     storage: JsValue,
@@ -41,7 +44,7 @@ impl OutboxStore {
     pub fn load(&self) -> (Outbox, Option<Promise>) {
         let item = self.get_item();
         if is_thenable(&item) {
-            return (Outbox::default(), Some(Promise::resolve(&item)));
+            return (Outbox::default(), Some(within(&Promise::resolve(&item), STORAGE_MS)));
         }
         let outbox = Outbox::from_entries(parse(&item));
         self.remember(outbox.entries());
@@ -74,6 +77,8 @@ impl OutboxStore {
         let read = then(&after, move |_, _| Ok(store.get_item()));
         let store = self.clone();
         let written = then(&read, move |ok, stored| Ok(store.write(&entries, &if ok { stored } else { JsValue::NULL }).into()));
+        // Storage that never answers must not hold up the next writes, nor the hand-off waiting for this one.
+        let written = within(&written, STORAGE_MS);
         *self.last_write.borrow_mut() = Some(written.clone());
         written
     }

@@ -100,3 +100,21 @@ test('storage that throws (private mode quota, a sandboxed frame without localSt
   assert.deepEqual(sandbox.pageErrors, []);
   await page.close();
 });
+
+test('storage that never answers (a host without the native store) delays nothing for long: purchases and recovery go on', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(async (sku) => {
+    window.iap.dispose();
+    const silent = { getItem: () => new Promise(() => {}), setItem: () => new Promise(() => {}) };
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', storage: silent });
+    const started = performance.now();
+    const report = await client.recoverPendingOrders();
+    const first = (await client.purchase(sku)).status;
+    const second = (await client.purchase(sku)).status;
+    client.dispose();
+    return { report: Array.isArray(report.granted), first, second, ms: performance.now() - started };
+  }, SKU1);
+  assert.deepEqual([result.report, result.first, result.second], [true, 'completed', 'completed']);
+  assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
+  await page.close();
+});
