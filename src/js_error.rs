@@ -45,7 +45,7 @@ pub fn to_js_error(err: &RoutedError, locale: Locale, raw: Option<&JsValue>) -> 
     let message = if locale == Locale::En { en } else { ko };
     let e: JsValue = js_sys::Error::new(message).into();
     set(&e, "name", &JsValue::from_str("AitIapError"));
-    set(&e, "code", &JsValue::from_str(err.code.as_str()));
+    set(&e, "code", &JsValue::from_str(err.code_str()));
     set(&e, "category", &JsValue::from_str(err.code.category().as_str()));
     set(&e, "retryable", &JsValue::from_bool(err.code.retryable()));
     set(&e, "route", &JsValue::from_str(err.code.route().as_str()));

@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use super::text::truncate;
 /// The SDK's documented codes, ours, and whatever else a host sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     // From the SDK (`error.code`).
     InvalidProductId,
@@ -29,8 +29,8 @@ pub enum ErrorCode {
     InvalidProductData,
     InvalidArgument,
     Disposed,
-    /// A code nobody documented; kept verbatim (bounded) for the report.
-    Unknown(String),
+    /// A code nobody documented (the routed error keeps its text, bounded).
+    Unknown,
 }
 
 const SDK_CODES: [(&str, ErrorCode); 11] = [
@@ -106,32 +106,21 @@ impl Route {
 const MAX_CODE_CHARS: usize = 64;
 
 impl ErrorCode {
-    /// Reads a code as the SDK spells it; anything else is `Unknown` (trimmed and bounded).
+    /// Reads a code as the SDK spells it; anything else is `Unknown`.
     pub fn parse(code: &str) -> ErrorCode {
         let code = code.trim();
-        SDK_CODES
-            .iter()
-            .find(|(name, _)| *name == code)
-            .map(|(_, c)| c.clone())
-            .or_else(|| OUR_CODES.iter().find(|(name, _)| *name == code).map(|(_, c)| c.clone()))
-            .unwrap_or_else(|| ErrorCode::Unknown(truncate(code, MAX_CODE_CHARS)))
+        SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(name, _)| *name == code).map_or(ErrorCode::Unknown, |(_, c)| *c)
     }
 
     /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
     pub fn find_in_message(message: &str) -> Option<ErrorCode> {
         // A byte-window scan: `str::contains` brings a two-way searcher that costs 2 KB of wasm.
         let hay = message.as_bytes();
-        SDK_CODES.iter().find(|(name, _)| hay.windows(name.len()).any(|w| w == name.as_bytes())).map(|(_, c)| c.clone())
+        SDK_CODES.iter().find(|(name, _)| hay.windows(name.len()).any(|w| w == name.as_bytes())).map(|(_, c)| *c)
     }
 
-    pub fn as_str(&self) -> &str {
-        if let Some((name, _)) = SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(_, c)| c == self) {
-            return name;
-        }
-        match self {
-            ErrorCode::Unknown(s) if !s.is_empty() => s,
-            _ => "UNKNOWN",
-        }
+    pub fn as_str(self) -> &'static str {
+        SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(_, c)| *c == self).map_or("UNKNOWN", |(name, _)| name)
     }
 
     pub fn category(&self) -> Category {
@@ -139,7 +128,7 @@ impl ErrorCode {
         match self {
             UserCanceled => Category::Canceled,
             PaymentPending => Category::Pending,
-            NetworkError | InternalError | BackendUnreachable | Unknown(_) => Category::Transient,
+            NetworkError | InternalError | BackendUnreachable | Unknown => Category::Transient,
             InvalidUserEnvironment | ItemAlreadyOwned | KoreanAccountOnly | InvalidProductId => Category::Rejected,
             AppMarketVerificationFailed | TossServerVerificationFailed | ProductNotGrantedByPartner | BackendRefused => {
                 Category::PaidUnverified
@@ -188,7 +177,7 @@ impl ErrorCode {
             InvalidProductData => ("상품 정보를 불러오지 못했어요.", "We couldn't load the product details."),
             InvalidArgument => ("잘못된 요청이에요.", "Invalid request."),
             Disposed => ("결제 모듈이 종료됐어요.", "The purchase module was shut down."),
-            Unknown(_) => ("알 수 없는 오류가 발생했어요. 잠시 후 다시 시도해 주세요.", "An unknown error occurred. Please try again shortly."),
+            Unknown => ("알 수 없는 오류가 발생했어요. 잠시 후 다시 시도해 주세요.", "An unknown error occurred. Please try again shortly."),
         }
     }
 }
@@ -220,24 +209,33 @@ pub struct RoutedError {
     pub code: ErrorCode,
     pub detail: String,
     pub order_id: Option<String>,
+    /// An `Unknown` code's text as the host sent it (bounded), for the report.
+    pub unknown_code: Option<String>,
 }
 
 impl RoutedError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        RoutedError { code, detail: detail.into(), order_id: None }
+        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None }
+    }
+
+    /// The code as the app sees it: an unknown one verbatim, else its name.
+    pub fn code_str(&self) -> &str {
+        self.unknown_code.as_deref().unwrap_or(self.code.as_str())
     }
 
     /// Routes a raw error: `error.code`, then `userInfo.code`, then a code named in the message.
     pub fn route(raw: &RawError) -> Self {
-        let named = |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(ErrorCode::parse);
-        let code = named(&raw.code)
-            .filter(|c| !matches!(c, ErrorCode::Unknown(_)))
-            .or_else(|| named(&raw.user_info_code).filter(|c| !matches!(c, ErrorCode::Unknown(_))))
+        fn text(c: &Option<String>) -> Option<&str> {
+            c.as_deref().map(str::trim).filter(|c| !c.is_empty())
+        }
+        let known = |c: &Option<String>| text(c).map(ErrorCode::parse).filter(|c| *c != ErrorCode::Unknown);
+        let code = known(&raw.code)
+            .or_else(|| known(&raw.user_info_code))
             .or_else(|| raw.message.as_deref().and_then(ErrorCode::find_in_message))
-            .or_else(|| named(&raw.code))
-            .unwrap_or(ErrorCode::Unknown(String::new()));
+            .unwrap_or(ErrorCode::Unknown);
+        let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, MAX_CODE_CHARS));
         let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
-        RoutedError { code, detail, order_id: raw.order_id.clone() }
+        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code }
     }
 }
 
@@ -264,7 +262,8 @@ mod tests {
         let from_msg = RawError { message: Some("failed: PAYMENT_PENDING (x)".into()), ..Default::default() };
         assert_eq!(RoutedError::route(&from_msg).code, ErrorCode::PaymentPending);
         let unknown = RawError { code: Some("WEIRD".into()), ..Default::default() };
-        assert_eq!(RoutedError::route(&unknown).code, ErrorCode::Unknown("WEIRD".into()));
+        assert_eq!(RoutedError::route(&unknown).code, ErrorCode::Unknown);
+        assert_eq!(RoutedError::route(&unknown).code_str(), "WEIRD");
         assert_eq!(RoutedError::route(&RawError::default()).code.as_str(), "UNKNOWN");
     }
 
@@ -272,10 +271,10 @@ mod tests {
     #[test]
     fn readme_error_table_is_current() {
         let mut table = String::from("| code | category | retryable | route | 한국어 | English |\n| --- | --- | --- | --- | --- | --- |\n");
-        let unknown = ("any other code", ErrorCode::Unknown(String::new()));
+        let unknown = ("any other code", ErrorCode::Unknown);
         for (name, code) in SDK_CODES.iter().chain(OUR_CODES.iter()).chain([&unknown]) {
             let (ko, en) = code.messages();
-            let name = if matches!(code, ErrorCode::Unknown(_)) { name.to_string() } else { ["`", name, "`"].concat() };
+            let name = if matches!(code, ErrorCode::Unknown) { name.to_string() } else { ["`", name, "`"].concat() };
             let retry = if code.retryable() { "yes" } else { "no" };
             let row = [name.as_str(), code.category().as_str(), retry, code.route().as_str(), ko, en].join(" | ");
             table.push_str(&["| ", &row, " |\n"].concat());

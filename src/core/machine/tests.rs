@@ -137,7 +137,7 @@ fn legacy_success_after_refused_grant_is_a_failure() {
     paid(&mut m, "s", "o1");
     m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } }, T0);
     m.handle(Event::HostSucceeded, T0);
-    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::ProductNotGrantedByPartner));
+    assert_eq!(m.phase().error().map(|e| e.code), Some(ErrorCode::ProductNotGrantedByPartner));
     assert_eq!(m.phase().order_id(), Some("o1"));
 }
 
@@ -205,7 +205,7 @@ fn a_silent_host_times_out_and_stale_timers_are_ignored() {
     let id = timer(&fx, 0);
     assert_eq!(m.handle(Event::TimerFired { id: id + 7 }, T0), vec![]);
     m.handle(Event::TimerFired { id }, T0 + 50);
-    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Timeout));
+    assert_eq!(m.phase().error().map(|e| e.code), Some(ErrorCode::Timeout));
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn dispose_settles_waiting_grants() {
     paid(&mut m, "s", "o1");
     let fx = m.handle(Event::Dispose, T0);
     assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
-    assert_eq!(m.phase().error().map(|e| e.code.clone()), Some(ErrorCode::Disposed));
+    assert_eq!(m.phase().error().map(|e| e.code), Some(ErrorCode::Disposed));
     assert!(m.outbox().contains("o1"));
 }
 
