@@ -59,8 +59,8 @@ pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: En
 
 type Done = Box<dyn FnOnce(GrantReply)>;
 
-fn unreachable(reason: &str) -> GrantReply {
-    GrantReply::Unreachable { reason: reason.into() }
+fn unreachable(reason: &'static str) -> GrantReply {
+    GrantReply::Unreachable { reason }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -17,7 +17,7 @@ fn event() -> impl Strategy<Value = Event> {
     let reply = prop_oneof![
         Just(GrantReply::Granted),
         Just(GrantReply::Refused { reason: "no".into() }),
-        Just(GrantReply::Unreachable { reason: "down".into() }),
+        Just(GrantReply::Unreachable { reason: "down" }),
     ];
     prop_oneof![
         (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>(), any::<bool>()).prop_map(|(s, ok, sub)| Event::Buy {

@@ -36,7 +36,7 @@ pub enum GrantReply {
     /// A 4xx or `{granted: false, reason}`: final for this attempt chain.
     Refused { reason: String },
     /// Network error, 5xx, timeout or an unreadable reply: worth retrying.
-    Unreachable { reason: String },
+    Unreachable { reason: &'static str },
 }
 
 impl GrantReply {
@@ -46,9 +46,9 @@ impl GrantReply {
         match (status, granted) {
             (200..=299, Some(true)) => GrantReply::Granted,
             (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()) },
-            (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply".into() },
+            (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply" },
             (400..=499, _) => GrantReply::Refused { reason: reason_or("HTTP 4xx".into()) },
-            _ => GrantReply::Unreachable { reason: "HTTP error".into() },
+            _ => GrantReply::Unreachable { reason: "HTTP error" },
         }
     }
 }

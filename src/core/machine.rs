@@ -532,7 +532,7 @@ impl Machine {
                     h.stage = Stage::Waiting;
                     self.start_timer(TimerKind::Retry(order_id), backoff);
                 } else {
-                    self.expire(&order_id, &reason);
+                    self.expire(&order_id, reason);
                 }
             }
         }

@@ -13,7 +13,7 @@ fn granted(order: &str) -> Event {
 }
 
 fn down(order: &str) -> Event {
-    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Unreachable { reason: "503".into() } }
+    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Unreachable { reason: "503" } }
 }
 
 fn code(c: &str) -> Event {
