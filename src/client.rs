@@ -9,9 +9,9 @@ use crate::core::error::{ErrorCode, RawError, RoutedError};
 use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, Callback};
-use crate::deferred::{set_timeout, then};
+use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{raw_error, to_js_error, Locale};
-use crate::outbox_store::{entry_js, parse, OutboxStore};
+use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
 use core::cell::{Cell, RefCell};
@@ -38,7 +38,8 @@ pub(crate) struct Inner {
     sdk: Sdk,
     grant: GrantTarget,
     store: Rc<OutboxStore>,
-    /// Settles once the stored outbox is in the machine (storage that answers with a promise); `None` after.
+    /// Settles once the stored outbox is in the machine (storage that answers with a promise), or after
+    /// `STORAGE_MS` without an answer (a later answer still joins); `None` after.
     loading: RefCell<Option<Promise>>,
     pub(crate) locale: Locale,
     routes: JsValue,
@@ -137,7 +138,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
             }
             Ok(JsValue::UNDEFINED)
         });
-        *inner.loading.borrow_mut() = Some(loaded);
+        *inner.loading.borrow_mut() = Some(within(&loaded, STORAGE_MS));
     }
     if recover_on_start && detect_host() != Host::Absent {
         let _ = inner.recover();
@@ -419,7 +420,10 @@ impl Inner {
         let loading = self.loading.borrow().clone();
         if let Some(loaded) = loading {
             let inner = self.clone();
-            return then(&loaded, move |_, _| Ok(inner.recover().into()));
+            return then(&loaded, move |_, _| {
+                inner.loading.borrow_mut().take();
+                Ok(inner.recover().into())
+            });
         }
         let inner = self.clone();
         let listed = if !self.disposed.get() && self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {

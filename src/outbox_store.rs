@@ -15,7 +15,7 @@ pub const DEFAULT_KEY: &str = "ait-iap:outbox";
 const MAX_ID: usize = 200;
 /// Longest wait for storage that answers with promises; after it the engine goes on without (native storage
 /// answers in milliseconds; a host without it may never answer).
-const STORAGE_MS: u64 = 2_000;
+pub const STORAGE_MS: u64 = 2_000;
 
 pub struct OutboxStore {
     storage: JsValue,
@@ -44,7 +44,7 @@ impl OutboxStore {
     pub fn load(&self) -> (Outbox, Option<Promise>) {
         let item = self.get_item();
         if is_thenable(&item) {
-            return (Outbox::default(), Some(within(&Promise::resolve(&item), STORAGE_MS)));
+            return (Outbox::default(), Some(Promise::resolve(&item)));
         }
         let outbox = Outbox::from_entries(parse(&item));
         self.remember(outbox.entries());

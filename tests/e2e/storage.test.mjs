@@ -118,3 +118,23 @@ test('storage that never answers (a host without the native store) delays nothin
   assert.ok(result.ms < 15_000, `took ${result.ms} ms`);
   await page.close();
 });
+
+test('a slow storage answer (after the 2 s wait) still joins the outbox; recovery does not wait for it', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(async () => {
+    window.iap.dispose();
+    const stored = JSON.stringify([{ orderId: 'slow-store-1', sku: 'ait.sandbox.test.product.1', since: 1, reason: 'purchase' }]);
+    const slow = { getItem: () => new Promise((r) => setTimeout(() => r(stored), 3000)), setItem: () => Promise.resolve() };
+    const started = performance.now();
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant: '/api/grant', storage: slow, recoverOnStart: false, grantDeadlineMs: 1500 });
+    await client.recoverPendingOrders();
+    const recoveredAfter = performance.now() - started;
+    while (!client.outbox().some((e) => e.orderId === 'slow-store-1') && performance.now() - started < 6000) await new Promise((r) => setTimeout(r, 50));
+    const joined = client.outbox().some((e) => e.orderId === 'slow-store-1');
+    client.dispose();
+    return { recoveredAfter, joined };
+  });
+  assert.ok(result.recoveredAfter < 2900, `recovery waited ${result.recoveredAfter} ms`);
+  assert.equal(result.joined, true, 'the late answer joined the outbox');
+  await page.close();
+});
