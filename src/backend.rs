@@ -4,10 +4,8 @@
 use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_function, get_string, object};
-use crate::deferred::{set_timeout, then};
+use crate::deferred::{set_timeout, then, within};
 use js_sys::{Function, Promise};
-use alloc::rc::Rc;
-use core::cell::Cell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 
@@ -53,7 +51,7 @@ impl GrantTarget {
 pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: impl FnOnce(GrantReply) + 'static) {
     match target {
         GrantTarget::Http { url, headers, credentials } => post(url, headers, *credentials, order_id, sku, environment, timeout_ms, Box::new(done)),
-        GrantTarget::Function(f) => call(f, order_id, sku, environment, bounded(timeout_ms, Box::new(done))),
+        GrantTarget::Function(f) => call(f, order_id, sku, environment, timeout_ms, Box::new(done)),
     }
 }
 
@@ -115,28 +113,9 @@ fn post(
     });
 }
 
-/// `done` for whichever comes first: the answer, or `timeout_ms` passing (unreachable: the engine retries). A
-/// grant function's own `fetch` can stall for minutes on a mobile network; one stalled attempt must not use up
-/// the whole grant deadline.
-fn bounded(timeout_ms: u64, done: Done) -> Done {
-    let slot = Rc::new(Cell::new(Some(done)));
-    let late = slot.clone();
-    set_timeout(
-        move || {
-            if let Some(done) = late.take() {
-                done(unreachable("grant function: no answer in time"));
-            }
-        },
-        timeout_ms,
-    );
-    Box::new(move |reply| {
-        if let Some(done) = slot.take() {
-            done(reply);
-        }
-    })
-}
-
-fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, done: Done) {
+/// The app's function in place of the POST, with the same attempt timeout: its own `fetch` can stall for minutes
+/// on a mobile network, and one stalled call must not use up the whole grant deadline.
+fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: Done) {
     let request = object(&[
         ("orderId", JsValue::from_str(order_id)),
         ("sku", JsValue::from_str(sku)),
@@ -146,12 +125,12 @@ fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, done:
         Ok(v) => Promise::resolve(&v),
         Err(e) => Promise::reject(&e),
     };
-    let _ = then(&result, move |ok, v| {
+    let _ = then(&within(&result, timeout_ms), move |ok, v| {
         done(match v.as_bool().or_else(|| get(&v, "granted").as_bool()).filter(|_| ok) {
             Some(true) => GrantReply::Granted,
             Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()) },
             None if ok => unreachable("grant function: not a boolean"),
-            None => unreachable("grant function failed"),
+            None => unreachable("grant function failed or did not answer in time"),
         });
         Ok(JsValue::UNDEFINED)
     });

@@ -104,12 +104,19 @@ async function sellInChromium(distDir, check = async () => {}) {
   }
 }
 
-test('a fresh Vite app runs the README example from the tarball, built and in the dev server', async () => {
-  const dir = prepare('vite-app');
-  const { build, createServer } = await import('vite');
+/** Prepares the Vite fixture `name`, builds it and checks the entry survived; returns its directory. */
+async function viteBuild(name) {
+  const dir = prepare(name);
+  const { build } = await import('vite');
   await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
   assertEntryKept(join(dir, 'dist'));
+  return dir;
+}
+
+test('a fresh Vite app runs the README example from the tarball, built and in the dev server', async () => {
+  const dir = await viteBuild('vite-app');
   await sellInChromium(join(dir, 'dist'));
+  const { createServer } = await import('vite');
   // `vite dev`, where developers spend their time: its dependency pre-bundling must not separate the module from
   // its .wasm (README: optimizeDeps.exclude); then the products show.
   const server = await createServer({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
@@ -129,10 +136,7 @@ test('a fresh Vite app runs the README example from the tarball, built and in th
 });
 
 test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example from the tarball', async () => {
-  const dir = prepare('react-app');
-  const { build } = await import('vite');
-  await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
-  assertEntryKept(join(dir, 'dist'));
+  const dir = await viteBuild('react-app');
   await sellInChromium(join(dir, 'dist'), async (page) => {
     // StrictMode ran the effect twice (mount, destroy, mount): one list, with its rows once.
     assert.equal(await page.locator('#root .ait-iap-list').count(), 1);

@@ -303,9 +303,6 @@ impl Machine {
             Event::GrantReplied { order_id, reply } => self.grant_replied(order_id, reply),
             Event::HostSucceeded => self.host_succeeded(),
             Event::HostFailed { error } => self.host_failed(error),
-            Event::Recover { .. } if self.disposed => {
-                self.recovery.get_or_insert_with(RecoveryReport::default);
-            }
             Event::Recover { pending } => self.recover(pending),
             Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
             Event::TimerFired { id } => self.timer_fired(id),
@@ -637,6 +634,9 @@ impl Machine {
 
     fn recover(&mut self, pending: Vec<PendingOrder>) {
         self.recovery.get_or_insert_with(RecoveryReport::default);
+        if self.disposed {
+            return; // settles at once with nothing handed off
+        }
         let mut targets: Vec<(String, String, bool)> =
             self.outbox.entries().iter().map(|e| (e.order_id.clone(), e.sku.clone(), false)).collect();
         for p in pending {

@@ -98,11 +98,7 @@ impl Outbox {
     /// changed. `skip` says which orders must not come back (confirmed meanwhile).
     pub fn merge_loaded(&mut self, loaded: Vec<OutboxEntry>, skip: impl Fn(&str) -> bool) -> bool {
         let before = self.entries.len();
-        for e in Outbox::from_entries(loaded).entries {
-            if self.entries.len() < MAX_ENTRIES && !skip(&e.order_id) && !self.contains(&e.order_id) {
-                self.entries.push(e);
-            }
-        }
+        append_new(&mut self.entries, loaded, |id| !skip(id));
         before != self.entries.len()
     }
 
@@ -130,12 +126,17 @@ impl Outbox {
 /// idempotent hand-off, never a lost order.
 pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &[String]) -> Vec<OutboxEntry> {
     let mut merged = mine.to_vec();
-    for e in stored {
-        if merged.len() < MAX_ENTRIES && !known.contains(&e.order_id) && !merged.iter().any(|m| m.order_id == e.order_id) {
-            merged.push(e);
+    append_new(&mut merged, stored, |id| !known.iter().any(|k| k == id));
+    merged
+}
+
+/// Appends each entry of `from` that `keep` accepts and `into` does not hold yet (orderId), up to the cap.
+fn append_new(into: &mut Vec<OutboxEntry>, from: Vec<OutboxEntry>, keep: impl Fn(&str) -> bool) {
+    for e in from {
+        if into.len() < MAX_ENTRIES && !e.order_id.is_empty() && keep(&e.order_id) && !into.iter().any(|m| m.order_id == e.order_id) {
+            into.push(e);
         }
     }
-    merged
 }
 
 #[cfg(test)]

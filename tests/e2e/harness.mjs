@@ -30,19 +30,20 @@ export async function openSandbox() {
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   }
+  const backendMode = (mode) => post('/__backend/mode', { mode });
   return {
     server,
     page,
     pageErrors,
     post,
-    backendMode: (mode) => post('/__backend/mode', { mode }),
+    backendMode,
     /** Runs `act` with the dev backend in `mode` ('down', 'hang', 'refuse'), then brings it back up whatever happens. */
     async whileBackend(mode, act) {
-      await post('/__backend/mode', { mode });
+      await backendMode(mode);
       try {
         return await act();
       } finally {
-        await post('/__backend/mode', { mode: 'up' });
+        await backendMode('up');
       }
     },
     close: async () => {
