@@ -14,7 +14,8 @@ use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
-use core::cell::{Cell, RefCell};
+use crate::cell::RefCell;
+use core::cell::Cell;
 use alloc::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 

@@ -14,6 +14,8 @@ mod prelude;
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
+mod cell;
+#[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
 mod deferred;

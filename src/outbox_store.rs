@@ -7,7 +7,7 @@ use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{get, get_function, get_string, object};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
-use core::cell::RefCell;
+use crate::cell::RefCell;
 use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
