@@ -28,10 +28,16 @@ async function makers() {
   installHostEmulator({ environment: 'sandbox', storageKey: null });
   const { init, createIap, mountProductList } = await import('../dist/index.js');
   const { mountBaselineList } = await import('./baseline-list.js');
-  await init(new URL('/dist/ait_iap_bg.wasm', location.href));
-  // The glue's init returns the instance's exports once instantiated: its linear memory, for the report.
-  const glue = await import('../dist/ait_iap.js');
-  wasmExports = await glue.default();
+  // The instance's exports (its linear memory, for the report), caught as the entry instantiates the module: the
+  // wasm-bindgen glue is bundled into the entry and does not hand them out.
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = async (...args) => {
+    const result = await instantiate.apply(WebAssembly, args);
+    wasmExports = (result.instance ?? result).exports;
+    return result;
+  };
+  await init(await (await fetch('/dist/ait_iap_bg.wasm')).arrayBuffer());
+  WebAssembly.instantiate = instantiate;
   const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
   return {
     wasm: (container) => mountProductList(container, client, { products: [], testBadge: false }),

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
-import { measure } from '../scripts/size.mjs';
+import { measure, ENTRIES } from '../scripts/size.mjs';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 25);
 const INIT_ITERATIONS = Number(process.env.BENCH_INIT_ITERATIONS ?? 12);
@@ -82,7 +82,7 @@ await browser.close();
 await server.close();
 
 const chromiumVersion = browser.version();
-const size = measure();
+const sizes = ENTRIES.map((e) => ({ name: e.name, ...measure(e.files) }));
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const table = [
   '| scenario | ait-iap (ms) | plain JS (ms) | ratio | with style+layout: ait-iap | plain JS | ratio |',
@@ -103,7 +103,7 @@ ${table}
 
 Memory after 1000 rows (after GC): ait-iap ${kb(memory.wasm.jsHeap)} JS heap + ${kb(memory.wasm.wasmMemory)} wasm linear memory, plain JS ${kb(memory.js.jsHeap)} JS heap.
 
-Shipped size: ${size.rows.map((r) => `${r.file} ${kb(r.gzip)} gzip`).join(', ')}; total ${kb(size.total.gzip)} gzip, ${kb(size.total.brotli)} brotli.
+Shipped size: ${sizes.map((size) => `\`${size.name}\` ${size.rows.map((r) => `${r.file} ${kb(r.gzip)}`).join(' + ')} = ${kb(size.total.gzip)} gzip, ${kb(size.total.brotli)} brotli`).join('; ')}.
 `;
 const extra = process.env.BENCH_NOTES ? `\n${process.env.BENCH_NOTES}\n` : '';
 const notesPath = fileURLToPath(new URL('./NOTES.md', import.meta.url));

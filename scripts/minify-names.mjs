@@ -3,6 +3,7 @@
 // Usage: node scripts/minify-names.mjs <glue.js> <mapping.json> <module.wasm>, after
 // `wasm-opt --minify-imports-and-exports-and-modules` printed the mapping (the module name is read off the wasm).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const [glueFile, mapFile, wasmFile] = process.argv.slice(2);
 const map = JSON.parse(readFileSync(mapFile, 'utf8'));
@@ -26,5 +27,6 @@ for (const [from, to] of map.exports) {
 // The import module: wasm-bindgen names it after the glue file; the pass renamed it (not in the mapping).
 const modules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile))).map((i) => i.module))];
 if (modules.length !== 1) throw new Error(`minify-names: expected one import module, found ${modules.join(', ')}`);
-replaceAll(/"\.\/ait_iap_bg\.js"(?=\s*:)/g, JSON.stringify(modules[0]), 'the import module');
+const bgModule = `"./${basename(glueFile, '.js')}_bg.js"`.replace(/[.]/g, '\\.');
+replaceAll(new RegExp(`${bgModule}(?=\\s*:)`, 'g'), JSON.stringify(modules[0]), 'the import module');
 writeFileSync(glueFile, glue);

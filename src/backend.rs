@@ -3,18 +3,18 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
-use crate::js::{get, get_function, get_string, object};
+use crate::js::{get, get_function, get_string, object, opt_str, set};
 use crate::deferred::{set_timeout, then, within};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
+use web_sys::AbortController;
 
 const MAX_REASON: usize = 500;
 
 /// Where and how to hand off an orderId.
 pub enum GrantTarget {
     /// POST to `url` with extra headers (e.g. `Authorization`) and a credentials mode.
-    Http { url: String, headers: Vec<(String, String)>, credentials: Option<RequestCredentials> },
+    Http { url: String, headers: Vec<(String, String)>, credentials: Option<&'static str> },
     /// The app's function `({orderId, sku, environment}) => boolean | {granted, reason} | Promise of either`.
     Function(Function),
 }
@@ -29,19 +29,18 @@ impl GrantTarget {
             return Some(GrantTarget::Http { url, headers: Vec::new(), credentials: None });
         }
         let url = get_string(value, "url", 4096)?;
-        let headers = match get(value, "headers").dyn_into::<js_sys::Object>() {
-            Ok(obj) => js_sys::Object::entries(&obj)
+        // `is_object` instead of a cast: `dyn_into` costs an `instanceof` import, and is false across realms.
+        let headers = match get(value, "headers") {
+            obj if obj.is_object() => js_sys::Object::entries(obj.unchecked_ref())
                 .iter()
-                .filter_map(|pair| Some((js_sys::Reflect::get_u32(&pair, 0).ok()?.as_string()?, js_sys::Reflect::get_u32(&pair, 1).ok()?.as_string()?)))
+                .filter_map(|pair| {
+                    let pair: &js_sys::Array = pair.unchecked_ref();
+                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                })
                 .collect(),
-            Err(_) => Vec::new(),
+            _ => Vec::new(),
         };
-        let credentials = match get_string(value, "credentials", 20).as_deref() {
-            Some("include") => Some(RequestCredentials::Include),
-            Some("same-origin") => Some(RequestCredentials::SameOrigin),
-            Some("omit") => Some(RequestCredentials::Omit),
-            _ => None,
-        };
+        let credentials = get_string(value, "credentials", 20).and_then(|c| ["include", "same-origin", "omit"].into_iter().find(|k| *k == c));
         Some(GrantTarget::Http { url, headers, credentials })
     }
 }
@@ -65,7 +64,7 @@ fn unreachable(reason: &'static str) -> GrantReply {
 fn post(
     url: &str,
     headers: &[(String, String)],
-    credentials: Option<RequestCredentials>,
+    credentials: Option<&'static str>,
     order_id: &str,
     sku: &str,
     environment: Environment,
@@ -74,31 +73,35 @@ fn post(
 ) {
     // Plain `fetch` through web-sys: gloo-net cost 4.6 KB gzip of the module (its builder re-parses the URL and
     // formats query parameters; its wrapper 1.2 KB alone), too much of the size budget for one POST.
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&request_body(order_id, sku, environment)));
-    if let Ok(h) = Headers::new() {
-        let _ = h.set("Content-Type", "application/json");
-        let _ = h.set("Idempotency-Key", order_id);
-        for (k, v) in headers {
-            let _ = h.set(k, v);
+    // The request init and its headers as plain objects: `RequestInit`/`Headers` through web-sys cost an import per
+    // setter. The app's headers win over ours (compared without case, as `Headers` does).
+    let h = object(&[]);
+    for (name, value) in headers {
+        set(&h, name, &JsValue::from_str(value));
+    }
+    for (name, value) in [("Content-Type", "application/json"), ("Idempotency-Key", order_id)] {
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            set(&h, name, &JsValue::from_str(value));
         }
-        init.set_headers(&h);
     }
-    if let Some(c) = credentials {
-        init.set_credentials(c);
-    }
+    let init = object(&[
+        ("method", JsValue::from_str("POST")),
+        ("body", JsValue::from_str(&request_body(order_id, sku, environment))),
+        ("headers", h),
+        ("credentials", opt_str(credentials)),
+    ]);
     if let Ok(controller) = AbortController::new() {
-        init.set_signal(Some(&controller.signal()));
+        set(&init, "signal", &controller.signal());
         set_timeout(move || controller.abort(), timeout_ms);
     }
-    let fetch = get_function(&js_sys::global(), "fetch");
+    let fetch = get_function(&crate::js::global(), "fetch");
     let sent = match fetch.map(|f| f.call2(&JsValue::NULL, &JsValue::from_str(url), &init)) {
         Some(Ok(p)) => Promise::resolve(&p),
         _ => Promise::reject(&JsValue::UNDEFINED),
     };
     let _ = then(&sent, move |ok, response| {
-        let Some(response) = response.dyn_into::<web_sys::Response>().ok().filter(|_| ok) else {
+        // What `fetch` fulfils with is a Response (a polyfill's too, which `instanceof` would refuse).
+        let Some(response) = Some(response).filter(|r| ok && r.is_object()).map(JsCast::unchecked_into::<web_sys::Response>) else {
             done(unreachable("fetch failed"));
             return Ok(JsValue::UNDEFINED);
         };

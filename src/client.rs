@@ -190,6 +190,7 @@ impl Inner {
     }
 
     /// A purchase is in flight.
+    #[cfg(feature = "list")]
     pub(crate) fn busy(&self) -> bool {
         self.machine.borrow().phase().in_flight()
     }

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// `setTimeout(f, ms)` on the global object (window or worker); does nothing if there is none.
 pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
-    let global: JsValue = js_sys::global().into();
+    let global = crate::js::global();
     if let Some(set_timeout) = get_function(&global, "setTimeout") {
         // The continuation closure type of `then` (called without arguments here): one set of wasm-bindgen glue.
         let callback = continuation(Box::new(move |_, _| {
@@ -62,7 +62,7 @@ pub fn within(promise: &Promise, ms: u64) -> Promise {
             ms,
         )
     });
-    Promise::race(&js_sys::Array::of2(promise, &timeout))
+    Promise::race(&[promise.clone(), timeout].into_iter().collect::<js_sys::Array>())
 }
 
 /// Ignores how `promise` settles (a rejection nobody handles would be reported as an unhandled error).

@@ -4,7 +4,21 @@
 use crate::prelude::*;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis` (iOS 12.2, Chrome 71): `js_sys::global()` also probes `self`, `window` and `global` for older
+    /// engines, four imports where our WebView floor needs one.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
+
+/// The global object (the window in a page).
+pub fn global() -> JsValue {
+    GLOBAL_THIS.with(JsValue::clone)
+}
 
 /// The one long-lived closure type handed to JS (SDK callbacks, page and DOM events, unsubscribe): each distinct
 /// closure signature brings its own wasm-bindgen glue.

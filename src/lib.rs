@@ -33,12 +33,12 @@ mod outbox_store;
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod products;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "list"))]
 mod render;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{create_iap, IapClient};
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "list"))]
 pub use render::{mount_product_list, ProductList};
 #[cfg(target_arch = "wasm32")]
 pub use sdk::detect_environment;

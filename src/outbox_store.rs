@@ -30,7 +30,7 @@ pub struct OutboxStore {
 impl OutboxStore {
     /// `storage` from the options, else `globalThis.localStorage` (reading it can throw: then no storage).
     pub fn new(storage: JsValue, key: Option<String>) -> OutboxStore {
-        let storage = if storage.is_object() { storage } else { get(&js_sys::global(), "localStorage") };
+        let storage = if storage.is_object() { storage } else { get(&crate::js::global(), "localStorage") };
         OutboxStore {
             storage,
             key: key.unwrap_or_else(|| DEFAULT_KEY.to_owned()),

@@ -102,8 +102,6 @@ struct Row {
 
 /// Slots of `Row::shown`.
 const NAME: usize = 0;
-const DESCRIPTION: usize = 1;
-const PRICE: usize = 2;
 const ICON: usize = 3;
 
 struct View {
@@ -193,10 +191,11 @@ impl View {
             row.shown[NAME] = name.clone();
         }
         let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
-        for (slot, value, node) in [(DESCRIPTION, &description, &row.description), (PRICE, &p.display_amount.0, &row.price)] {
-            if row.shown[slot] != *value {
+        let [_, shown_description, shown_price, _] = &mut row.shown;
+        for (shown, value, node) in [(shown_description, &description, &row.description), (shown_price, &p.display_amount.0, &row.price)] {
+            if *shown != *value {
                 set_text(node, value);
-                row.shown[slot] = value.clone();
+                *shown = value.clone();
             }
         }
         let kind = (p.kind, p.renewal_cycle.clone());
@@ -281,13 +280,13 @@ impl View {
             let old_keys: Vec<&str> = old.iter().map(|r| r.key.as_str()).collect();
             reconcile(&old_keys, &new_keys)
         };
-        for &i in &plan.removed {
-            old[i].li.remove();
+        for row in plan.removed.iter().filter_map(|&i| old.get(i)) {
+            row.li.remove();
         }
         let mut slots: Vec<Option<Row>> = old.into_iter().map(Some).collect();
         let mut rows: Vec<Row> = Vec::with_capacity(new_keys.len());
         for (i, key) in new_keys.iter().enumerate() {
-            let reused = plan.source[i].and_then(|s| slots.get_mut(s).and_then(Option::take));
+            let reused = plan.source.get(i).copied().flatten().and_then(|s| slots.get_mut(s).and_then(Option::take));
             let mut row = match reused {
                 Some(r) => r,
                 None => self.new_row((*key).to_owned())?,
@@ -300,7 +299,7 @@ impl View {
         // Place rows back to front; rows on the longest kept run stay where they are.
         let mut anchor: Option<Node> = None;
         for (i, row) in rows.iter().enumerate().rev() {
-            if !plan.stays[i] {
+            if plan.stays.get(i) != Some(&true) {
                 self.list.insert_before(&row.li, anchor.as_ref())?;
             }
             anchor = Some(row.li.clone().into());

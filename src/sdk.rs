@@ -94,7 +94,7 @@ impl Host {
 }
 
 pub fn detect_host() -> Host {
-    let global: JsValue = js_sys::global().into();
+    let global = crate::js::global();
     if get(&global, "ReactNativeWebView").is_undefined() {
         return Host::Absent;
     }
@@ -109,9 +109,9 @@ pub fn detect_host() -> Host {
 
 /// `detectEnvironment()`: `'toss'`, `'sandbox'` or `'none'` (a browser without the Toss host).
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = detectEnvironment)]
-pub fn detect_environment() -> String {
-    match detect_host() {
-        Host::Present(info) => info.environment.as_str().to_owned(),
-        Host::Absent => "none".to_owned(),
-    }
+pub fn detect_environment() -> JsValue {
+    JsValue::from_str(match detect_host() {
+        Host::Present(info) => info.environment.as_str(),
+        Host::Absent => "none",
+    })
 }

@@ -26,3 +26,15 @@ test('init() is memoized: one instantiation however often it is called', async (
   assert.equal(detectEnvironment(), 'none', 'no Toss host in Node');
   assert.throws(() => createIap({ grant: '/g' }), (e) => e.code === 'INVALID_ARGUMENT' && e.category === 'developer');
 });
+
+test('ait-iap/headless: NOT_INITIALIZED before its own init(), which loads the headless build', async () => {
+  const headless = await import('../dist/headless.js');
+  assert.deepEqual(Object.keys(headless).sort(), ['createIap', 'detectEnvironment', 'init']);
+  assert.throws(() => headless.detectEnvironment(), (e) => e.name === 'AitIapError' && e.code === 'NOT_INITIALIZED');
+  const bytes = readFileSync(new URL('../dist/ait_iap_headless_bg.wasm', import.meta.url));
+  const first = headless.init(bytes);
+  assert.equal(headless.init(), first, 'memoized');
+  await first;
+  assert.equal(headless.detectEnvironment(), 'none');
+  assert.throws(() => headless.createIap({ grant: '/g' }), (e) => e.code === 'INVALID_ARGUMENT' && e.category === 'developer');
+});

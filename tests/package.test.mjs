@@ -63,9 +63,9 @@ function prepare(name) {
 
 test('the tarball holds only the shipped files', () => {
   assert.deepEqual(packed, [
-    'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap.js', 'dist/ait_iap_bg.wasm', 'dist/emulator-catalogue.js',
-    'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/host-emulator.d.ts', 'dist/host-emulator.js',
-    'dist/index.d.ts', 'dist/index.js', 'package.json',
+    'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
+    'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
+    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'package.json',
   ]);
 });
 
@@ -171,7 +171,7 @@ test('the types name every code of the README error table', () => {
 });
 
 test('no `any` in the public types', () => {
-  for (const file of ['dist/index.d.ts', 'dist/host-emulator.d.ts']) {
+  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, file);
   }

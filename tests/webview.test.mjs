@@ -32,15 +32,17 @@ function newerFeatures(wasmPath, features = Object.keys(WASM_FEATURES)) {
   }
 }
 
-test('the wasm uses no WebAssembly feature newer than iOS 15 Safari and Android WebView 96', (t) => {
-  const wasm = dist('ait_iap_bg.wasm');
-  assert.equal(newerFeatures(wasm), '');
-  // The features it does use: those without which it no longer validates.
-  const all = Object.keys(WASM_FEATURES);
-  const used = all.filter((f) => newerFeatures(wasm, all.filter((g) => g !== f)) !== '');
-  t.diagnostic(`wasm uses: ${used.map((f) => `${f} (Safari ${WASM_FEATURES[f][0]}, Chrome ${WASM_FEATURES[f][1]})`).join(', ')}`);
-  assert.ok(used.length > 0, 'the feature probe sees the module');
-});
+for (const file of ['ait_iap_bg.wasm', 'ait_iap_headless_bg.wasm']) {
+  test(`${file} uses no WebAssembly feature newer than iOS 15 Safari and Android WebView 96`, (t) => {
+    const wasm = dist(file);
+    assert.equal(newerFeatures(wasm), '');
+    // The features it does use: those without which it no longer validates.
+    const all = Object.keys(WASM_FEATURES);
+    const used = all.filter((f) => newerFeatures(wasm, all.filter((g) => g !== f)) !== '');
+    t.diagnostic(`wasm uses: ${used.map((f) => `${f} (Safari ${WASM_FEATURES[f][0]}, Chrome ${WASM_FEATURES[f][1]})`).join(', ')}`);
+    assert.ok(used.length > 0, 'the feature probe sees the module');
+  });
+}
 
 test('the feature check rejects a module that needs more (SIMD: Safari 16.4)', () => {
   const wat = `${root}target/simd.wat`, wasm = `${root}target/simd.wasm`;
@@ -49,7 +51,7 @@ test('the feature check rejects a module that needs more (SIMD: Safari 16.4)', (
   assert.match(newerFeatures(wasm), /validat/);
 });
 
-const SHIPPED_JS = ['ait_iap.js', 'index.js', 'host-emulator.js', 'emulator-catalogue.js', 'emulator-ledger.js', 'emulator-scenarios.js'];
+const SHIPPED_JS = ['index.js', 'headless.js', 'host-emulator.js', 'emulator-catalogue.js', 'emulator-ledger.js', 'emulator-scenarios.js'];
 
 test('the shipped JS needs no syntax newer than the targets', () => {
   for (const file of SHIPPED_JS) {

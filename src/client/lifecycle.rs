@@ -13,9 +13,10 @@ use wasm_bindgen::prelude::*;
 impl Inner {
     pub(super) fn listen_page(&self, on: bool) {
         let page = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.page.as_ref().clone()));
-        let (Some(window), Some(cb)) = (web_sys::window(), page) else {
+        let Some(cb) = page else {
             return;
         };
+        let window: web_sys::EventTarget = crate::js::global().unchecked_into();
         let f: &Function = cb.unchecked_ref();
         for kind in ["pagehide", "pageshow"] {
             let _ = if on {

@@ -116,7 +116,10 @@ impl ErrorCode {
     pub fn find_in_message(message: &str) -> Option<ErrorCode> {
         // A byte-window scan: `str::contains` brings a two-way searcher that costs 2 KB of wasm.
         let hay = message.as_bytes();
-        SDK_CODES.iter().find(|(name, _)| hay.windows(name.len()).any(|w| w == name.as_bytes())).map(|(_, c)| *c)
+        SDK_CODES
+            .iter()
+            .find(|(name, _)| (0..hay.len()).any(|at| hay.get(at..).is_some_and(|rest| rest.starts_with(name.as_bytes()))))
+            .map(|(_, c)| *c)
     }
 
     pub fn as_str(self) -> &'static str {

@@ -31,7 +31,7 @@ impl<'a> KeySet<'a> {
         let mask = self.slots.len() - 1;
         let mut at = fnv1a(key) & mask;
         loop {
-            match self.slots[at] {
+            match self.slots.get(at).copied().unwrap_or(EMPTY) {
                 EMPTY => return at,
                 i if self.keys.get(i as usize).is_some_and(|k| *k == key) => return at,
                 _ => at = (at + 1) & mask,
@@ -45,10 +45,11 @@ impl<'a> KeySet<'a> {
             self.grow();
         }
         let at = self.slot(key);
-        if self.slots[at] != EMPTY {
-            return false;
+        let next = self.keys.len() as u32;
+        match self.slots.get_mut(at) {
+            Some(slot) if *slot == EMPTY => *slot = next,
+            _ => return false,
         }
-        self.slots[at] = self.keys.len() as u32;
         self.keys.push(key);
         true
     }
@@ -58,7 +59,7 @@ impl<'a> KeySet<'a> {
         if self.slots.is_empty() {
             return None;
         }
-        match self.slots[self.slot(key)] {
+        match self.slots.get(self.slot(key)).copied().unwrap_or(EMPTY) {
             EMPTY => None,
             i => Some(i as usize),
         }

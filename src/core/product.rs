@@ -175,13 +175,10 @@ pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>,
         }
     }
     // Keep the first of each sku.
-    let mut keep = vec![false; valid.len()];
-    {
+    let keep: Vec<bool> = {
         let mut seen = KeySet::with_capacity(valid.len());
-        for (i, p) in valid.iter().enumerate() {
-            keep[i] = seen.insert(&p.sku);
-        }
-    }
+        valid.iter().map(|p| seen.insert(&p.sku)).collect()
+    };
     let mut products = Vec::with_capacity(valid.len());
     for (p, keep) in valid.into_iter().zip(keep) {
         if keep {

@@ -38,9 +38,11 @@ pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
         .collect();
     let mut used = vec![false; old.len()];
     for &s in source.iter().flatten() {
-        used[s] = true;
+        if let Some(u) = used.get_mut(s) {
+            *u = true;
+        }
     }
-    let removed = (0..old.len()).filter(|&i| !used[i]).collect();
+    let removed = used.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| i).collect();
     let stays = longest_increasing(&source);
     Reconcile { source, stays, removed }
 }
@@ -51,21 +53,20 @@ fn longest_increasing(seq: &[Option<usize>]) -> Vec<bool> {
     let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
     for (i, v) in seq.iter().enumerate() {
         let Some(v) = *v else { continue };
-        let pos = tails.partition_point(|&t| seq[t].is_some_and(|tv| tv < v));
-        if pos > 0 {
-            prev[i] = tails.get(pos - 1).copied();
+        let pos = tails.partition_point(|&t| seq.get(t).copied().flatten().is_some_and(|tv| tv < v));
+        if let (Some(p), Some(t)) = (prev.get_mut(i), pos.checked_sub(1)) {
+            *p = tails.get(t).copied();
         }
-        if pos == tails.len() {
-            tails.push(i);
-        } else {
-            tails[pos] = i;
+        match tails.get_mut(pos) {
+            Some(t) => *t = i,
+            None => tails.push(i),
         }
     }
     let mut stays = vec![false; seq.len()];
     let mut cur = tails.last().copied();
-    while let Some(i) = cur {
-        stays[i] = true;
-        cur = prev[i];
+    while let (Some(s), Some(p)) = (cur.and_then(|i| stays.get_mut(i)), cur.and_then(|i| prev.get(i))) {
+        *s = true;
+        cur = *p;
     }
     stays
 }

@@ -1,0 +1,8 @@
+// Types of `ait-iap/headless`: the main entry's API without the product list.
+
+export type {
+  ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
+  PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
+  HistoryOrder, SubscriptionInfo, IapClient,
+} from './index.js';
+export { init, createIap, detectEnvironment } from './index.js';

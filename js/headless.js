@@ -1,0 +1,10 @@
+// `ait-iap/headless`: the purchase engine without the product list, for apps that draw their own shop (a smaller
+// wasm build). Use one entry per app: each loads its own module.
+import initWasm, * as wasm from './ait_iap_headless.js';
+import { entry } from './entry.js';
+
+export const { init, createIap, detectEnvironment } = entry(initWasm, {
+  IapClient: wasm.IapClient,
+  createIap: wasm.createIap,
+  detectEnvironment: wasm.detectEnvironment,
+});
