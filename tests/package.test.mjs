@@ -16,11 +16,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
 const work = join(root, 'target/fixtures');
 
-/** The README's React example: the jsx block after `<!-- react-example -->`. */
-function readmeReactExample() {
+/** The README's code block after `<!-- marker -->` (`lang`: its fence's language). */
+function readmeBlock(marker, lang) {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.split('<!-- react-example -->')[1]?.match(/^\n```jsx\n([\s\S]*?)```/)?.[1];
-  assert.ok(block, 'a React example in the README');
+  const block = readme.split(`<!-- ${marker} -->`)[1]?.match(new RegExp(`^\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``))?.[1];
+  assert.ok(block, `a ${marker} block in the README`);
   return block;
 }
 
@@ -46,17 +46,18 @@ before(() => {
 
 after(() => browser?.close());
 
-/** Copies a fixture app, writes the README example as its source, installs the tarball (offline). */
-function prepare(name) {
-  const dir = join(work, name);
+/** Copies the fixture app `name` (as `as`), writes a README example as its source (`source`, default the quick
+ *  start's), installs the tarball (offline). */
+function prepare(name, { as = name, source } = {}) {
+  const dir = join(work, as);
   cpSync(join(root, 'tests/fixtures', name), dir, { recursive: true });
   if (name !== 'ts-consumer') {
     cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
     mkdirSync(join(dir, 'src'), { recursive: true });
-    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), readmeReactExample());
-    else writeFileSync(join(dir, 'src/main.js'), readmeExample());
+    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), readmeBlock('react-example', 'jsx'));
+    else writeFileSync(join(dir, 'src/main.js'), source ?? readmeExample());
   }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: as, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   return dir;
 }
@@ -104,9 +105,10 @@ async function sellInChromium(distDir, check = async () => {}) {
   }
 }
 
-/** Prepares the Vite fixture `name`, builds it and checks the entry survived; returns its directory. */
-async function viteBuild(name) {
-  const dir = prepare(name);
+/** Prepares the Vite fixture `name` (options as for `prepare`), builds it and checks the entry survived; returns
+ *  its directory. */
+async function viteBuild(name, options) {
+  const dir = prepare(name, options);
   const { build } = await import('vite');
   await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
   assertEntryKept(join(dir, 'dist'));
@@ -142,6 +144,29 @@ test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example
     assert.equal(await page.locator('#root .ait-iap-list').count(), 1);
     assert.equal(await page.locator('#root .ait-iap-row', { hasText: '테스트 상품 - 2' }).count(), 1);
   });
+});
+
+test('a fresh Vite app runs the README\'s headless example from the tarball: its own .wasm, a purchase granted once', async () => {
+  const dir = await viteBuild('vite-app', { as: 'headless-app', source: readmeBlock('headless-example', 'js') });
+  const emitted = readdirSync(join(dir, 'dist/assets'));
+  assert.ok(emitted.some((f) => /^ait_iap_headless_bg.*\.wasm$/.test(f)), `the headless .wasm was emitted: ${emitted}`);
+  assert.ok(!emitted.some((f) => /^ait_iap_bg.*\.wasm$/.test(f)), 'and not the one with the product list');
+  const app = await serveApp(join(dir, 'dist'));
+  browser ??= await chromium.launch(BROWSER);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(app.url);
+    const button = page.locator('button', { hasText: '테스트 상품 - 2' });
+    await button.click();
+    await page.locator('button', { hasText: '테스트 상품 - 2 ✓' }).waitFor({ timeout: 15_000 });
+    assert.deepEqual([...app.ledger.values()].map((g) => [g.sku, g.requests]), [[SKU2, 1]], 'granted once by the reference backend');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await app.close();
+  }
 });
 
 test('a fresh webpack 5 app runs the README example from the tarball', async () => {
