@@ -345,7 +345,7 @@ impl View {
 
     fn status(&self, state: &str, message: &str, order_id: Option<&str>, code: Option<&str>, retry_sku: Option<&str>) -> Result<(), JsValue> {
         let node = &self.status;
-        attr(&node, "data-status", state);
+        attr(node, "data-status", state);
         match order_id {
             Some(id) => node.set_attribute("data-order-id", id)?,
             None => node.remove_attribute("data-order-id")?,
@@ -360,7 +360,7 @@ impl View {
             attr(&button, "type", "button");
             attr(&button, "data-sku", sku);
             button.set_text_content(Some(text(Text::Retry, self.lang)));
-            append(&node, &button);
+            append(node, &button);
         }
         // Re-attach if the app (or a test) removed it.
         if !node.is_connected() {
@@ -478,8 +478,8 @@ impl View {
             return;
         }
         if let Some(row) = self.rows.borrow().iter().find(|r| r.img == img) {
-            let _ = toggle(&row.img, "hidden", true);
-            let _ = toggle(&row.fallback, "hidden", false);
+            toggle(&row.img, "hidden", true);
+            toggle(&row.fallback, "hidden", false);
         }
     }
 
