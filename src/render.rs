@@ -14,7 +14,8 @@ use crate::core::error::{ErrorCode, RoutedError};
 use crate::js_error::{to_js_error, Locale};
 use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
-use crate::sdk::detect_environment;
+use crate::core::grant::Environment;
+use crate::sdk::detect_host;
 use js_sys::{Array, Function, JsString};
 use crate::cell::RefCell;
 use core::cell::Cell;
@@ -100,9 +101,6 @@ struct Row {
     shown_offers: Option<Vec<Offer>>,
 }
 
-/// Slots of `Row::shown`.
-const NAME: usize = 0;
-const ICON: usize = 3;
 
 struct View {
     inner: Rc<Inner>,
@@ -181,17 +179,17 @@ impl View {
 
     /// Writes the fields of `p` that differ from what the row shows.
     fn fill(&self, row: &mut Row, p: &JsProduct) {
+        let [shown_name, shown_description, shown_price, shown_icon] = &mut row.shown;
         let name = &p.display_name.0;
-        if row.shown[NAME] != *name {
+        if *shown_name != *name {
             set_text(&row.name, name);
             let js_name: &JsString = name.unchecked_ref();
             set_text(&row.fallback, &js_name.char_at(0));
             let label: JsValue = js_name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(text(Text::Buy, self.lang))).into();
             set_attr(&row.buy, "aria-label", &label);
-            row.shown[NAME] = name.clone();
+            *shown_name = name.clone();
         }
         let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
-        let [_, shown_description, shown_price, _] = &mut row.shown;
         for (shown, value, node) in [(shown_description, &description, &row.description), (shown_price, &p.display_amount.0, &row.price)] {
             if *shown != *value {
                 set_text(node, value);
@@ -209,7 +207,7 @@ impl View {
             row.shown_kind = Some(kind);
         }
         let icon = p.icon_url.as_ref().map(|t| t.0.clone()).unwrap_or(JsValue::UNDEFINED);
-        if row.shown[ICON] != icon {
+        if *shown_icon != icon {
             let allowed = icon.as_string().is_some_and(|u| icon_allowed(&u));
             if allowed {
                 set_attr(&row.img, "src", &icon);
@@ -218,7 +216,7 @@ impl View {
             }
             toggle(&row.img, "hidden", !allowed);
             toggle(&row.fallback, "hidden", allowed);
-            row.shown[ICON] = icon;
+            *shown_icon = icon;
         }
         if row.shown_offers.as_ref() != Some(&p.offers) {
             self.fill_offers(row, &p.offers);
@@ -512,7 +510,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         None => client.inner.locale,
     };
     let lang = if locale == Locale::En { Lang::En } else { Lang::Ko };
-    let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_environment() == "sandbox");
+    let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
     container.class_list().add_1("ait-iap")?;
     container.set_inner_html(LIST_HTML);
     let list = first(&container)?;

@@ -64,9 +64,10 @@ fn longest_increasing(seq: &[Option<usize>]) -> Vec<bool> {
     }
     let mut stays = vec![false; seq.len()];
     let mut cur = tails.last().copied();
-    while let (Some(s), Some(p)) = (cur.and_then(|i| stays.get_mut(i)), cur.and_then(|i| prev.get(i))) {
-        *s = true;
-        cur = *p;
+    while let Some(i) = cur {
+        let (Some(stay), Some(before)) = (stays.get_mut(i), prev.get(i)) else { break };
+        *stay = true;
+        cur = *before;
     }
     stays
 }
