@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { createTossApi } from '../js/server/index.js';
+import { testCertificates } from '../server/certs.mjs';
 import { createDevBackend } from '../server/dev-backend.mjs';
 import { createTossServer } from '../server/toss-server.mjs';
 
@@ -110,28 +112,49 @@ async function serveStatic(req, res) {
   }
 }
 
-/** Starts the server; `port: 0` picks a free one. Resolves `{ url, backend, toss, close }`. */
-export async function startServer({ port = 0, host = '127.0.0.1' } = {}) {
+/**
+ * Starts the sandbox: the page server (static files, the emulator's order mirror, the dev backend) on `port`
+ * (`0` picks a free one) and the emulated Toss partner API over mTLS on its own port. `dataDir`: the dev
+ * backend's PGlite folder (a restart keeps the ledger); without it the ledger lives in memory.
+ * Resolves `{ url, backend, toss, tossApi, restartBackend, close }`.
+ */
+export async function startServer({ port = 0, host = '127.0.0.1', dataDir } = {}) {
   await bundleSandbox();
-  let url = '';
+  const certs = testCertificates();
   const toss = createTossServer();
-  const backend = createDevBackend({ tossBaseUrl: () => url });
+  const tossTls = await toss.listenTls(certs, { host });
+  const tossApi = createTossApi({ cert: certs.client.cert, key: certs.client.key, ca: certs.ca, baseUrl: tossTls.url });
+  const sandbox = { backend: await createDevBackend({ toss: tossApi, dataDir }) };
   const server = http.createServer(async (req, res) => {
     if (await toss.handle(req, res)) return;
-    if (await backend.handle(req, res)) return;
+    if (await sandbox.backend.handle(req, res)) return;
     await serveStatic(req, res);
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
-  url = `http://${host}:${server.address().port}/`;
-  const close = () => {
+  const close = async () => {
     server.closeAllConnections();
-    return new Promise((r) => server.close(r));
+    await new Promise((r) => server.close(r));
+    await tossTls.close();
+    tossApi.close();
+    await sandbox.backend.close();
   };
-  return { url, backend, toss, close };
+  return Object.assign(sandbox, {
+    url: `http://${host}:${server.address().port}/`,
+    toss,
+    tossApi,
+    tossUrl: tossTls.url,
+    certs,
+    /** A new dev backend process state on the same PGlite folder, as after a restart of the partner's server. */
+    async restartBackend() {
+      await sandbox.backend.close();
+      sandbox.backend = await createDevBackend({ toss: tossApi, dataDir });
+    },
+    close,
+  });
 }
 
-/** Ports `fetch` refuses (the Fetch standard's "bad ports"): the dev backend could not reach get-order-status
- *  on its own server there, and every grant would fail as unreachable. */
+/** Ports `fetch` refuses (the Fetch standard's "bad ports"): the page could not reach the dev backend there,
+ *  and every grant would fail as unreachable. */
 const BAD_PORTS = new Set([1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103,
   104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531,
   532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000,
@@ -143,8 +166,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(`PORT=${port} is one of the ports fetch refuses to connect to; pick another (default 4173).`);
     process.exit(1);
   }
-  const { url } = await startServer({ port });
+  const { url, tossUrl } = await startServer({ port, dataDir: join(root, '.data/pglite') });
   console.log(`ait-iap sandbox: ${url}`);
   console.log(`  host emulator + sandbox products; other SDK versions: ${url}?sdk=1.4 (1.14, 2.0)`);
-  console.log(`  dev backend ledger: ${url}api/ledger   emulated Toss orders: ${url}__emulator/orders`);
+  console.log(`  dev backend ledger: ${url}api/ledger (PGlite in .data/pglite)   emulated Toss orders: ${url}__emulator/orders`);
+  console.log(`  emulated Toss partner API (mTLS, certificates in target/certs): ${tossUrl}`);
 }

@@ -1,44 +1,73 @@
-// The local development backend, a stand-in for the partner's server: the reference grant handler
-// (grant-handler.mjs: verify with get-order-status, grant once per orderId) at POST /api/grant, its ledger at
-// GET /api/ledger, and test switches: POST /__backend/mode {mode: 'up'|'down'|'hang'|'refuse'}.
+// The local development backend, a stand-in for the partner's server, built on ait-iap/server as a partner would
+// build theirs: the grant handler at POST /api/grant, verifying each order with the emulated Toss server over
+// mTLS and granting it once in a PGlite ledger (in a folder, so a restart keeps it; in memory without one). Its
+// delivery writes the partner's own `sandbox_items` row in the grant's transaction. For tests and the sandbox
+// panel: GET /api/ledger, and switches POST /__backend/mode {mode: 'up'|'down'|'hang'|'refuse'|'lose-reply'}.
+import { PGlite } from '@electric-sql/pglite';
+import { createGrantHandler, postgresLedger, toNodeListener } from '../js/server/index.js';
 import { readJson, sendJson, pathOf } from './http-json.mjs';
-import { createGrantHandler, getOrderStatus } from './grant-handler.mjs';
 
-/** @param {{ tossBaseUrl: () => string }} options where get-order-status is served */
-export function createDevBackend({ tossBaseUrl }) {
-  /** orderId → { orderId, sku, environment, userKey, grantedAt, requests }: each order granted once. */
+const ITEMS_DDL = `CREATE TABLE IF NOT EXISTS sandbox_items (
+  order_id text PRIMARY KEY, user_key text NOT NULL, sku text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now())`;
+
+/**
+ * @param {{ toss: { getOrderStatus: Function }, dataDir?: string }} options
+ *   toss: the Toss API client (createTossApi) pointed at the emulated Toss server; dataDir: PGlite's folder.
+ */
+export async function createDevBackend({ toss, dataDir }) {
+  const db = await PGlite.create(dataDir);
+  const ledger = postgresLedger(db);
+  await ledger.migrate();
+  await db.query(ITEMS_DDL);
+
+  /** orderId → { orderId, sku, environment, userKey, requests }: the orders this backend answered granted, and how often. */
   const grants = new Map();
   /** Every hand-off request as it arrived, with what was answered. */
   const requests = [];
   let mode = 'up';
-  const decide = createGrantHandler({
-    orderStatus: (orderId, userKey) => getOrderStatus(tossBaseUrl(), orderId, userKey),
-    userKeyOf: (req) => String(req.headers['x-toss-user-key'] ?? req.headers.authorization ?? 'sandbox-user'),
-    deliver: async () => {},
-    ledger: grants,
+
+  const handleGrant = createGrantHandler({
+    toss,
+    ledger,
+    userKeyOf: (request) => request.headers.get('x-toss-user-key') ?? 'sandbox-user',
+    // No ON CONFLICT: a second delivery of one order would fail here, loudly.
+    deliver: (order, tx) => tx.query('INSERT INTO sandbox_items (order_id, user_key, sku) VALUES ($1, $2, $3)', [order.orderId, order.userKey, order.sku]),
   });
 
-  async function grant(req, res) {
-    const body = await readJson(req);
-    const entry = { orderId: body?.orderId, sku: body?.sku, environment: body?.environment, idempotencyKey: req.headers['idempotency-key'], at: Date.now() };
-    requests.push(entry);
-    const reply = (status, value) => {
-      entry.answer = { status, ...value };
-      sendJson(res, status, value);
-    };
+  const reply = (status, value) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+
+  async function switched(request) {
     if (mode === 'down') return reply(503, { granted: false, reason: 'backend down (test switch)' });
-    if (mode === 'hang') return; // never answers: the client's deadline must settle the grant
+    if (mode === 'hang') return new Promise(() => {}); // never answers: the client's deadline must settle the grant
     if (mode === 'refuse') return reply(200, { granted: false, reason: 'refused (test switch)' });
-    const { status, body: answer } = await decide(body, req);
-    reply(status, answer);
+    const response = await handleGrant(request);
+    if (mode === 'lose-reply') return reply(503, { granted: false, reason: 'reply lost (test switch)' });
+    return response;
   }
+
+  const route = toNodeListener(async (request) => {
+    const body = await request.clone().json().catch(() => undefined);
+    const entry = { orderId: body?.orderId, sku: body?.sku, environment: body?.environment, idempotencyKey: request.headers.get('idempotency-key'), at: Date.now() };
+    requests.push(entry);
+    const response = await switched(request);
+    entry.answer = { status: response.status, ...(await response.clone().json()) };
+    if (entry.answer.granted) {
+      const known = grants.get(entry.orderId);
+      if (known) known.requests += 1;
+      else grants.set(entry.orderId, { orderId: entry.orderId, sku: entry.sku, environment: entry.environment, userKey: request.headers.get('x-toss-user-key') ?? 'sandbox-user', requests: 1 });
+    }
+    return response;
+  });
+
+  /** The partner's item rows: one per delivered order. */
+  const items = async () => (await db.query('SELECT order_id AS "orderId", user_key AS "userKey", sku FROM sandbox_items ORDER BY delivered_at')).rows;
 
   /** Handles the backend's routes; returns false for any other request. */
   async function handle(req, res) {
     const path = pathOf(req);
-    if (path === '/api/grant' && req.method === 'POST') return grant(req, res).then(() => true);
+    if (path === '/api/grant') return route(req, res).then(() => true);
     if (path === '/api/ledger' && req.method === 'GET') {
-      sendJson(res, 200, { grants: [...grants.values()], requests });
+      sendJson(res, 200, { grants: [...grants.values()], items: await items(), requests });
       return true;
     }
     if (path === '/__backend/mode' && req.method === 'POST') {
@@ -49,5 +78,5 @@ export function createDevBackend({ tossBaseUrl }) {
     return false;
   }
 
-  return { handle, grants, requests, setMode: (m) => { mode = m; } };
+  return { handle, grants, requests, items, setMode: (m) => { mode = m; }, close: () => db.close() };
 }

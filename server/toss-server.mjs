@@ -1,8 +1,10 @@
-// The emulated Toss server side: the order ledger mirrored from the host emulator, and the partner API
-// `POST /api-partner/v1/apps-in-toss/order/get-order-status` answered over it, with the documented request,
-// header and response. (The real API needs mTLS with the partner's certificate; this one runs on loopback.)
+// The emulated Toss server side: the order ledger mirrored from the host emulator (over plain HTTP, from the
+// page), and the partner API `POST /api-partner/v1/apps-in-toss/order/get-order-status` answered over it with the
+// documented request, header and response, over HTTPS that requires the partner's client certificate (mTLS),
+// as the real one does.
+import https from 'node:https';
 import { readJson, sendJson, pathOf } from './http-json.mjs';
-import { ORDER_STATUS_PATH } from './grant-handler.mjs';
+import { ORDER_STATUS_PATH } from '../js/server/order-status.js';
 export { ORDER_STATUS_PATH };
 
 const REASONS = {
@@ -26,6 +28,8 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
   /** orderId → status forced by a test (ORDER_IN_PROGRESS, ERROR, ...). */
   const overrides = new Map();
   const statusRequests = [];
+  /** How get-order-status answers: 'normal', or broken for a test: 'fail', 'not-json', '5xx', 'hang'. */
+  let answer = 'normal';
 
   function statusOf(orderId) {
     if (overrides.has(orderId)) return overrides.get(orderId);
@@ -35,18 +39,23 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
     return { paid: paidStatus, completed: 'PURCHASED', refunded: 'REFUNDED', failed: 'FAILED' }[order.status] ?? 'ERROR';
   }
 
+  async function orderStatus(req, res) {
+    const body = await readJson(req);
+    const userKey = req.headers['x-toss-user-key'];
+    statusRequests.push({ orderId: body?.orderId, userKey, at: Date.now() });
+    if (answer === 'hang') return;
+    if (answer === '5xx') return res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
+    if (answer === 'not-json') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+    if (answer === 'fail') return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INTERNAL', reason: '일시적인 오류입니다.' } });
+    if (!userKey) return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_USER_KEY', reason: 'x-toss-user-key 헤더가 필요합니다.' } });
+    if (typeof body?.orderId !== 'string') return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_REQUEST', reason: 'orderId가 필요합니다.' } });
+    const status = statusOf(body.orderId);
+    sendJson(res, 200, { resultType: 'SUCCESS', success: { orderId: body.orderId, status, reason: REASONS[status] } });
+  }
+
+  /** The emulator's HTTP routes (the page mirrors its orders here; tests force statuses). */
   async function handle(req, res) {
     const path = pathOf(req);
-    if (path === ORDER_STATUS_PATH && req.method === 'POST') {
-      const body = await readJson(req);
-      const userKey = req.headers['x-toss-user-key'];
-      statusRequests.push({ orderId: body?.orderId, userKey, at: Date.now() });
-      if (!userKey) return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_USER_KEY', reason: 'x-toss-user-key 헤더가 필요합니다.' } }), true;
-      if (typeof body?.orderId !== 'string') return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_REQUEST', reason: 'orderId가 필요합니다.' } }), true;
-      const status = statusOf(body.orderId);
-      sendJson(res, 200, { resultType: 'SUCCESS', success: { orderId: body.orderId, status, reason: REASONS[status] } });
-      return true;
-    }
     if (path === '/__emulator/orders' && req.method === 'POST') {
       const order = await readJson(req);
       if (typeof order?.orderId === 'string') orders.set(order.orderId, order);
@@ -67,5 +76,21 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
     return false;
   }
 
-  return { handle, orders, overrides, statusRequests, statusOf };
+  /**
+   * The partner API over HTTPS on its own port: Toss's server certificate, and only clients whose certificate
+   * `certs.ca` signed (and in date) get an answer. Resolves `{ url, close }`.
+   */
+  async function listenTls(certs, { port = 0, host = '127.0.0.1' } = {}) {
+    const server = https.createServer({ ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      if (pathOf(req) === ORDER_STATUS_PATH && req.method === 'POST') return orderStatus(req, res);
+      res.writeHead(404).end();
+    });
+    await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+    return {
+      url: `https://localhost:${server.address().port}/`,
+      close: () => (server.closeAllConnections(), new Promise((r) => server.close(r))),
+    };
+  }
+
+  return { handle, listenTls, orders, overrides, statusRequests, statusOf, setAnswer: (mode) => { answer = mode; } };
 }

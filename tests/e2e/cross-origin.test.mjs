@@ -1,10 +1,10 @@
 // The mini-app's page and the partner's backend on different origins, as in production: the hand-off (JSON with
-// an Idempotency-Key header) is preflighted, and the reference handler's CORS answers decide whether it arrives.
+// an Idempotency-Key header) is preflighted, and the grant handler's CORS answers decide whether it arrives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { openSandbox, SKU1 } from './harness.mjs';
-import { createGrantHandler, getOrderStatus, grantRoute } from '../../server/grant-handler.mjs';
+import { createGrantHandler, memoryLedger, toNodeListener } from '../../js/server/index.js';
 
 let sandbox;
 before(async () => { sandbox = await openSandbox(); });
@@ -12,13 +12,14 @@ after(async () => { await sandbox.close(); });
 
 /** A partner backend on its own port (another origin) running the reference handler. */
 async function partnerBackend(allowOrigins) {
-  const ledger = new Map();
-  const route = grantRoute(createGrantHandler({
-    orderStatus: (orderId, userKey) => getOrderStatus(sandbox.server.url, orderId, userKey),
-    userKeyOf: () => 'sandbox-user',
-    deliver: async () => {},
+  const ledger = memoryLedger();
+  const route = toNodeListener(createGrantHandler({
+    toss: sandbox.server.tossApi,
     ledger,
-  }), { allowOrigins });
+    userKeyOf: () => 'sandbox-user',
+    deliver: () => {},
+    allowOrigins,
+  }));
   const server = http.createServer((req, res) => (req.url === '/api/iap/grant' ? route(req, res) : res.writeHead(404).end()));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}/api/iap/grant`, ledger, close: () => new Promise((r) => server.close(r)) };
@@ -39,7 +40,7 @@ test('a backend on another origin that allows the mini-app\'s origin receives th
   const page = await sandbox.page();
   const outcome = await buyThrough(page, backend.url);
   assert.equal(outcome.status, 'completed');
-  assert.equal(backend.ledger.get(outcome.orderId)?.requests, 1);
+  assert.equal(backend.ledger.grants.get(outcome.orderId)?.sku, SKU1);
   await page.close();
   await backend.close();
 });
@@ -50,7 +51,7 @@ test('a backend that does not allow the origin never sees the POST: the grant fa
   const outcome = await buyThrough(page, backend.url);
   assert.equal(outcome.status, 'failed');
   assert.equal(outcome.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
-  assert.equal(backend.ledger.size, 0);
+  assert.equal(backend.ledger.grants.size, 0);
   assert.deepEqual((await page.evaluate(() => JSON.parse(localStorage.getItem('ait-iap:outbox')))).map((e) => e.orderId), [outcome.orderId]);
   await page.close();
   await backend.close();

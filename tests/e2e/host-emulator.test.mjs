@@ -2,6 +2,7 @@
 // emulated Toss server, dev backend) are asserted. The same suite runs on each web-bridge version installed.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import { openSandbox, buy, purchase, clientState, hostOrders, setScenario, SKU1, SKU2 } from './harness.mjs';
 import { SDK_VERSIONS } from '../../scripts/serve.mjs';
 import { SDK_ERROR_CODES } from '../../js/emulator-scenarios.js';
@@ -291,13 +292,20 @@ for (const sdk of Object.keys(SDK_VERSIONS)) {
 }
 
 describe('emulated get-order-status and the dev backend', () => {
-  const status = async (orderId, headers = { 'x-toss-user-key': 'user-1' }) => {
-    const res = await fetch(new URL('/api-partner/v1/apps-in-toss/order/get-order-status', sandbox.server.url), {
-      method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ orderId }),
+  /** get-order-status as the partner's backend calls it: over HTTPS with the client certificate. */
+  const status = (orderId, headers = { 'x-toss-user-key': 'user-1' }) =>
+    new Promise((resolve, reject) => {
+      const { certs, tossUrl } = sandbox.server;
+      const req = https.request(new URL('/api-partner/v1/apps-in-toss/order/get-order-status', tossUrl), {
+        method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...certs.client, ca: certs.ca,
+      }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => { assert.equal(res.statusCode, 200); resolve(JSON.parse(text)); });
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ orderId }));
     });
-    assert.equal(res.status, 200);
-    return res.json();
-  };
 
   test('documented request, header and response over the ledger', async () => {
     const page = await sandbox.page();

@@ -1,0 +1,11 @@
+// ait-iap/server: the partner backend's half of the purchase guarantee. Verify each orderId with Toss over mTLS,
+// grant it exactly once on PostgreSQL (or PGlite), answer the client's hand-off, and take back refunded orders.
+export { AitIapServerError } from './errors.js';
+export { createTossApi, TOSS_API_BASE_URL } from './toss-api.js';
+export { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
+export { normalizePem } from './pem.js';
+export { postgresLedger, ledgerDdl } from './ledger.js';
+export { memoryLedger } from './memory-ledger.js';
+export { createGrantHandler } from './grant-handler.js';
+export { toNodeListener } from './node-listener.js';
+export { reconcile } from './reconcile.js';

@@ -1,0 +1,37 @@
+// A Web `Request → Response` handler as a node:http / Express listener.
+import { Readable } from 'node:stream';
+
+/** `http.createServer(toNodeListener(handler))`, or `app.post('/api/iap/grant', toNodeListener(handler))`. */
+export function toNodeListener(handler) {
+  return async (req, res) => {
+    try {
+      const response = await handler(toRequest(req));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      console.error('[ait-iap/server] request failed:', e);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ granted: false, reason: 'internal error' }));
+    }
+  };
+}
+
+function toRequest(req) {
+  let url;
+  try {
+    url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    url = new URL('http://localhost/');
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const init = { method: req.method, headers };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // Express with a body parser in front has consumed the stream: use what it parsed.
+    if (req.body !== undefined && req.readableEnded) init.body = typeof req.body === 'string' || req.body instanceof Uint8Array ? req.body : JSON.stringify(req.body);
+    else Object.assign(init, { body: Readable.toWeb(req), duplex: 'half' });
+  }
+  return new Request(url, init);
+}

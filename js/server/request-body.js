@@ -1,0 +1,43 @@
+// The hand-off request's JSON body, read with a size cap so that a huge body costs nothing.
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** `{ value }` with the parsed JSON, or `{ status, reason }` saying why there is none. */
+export async function readJsonBody(request) {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
+  if (!request.body) return { status: 400, reason: 'body is empty: expected JSON {orderId, sku, environment}' };
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
+    }
+    chunks.push(value);
+  }
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, size));
+  } catch {
+    return { status: 400, reason: 'body is not UTF-8' };
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { status: 400, reason: 'body is not JSON: expected {orderId, sku, environment}' };
+  }
+}
+
+function concat(chunks, size) {
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}

@@ -1,0 +1,128 @@
+// The Toss partner API client: get-order-status over mTLS (node:https with the partner's certificate), or over
+// a `fetch` the runtime gives (Cloudflare's mTLS binding, Deno.createHttpClient). Verification of Toss's server
+// certificate is always on: there is deliberately no option to turn it off.
+import https from 'node:https';
+import { AitIapServerError, tossTransient } from './errors.js';
+import { checkOrderId, checkUserKey } from './ids.js';
+import { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
+import { parseCertificates, parseClientIdentity } from './pem.js';
+
+export const TOSS_API_BASE_URL = 'https://apps-in-toss-api.toss.im';
+const MAX_BODY = 64 * 1024;
+
+/**
+ * @param {{ cert?: string|Uint8Array, key?: string|Uint8Array, ca?: string|Uint8Array, baseUrl?: string,
+ *           fetch?: typeof fetch, timeoutMs?: number }} options
+ */
+export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetch: fetchFn, timeoutMs = 5000 } = {}) {
+  let url;
+  try {
+    url = new URL(ORDER_STATUS_PATH, baseUrl);
+  } catch {
+    throw new AitIapServerError('INVALID_OPTIONS', `baseUrl is not a URL: ${JSON.stringify(baseUrl)}`);
+  }
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 60_000)) {
+    throw new AitIapServerError('INVALID_OPTIONS', `timeoutMs must be a number of milliseconds in (0, 60000], got ${timeoutMs}`);
+  }
+  let post;
+  if (fetchFn !== undefined) {
+    if (typeof fetchFn !== 'function') throw new AitIapServerError('INVALID_OPTIONS', 'fetch must be a function');
+    post = fetchPost(fetchFn);
+  } else {
+    if (url.protocol !== 'https:') throw new AitIapServerError('INVALID_OPTIONS', `baseUrl must be https (mTLS), got ${url.protocol}`);
+    if (cert === undefined || key === undefined) {
+      throw new AitIapServerError('MISSING_CERT', 'cert and key are required: the partner API needs the client certificate from the Apps-in-Toss console (or pass a fetch that does mTLS)');
+    }
+    const identity = parseClientIdentity(cert, key);
+    const agent = new https.Agent({ ...identity, ...(ca === undefined ? {} : { ca: parseCertificates(ca, 'ca').pem }), keepAlive: true });
+    post = httpsPost(agent);
+  }
+
+  async function getOrderStatus(orderId, userKey) {
+    checkOrderId(orderId);
+    checkUserKey(userKey);
+    const headers = { 'content-type': 'application/json', 'x-toss-user-key': userKey };
+    const body = JSON.stringify({ orderId });
+    const deadline = AbortSignal.timeout(timeoutMs);
+    let reply;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        reply = await post(url, headers, body, deadline);
+        break;
+      } catch (e) {
+        const error = networkError(e, deadline);
+        if (attempt >= 2 || error.code !== 'TOSS_UNREACHABLE') throw error;
+      }
+    }
+    return readOrderStatus(reply, orderId);
+  }
+
+  return { getOrderStatus, close: () => post.close?.() };
+}
+
+/** `{ status, reason }` from a reply, or the typed transient error that says what was wrong with it. */
+function readOrderStatus({ status, text }, orderId) {
+  if (status >= 500) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status}`, { status });
+  if (status < 200 || status >= 300) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status} (is the certificate registered for this app?)`, { status });
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered something that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  if (body?.resultType !== 'SUCCESS') {
+    const error = body?.error ?? {};
+    throw tossTransient('TOSS_RESULT_FAIL', `get-order-status answered resultType ${JSON.stringify(body?.resultType)}: ${error.errorCode ?? ''} ${error.reason ?? ''}`.trim());
+  }
+  const answer = body.success;
+  if (!ORDER_STATUSES.includes(answer?.status)) {
+    throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered an unknown status ${JSON.stringify(answer?.status)}`);
+  }
+  if (answer.orderId !== undefined && answer.orderId !== orderId) {
+    throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered for another order (${JSON.stringify(answer.orderId)})`);
+  }
+  return { status: answer.status, reason: typeof answer.reason === 'string' ? answer.reason : '' };
+}
+
+/** TLS verification codes of Node's tls module: Toss's server certificate is not trusted. */
+const UNTRUSTED = /CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|HOSTNAME/;
+
+function networkError(e, deadline) {
+  if (e instanceof AitIapServerError) return e;
+  const code = String(e?.code ?? '');
+  if (deadline.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return tossTransient('TOSS_TIMEOUT', 'get-order-status did not answer in time', { cause: e });
+  }
+  if (code.startsWith('ERR_SSL_') && /ALERT/.test(code)) {
+    return tossTransient('TOSS_CLIENT_CERT_REJECTED', `Toss refused the client certificate (${code}): is it the one registered in the Apps-in-Toss console, and in date?`, { cause: e });
+  }
+  if (UNTRUSTED.test(code)) {
+    return tossTransient('TOSS_SERVER_UNTRUSTED', `Toss's server certificate was not trusted (${code}): nothing was sent`, { cause: e });
+  }
+  return tossTransient('TOSS_UNREACHABLE', `get-order-status unreachable: ${e?.message ?? e}`, { cause: e });
+}
+
+function httpsPost(agent) {
+  const post = (url, headers, body, signal) =>
+    new Promise((resolve, reject) => {
+      const req = https.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, signal }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          text += chunk;
+          if (text.length > MAX_BODY) req.destroy(tossTransient('TOSS_BAD_RESPONSE', 'get-order-status answered more than 64 KB'));
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  post.close = () => agent.destroy();
+  return post;
+}
+
+const fetchPost = (fetchFn) => async (url, headers, body, signal) => {
+  const res = await fetchFn(url.href, { method: 'POST', headers, body, signal });
+  return { status: res.status, text: await res.text() };
+};
