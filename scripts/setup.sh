@@ -31,6 +31,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# PostgreSQL's server (the ledger's tests start a throwaway cluster) and openssl (the emulated Toss server's
+# throwaway certificates).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing postgresql and openssl with apt"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql openssl >/dev/null
+  else
+    echo "[setup] PostgreSQL's server and openssl are needed for the tests: install them (Debian: apt-get install postgresql openssl)." >&2
+    [ "${AIT_IAP_NEED_BROWSER:-0}" = 1 ] && exit 1
+  fi
+fi
+
 # A Korean font, so that the screenshots the list tests save for review show Hangul (optional).
 if ! fc-list 2>/dev/null | grep -qi nanum && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   say "installing fonts-nanum (Korean font for screenshots)"
