@@ -10,7 +10,7 @@ const BEGIN = '-----BEGIN ';
 export function normalizePem(value, name) {
   const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : null;
   if (text === null) throw invalid(name, `must be a string or bytes holding PEM, got ${value === null ? 'null' : typeof value}`);
-  let pem = text.trim().replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r\n/g, '\n');
+  let pem = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim();
   if (!pem.includes(BEGIN)) {
     const decoded = /^[A-Za-z0-9+/=\s]+$/.test(pem) ? Buffer.from(pem.replace(/\s+/g, ''), 'base64').toString('utf8') : '';
     if (!decoded.includes(BEGIN)) throw invalid(name, 'is neither PEM ("-----BEGIN …") nor base64 of a PEM');

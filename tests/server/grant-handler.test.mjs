@@ -1,0 +1,201 @@
+// The grant handler on PGlite against the emulated Toss server over mTLS, over real HTTP through toNodeListener:
+// the contract's reply for every get-order-status answer, 30+ kinds of bad input refused with nothing written,
+// orders bound to their buyer, CORS.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { PGlite } from '@electric-sql/pglite';
+import { createGrantHandler, createTossApi, postgresLedger, toNodeListener, ORDER_STATUSES } from '../../js/server/index.js';
+import { testCertificates } from '../../server/certs.mjs';
+import { createTossServer } from '../../server/toss-server.mjs';
+import { ITEMS_DDL, insertItem, itemsOf } from './engines.mjs';
+
+const ORIGIN = 'https://mini.apps.tossmini.com';
+let toss, tls, api, db, server, url;
+before(async () => {
+  const certs = testCertificates();
+  toss = createTossServer();
+  tls = await toss.listenTls(certs);
+  api = createTossApi({ ...certs.client, ca: certs.ca, baseUrl: tls.url, timeoutMs: 1000 });
+  db = await PGlite.create();
+  const ledger = postgresLedger(db);
+  await ledger.migrate();
+  await db.query(ITEMS_DDL);
+  const handler = createGrantHandler({
+    toss: api,
+    ledger,
+    userKeyOf: (request) => request.headers.get('x-test-session'), // stands in for the partner's own session
+    deliver: insertItem,
+    allowOrigins: [ORIGIN],
+    onError: () => {},
+  });
+  server = http.createServer(toNodeListener(handler));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${server.address().port}/api/iap/grant`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await tls.close();
+  api.close();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.query('DELETE FROM items');
+  await db.query('DELETE FROM ait_iap_grants');
+  toss.overrides.clear();
+  toss.setAnswer('normal');
+});
+
+const paid = (orderId) => toss.orders.set(orderId, { orderId, sku: 'gem.100', status: 'paid' });
+
+/** POSTs like the client does (`Idempotency-Key` = orderId) unless told otherwise; resolves `{ status, body, headers }`. */
+async function handOff(body, { user = 'user-1', headers = {}, raw } = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(typeof body?.orderId === 'string' && /^[\x20-\x7e]+$/.test(body.orderId) ? { 'idempotency-key': body.orderId } : {}), ...(user ? { 'x-test-session': user } : {}), ...headers },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+}
+const order = (orderId, extra = {}) => ({ orderId, sku: 'gem.100', environment: 'sandbox', ...extra });
+const written = async () => ({ items: (await itemsOf(db)).length, grants: (await db.query('SELECT count(*)::int AS n FROM ait_iap_grants')).rows[0].n });
+
+test('a paid order is delivered once; asked again it is granted without asking Toss', async () => {
+  paid('ord-1');
+  assert.deepEqual(await handOff(order('ord-1')).then((r) => [r.status, r.body]), [200, { granted: true }]);
+  const asked = toss.statusRequests.length;
+  assert.deepEqual(await handOff(order('ord-1')).then((r) => [r.status, r.body]), [200, { granted: true, alreadyGranted: true }]);
+  assert.equal(toss.statusRequests.length, asked);
+  assert.deepEqual(await itemsOf(db), [{ order_id: 'ord-1', user_key: 'user-1', sku: 'gem.100' }]);
+});
+
+test('every get-order-status status gets the reply the contract documents', async () => {
+  const expected = { PURCHASED: 200, PAYMENT_COMPLETED: 200, ORDER_IN_PROGRESS: 503, NOT_FOUND: 503, ERROR: 503, FAILED: 409, REFUNDED: 409, MINIAPP_MISMATCH: 409 };
+  assert.deepEqual(Object.keys(expected).sort(), [...ORDER_STATUSES].sort());
+  for (const [status, code] of Object.entries(expected)) {
+    toss.overrides.set(`st-${status}`, status);
+    const reply = await handOff(order(`st-${status}`));
+    assert.equal(reply.status, code, status);
+    assert.equal(reply.body.granted, code === 200, status);
+    if (code !== 200) assert.equal(reply.body.status, status);
+  }
+  assert.deepEqual(await written(), { items: 2, grants: 2 });
+});
+
+test('every broken get-order-status answer is a 503 (try again), nothing granted', async () => {
+  paid('ord-broken');
+  for (const mode of ['fail', 'not-json', '5xx', 'hang']) {
+    toss.setAnswer(mode);
+    const reply = await handOff(order('ord-broken'));
+    assert.equal(reply.status, 503, mode);
+    assert.equal(reply.body.granted, false);
+    assert.match(reply.body.reason, /^TOSS_/);
+  }
+  assert.deepEqual(await written(), { items: 0, grants: 0 });
+  toss.setAnswer('normal');
+  assert.equal((await handOff(order('ord-broken'))).status, 200, 'and granted once Toss answers');
+});
+
+test("another user's orderId is refused (403) and delivers nothing", async () => {
+  paid('ord-mine');
+  assert.equal((await handOff(order('ord-mine'), { user: 'user-a' })).status, 200);
+  const theirs = await handOff(order('ord-mine'), { user: 'user-b' });
+  assert.equal(theirs.status, 403);
+  assert.equal(theirs.body.granted, false);
+  assert.deepEqual((await itemsOf(db)).map((r) => r.user_key), ['user-a']);
+});
+
+test('bad input: 30+ cases, each a 4xx with a reason, nothing asked of Toss and nothing written', async () => {
+  paid('ord-ok');
+  const big = 'x'.repeat(17 * 1024);
+  const cases = [
+    ['no body', { raw: '' }],
+    ['not JSON', { raw: '{orderId:' }],
+    ['HTML', { raw: '<html></html>' }],
+    ['JSON null', { raw: 'null' }],
+    ['JSON number', { raw: '42' }],
+    ['JSON string', { raw: '"ord-ok"' }],
+    ['JSON array', { raw: '["ord-ok"]' }],
+    ['invalid UTF-8', { raw: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }],
+    ['body over 16 KB', { raw: JSON.stringify({ ...order('ord-ok'), pad: big }), headers: { 'idempotency-key': 'ord-ok' } }, 413],
+    ['orderId missing', { body: { sku: 'gem.100', environment: 'sandbox' } }],
+    ['orderId a number', { body: order(12345) }],
+    ['orderId null', { body: order(null) }],
+    ['orderId an object', { body: order({ $ne: '' }) }],
+    ['orderId empty', { body: order('') }],
+    ['orderId 129 characters', { body: order('a'.repeat(129)) }],
+    ['orderId SQL quote', { body: order("ord-ok' OR '1'='1") }],
+    ['orderId SQL comment', { body: order('ord-ok;--') }],
+    ['orderId DROP TABLE', { body: order('x); DROP TABLE ait_iap_grants; --') }],
+    ['orderId with a space', { body: order('ord ok') }],
+    ['orderId with NUL', { body: order('ord-ok\u0000') }],
+    ['orderId with a newline', { body: order('ord-ok\n') }],
+    ['orderId with a tab', { body: order('\tord-ok') }],
+    ['orderId Hangul', { body: order('주문-1') }],
+    ['orderId emoji', { body: order('ord-😀') }],
+    ['orderId right-to-left mark', { body: order('ord-\u202eko') }],
+    ['orderId with a slash', { body: order('../../etc/passwd') }],
+    ['sku missing', { body: { orderId: 'ord-ok', environment: 'sandbox' } }],
+    ['sku with a quote', { body: order('ord-ok', { sku: "gem'100" }) }],
+    ['sku 129 characters', { body: order('ord-ok', { sku: 'g'.repeat(129) }) }],
+    ['sku an array', { body: order('ord-ok', { sku: ['gem.100'] }) }],
+    ['environment unknown', { body: order('ord-ok', { environment: 'production' }) }],
+    ['environment a number', { body: order('ord-ok', { environment: 1 }) }],
+    ['Idempotency-Key missing', { body: order('ord-ok'), headers: { 'idempotency-key': '' } }],
+    ['Idempotency-Key another order', { body: order('ord-ok'), headers: { 'idempotency-key': 'ord-other' } }],
+    ['not signed in', { body: order('ord-ok'), user: null }, 401],
+    ['a session userKey with a quote', { body: order('ord-ok'), user: "u'1" }, 401],
+  ];
+  assert.ok(cases.length >= 30);
+  const asked = toss.statusRequests.length;
+  for (const [name, { body, raw, headers, user = 'user-1' }, status = 400] of cases) {
+    const reply = await handOff(body, { raw, headers, user });
+    assert.equal(reply.status, status, name);
+    assert.equal(reply.body.granted, false, name);
+    assert.ok(reply.body.reason.length > 0, name);
+  }
+  assert.equal(toss.statusRequests.length, asked, 'Toss was never asked');
+  assert.deepEqual(await written(), { items: 0, grants: 0 });
+  const get = await fetch(url);
+  assert.equal(get.status, 405);
+  assert.equal((await handOff(order('ord-ok'))).status, 200, 'the good request still works');
+});
+
+test('CORS: the allowed origin gets its preflight and the allow headers; another origin does not', async () => {
+  const preflight = (origin) => fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' } });
+  const ok = await preflight(ORIGIN);
+  assert.equal(ok.status, 204);
+  assert.equal(ok.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.match(ok.headers.get('access-control-allow-headers'), /idempotency-key/);
+  assert.equal((await preflight('https://evil.example')).status, 403);
+  paid('ord-cors');
+  const reply = await handOff(order('ord-cors'), { headers: { origin: ORIGIN } });
+  assert.equal(reply.headers.get('access-control-allow-origin'), ORIGIN);
+  const other = await handOff(order('ord-cors'), { headers: { origin: 'https://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+});
+
+test('a delivery that fails answers 503 and leaves nothing; the retry delivers', async () => {
+  const ledger = postgresLedger(db);
+  let fail = true;
+  const handler = createGrantHandler({
+    toss: api, ledger, userKeyOf: () => 'user-1', onError: () => {},
+    deliver: async (o, tx) => { await insertItem(o, tx); if (fail) throw new Error('inventory service down'); },
+  });
+  paid('ord-retry');
+  const request = () => handler(new Request('http://x/api/iap/grant', { method: 'POST', headers: { 'idempotency-key': 'ord-retry' }, body: JSON.stringify(order('ord-retry')) }));
+  const first = await request();
+  assert.equal(first.status, 503);
+  assert.match((await first.json()).reason, /inventory service down/);
+  assert.deepEqual(await written(), { items: 0, grants: 0 });
+  fail = false;
+  assert.equal((await request()).status, 200);
+  assert.deepEqual(await written(), { items: 1, grants: 1 });
+});
+
+test('createGrantHandler refuses missing parts at creation', () => {
+  assert.throws(() => createGrantHandler({ toss: api, userKeyOf: () => 'u', deliver: () => {} }), { code: 'INVALID_OPTIONS' });
+  assert.throws(() => createGrantHandler({ toss: api, ledger: postgresLedger(db), deliver: () => {} }), { code: 'INVALID_OPTIONS', message: /userKeyOf/ });
+});

@@ -1,0 +1,154 @@
+// The Toss partner API client against the emulated Toss server over real mTLS (throwaway CA): every status,
+// every broken answer, the certificate failures, the PEM shapes, and input checked before anything is sent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import { createTossApi, ORDER_STATUSES, normalizePem } from '../../js/server/index.js';
+import { testCertificates } from '../../server/certs.mjs';
+import { createTossServer } from '../../server/toss-server.mjs';
+
+let certs, toss, tls, api;
+before(async () => {
+  certs = testCertificates();
+  toss = createTossServer();
+  tls = await toss.listenTls(certs);
+  api = createTossApi({ ...certs.client, ca: certs.ca, baseUrl: tls.url, timeoutMs: 1000 });
+});
+after(async () => {
+  api.close();
+  await tls.close();
+});
+
+/** How many get-order-status requests reached the emulated server while `act` ran. */
+async function requestsDuring(act) {
+  const before = toss.statusRequests.length;
+  await act();
+  return toss.statusRequests.length - before;
+}
+
+test('every one of the eight statuses comes back typed, with its reason', async () => {
+  for (const status of ORDER_STATUSES) {
+    toss.overrides.set('order-1', status);
+    const answer = await api.getOrderStatus('order-1', 'user-1');
+    assert.equal(answer.status, status);
+    assert.ok(answer.reason.length > 0);
+  }
+  toss.overrides.clear();
+  assert.equal((await api.getOrderStatus('order-unknown', 'user-1')).status, 'NOT_FOUND');
+  assert.equal(toss.statusRequests.at(-1).userKey, 'user-1', 'x-toss-user-key sent');
+});
+
+test('broken answers are typed transient errors, never a status', async () => {
+  const cases = [['fail', 'TOSS_RESULT_FAIL'], ['not-json', 'TOSS_BAD_RESPONSE'], ['5xx', 'TOSS_HTTP_ERROR'], ['hang', 'TOSS_TIMEOUT']];
+  try {
+    for (const [mode, code] of cases) {
+      toss.setAnswer(mode);
+      await assert.rejects(api.getOrderStatus('order-1', 'user-1'), (e) => e.code === code && e.transient === true && e.name === 'AitIapServerError', mode);
+    }
+  } finally {
+    toss.setAnswer('normal');
+  }
+});
+
+test('the whole call stays within timeoutMs (default 5 s), the retry included', async () => {
+  const quick = createTossApi({ ...certs.client, ca: certs.ca, baseUrl: tls.url, timeoutMs: 300 });
+  toss.setAnswer('hang');
+  const started = Date.now();
+  try {
+    await assert.rejects(quick.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_TIMEOUT' });
+  } finally {
+    toss.setAnswer('normal');
+    quick.close();
+  }
+  assert.ok(Date.now() - started < 2000);
+});
+
+test('mTLS: a client certificate from another CA is refused by Toss; nothing is answered', async () => {
+  const other = createTossApi({ ...certs.otherClient, ca: certs.ca, baseUrl: tls.url });
+  const reached = await requestsDuring(() => assert.rejects(other.getOrderStatus('order-1', 'user-1'), (e) => e.transient && /^TOSS_(CLIENT_CERT_REJECTED|UNREACHABLE)$/.test(e.code)));
+  assert.equal(reached, 0);
+  other.close();
+});
+
+test('mTLS: a missing client certificate fails at creation, and the server refuses a client without one', async () => {
+  assert.throws(() => createTossApi({ baseUrl: tls.url }), { code: 'MISSING_CERT' });
+  assert.throws(() => createTossApi({ cert: certs.client.cert, baseUrl: tls.url }), { code: 'MISSING_CERT' });
+  const refused = await new Promise((resolve) => {
+    const req = https.request(new URL('/api-partner/v1/apps-in-toss/order/get-order-status', tls.url), { method: 'POST', ca: certs.ca }, (res) => resolve(`answered ${res.statusCode}`));
+    req.on('error', (e) => resolve(e.code));
+    req.end('{}');
+  });
+  assert.match(refused, /^(ERR_SSL_|ECONNRESET)/);
+});
+
+test('mTLS: an expired client certificate fails at creation, saying when it expired', () => {
+  assert.throws(() => createTossApi({ ...certs.expiredClient, ca: certs.ca, baseUrl: tls.url }), (e) => e.code === 'CERT_EXPIRED' && /2020/.test(e.message));
+});
+
+test("mTLS: Toss's server certificate from an unknown CA is not trusted; nothing is sent", async () => {
+  for (const ca of [undefined, certs.otherCa]) {
+    const untrusting = createTossApi({ ...certs.client, ...(ca ? { ca } : {}), baseUrl: tls.url });
+    const reached = await requestsDuring(() => assert.rejects(untrusting.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_SERVER_UNTRUSTED', transient: true }));
+    assert.equal(reached, 0);
+    untrusting.close();
+  }
+});
+
+test('PEM as environment variables carry it: literal \\n escapes and base64 work; broken ones say which and how', async () => {
+  const escaped = { cert: certs.client.cert.replace(/\n/g, '\\n'), key: certs.client.key.replace(/\n/g, '\\n') };
+  const base64 = { cert: Buffer.from(certs.client.cert).toString('base64'), key: Buffer.from(certs.client.key).toString('base64') };
+  for (const shape of [escaped, base64]) {
+    const client = createTossApi({ ...shape, ca: Buffer.from(certs.ca), baseUrl: tls.url });
+    assert.equal((await client.getOrderStatus('order-1', 'user-1')).status, 'NOT_FOUND');
+    client.close();
+  }
+  assert.equal(normalizePem(escaped.cert, 'cert'), certs.client.cert.trim() + '\n');
+  const bad = [
+    [{ cert: 'hello', key: certs.client.key }, 'INVALID_CERT', /neither PEM/],
+    [{ cert: certs.client.cert.split('\n').map((line, i) => (i === 2 ? 'A'.repeat(line.length) : line)).join('\n'), key: certs.client.key }, 'INVALID_CERT', /does not parse/],
+    [{ cert: certs.client.key, key: certs.client.key }, 'INVALID_CERT', /no "-----BEGIN CERTIFICATE-----"/],
+    [{ cert: certs.client.cert, key: 'not a key' }, 'INVALID_KEY', /neither PEM/],
+    [{ cert: certs.client.cert, key: certs.client.cert }, 'INVALID_KEY', /not a private key/],
+    [{ cert: certs.client.cert, key: certs.otherClient.key }, 'CERT_KEY_MISMATCH', /not the private key/],
+    [{ cert: certs.client.cert, key: certs.client.key, ca: 'junk' }, 'INVALID_CA', /ca is neither/],
+    [{ cert: 42, key: certs.client.key }, 'INVALID_CERT', /must be a string/],
+  ];
+  for (const [options, code, message] of bad) assert.throws(() => createTossApi({ ...options, baseUrl: tls.url }), (e) => e.code === code && message.test(e.message), code);
+  assert.throws(() => createTossApi({ ...certs.client, baseUrl: 'http://example.com' }), { code: 'INVALID_OPTIONS' });
+  assert.throws(() => createTossApi({ ...certs.client, baseUrl: 'not a url' }), { code: 'INVALID_OPTIONS' });
+  assert.throws(() => createTossApi({ ...certs.client, timeoutMs: -1 }), { code: 'INVALID_OPTIONS' });
+});
+
+test('orderId and userKey are checked before any request', async () => {
+  const bad = [['', 'u'], ['a b', 'u'], ["1' OR '1'='1", 'u'], ['x'.repeat(129), 'u'], ['ok', ''], ['ok', 'ü'], ['ok\n', 'u'], [42, 'u'], ['ok', null]];
+  const reached = await requestsDuring(async () => {
+    for (const [orderId, userKey] of bad) {
+      await assert.rejects(api.getOrderStatus(orderId, userKey), (e) => /^INVALID_(ORDER_ID|USER_KEY)$/.test(e.code) && e.transient === false);
+    }
+  });
+  assert.equal(reached, 0);
+});
+
+test('a runtime fetch (Workers, Deno) is used as given; one bounded retry on a network error', async () => {
+  let calls = 0;
+  const flaky = createTossApi({
+    baseUrl: 'https://toss.example',
+    fetch: async (url, init) => {
+      calls += 1;
+      if (calls === 1) throw new TypeError('fetch failed');
+      assert.equal(url, 'https://toss.example/api-partner/v1/apps-in-toss/order/get-order-status');
+      assert.equal(init.headers['x-toss-user-key'], 'user-1');
+      return new Response(JSON.stringify({ resultType: 'SUCCESS', success: { orderId: JSON.parse(init.body).orderId, status: 'PURCHASED', reason: '' } }));
+    },
+  });
+  assert.deepEqual(await flaky.getOrderStatus('order-1', 'user-1'), { status: 'PURCHASED', reason: '' });
+  assert.equal(calls, 2);
+  calls = 0;
+  const down = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => { calls += 1; throw new TypeError('fetch failed'); } });
+  await assert.rejects(down.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_UNREACHABLE', transient: true });
+  assert.equal(calls, 2, 'tried twice, no more');
+  const other = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => new Response(JSON.stringify({ resultType: 'SUCCESS', success: { orderId: 'someone-else', status: 'PURCHASED' } })) });
+  await assert.rejects(other.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_BAD_RESPONSE' });
+  const unknown = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => new Response(JSON.stringify({ resultType: 'SUCCESS', success: { status: 'PAID' } })) });
+  await assert.rejects(unknown.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_BAD_RESPONSE' });
+});
