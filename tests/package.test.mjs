@@ -66,8 +66,11 @@ test('the tarball holds only the shipped files', () => {
   assert.deepEqual(packed, [
     'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
-    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'package.json',
-  ]);
+    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js',
+    ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
+      'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
+    'dist/server.d.ts', 'package.json',
+  ].sort());
 });
 
 /** `sideEffects` must not let a bundler drop the entry's own set-up (the orderHistory iterator on the client). */
