@@ -52,16 +52,30 @@ const handOff = (port, orderId) =>
     body: JSON.stringify({ orderId, sku: 'gem.100', environment: 'sandbox' }),
   }).then((r) => r.status, () => 'connection lost');
 
-const until = async (check) => { while (!check()) await new Promise((r) => setTimeout(r, 5)); };
+async function until(check, what) {
+  for (const started = Date.now(); !check(); await new Promise((r) => setTimeout(r, 5))) {
+    if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
+  }
+}
 
 async function runScenario(processes, env, itemsOf) {
   const backends = [];
+  try {
+    await exercise(backends, processes, env, itemsOf);
+  } finally {
+    for (const b of backends) b.child.kill('SIGKILL');
+  }
+}
+
+async function exercise(backends, processes, env, itemsOf) {
   for (let i = 0; i < processes; i++) backends.push(await startBackend({ ...env, ...(i === 0 ? { MIGRATE: '1' } : {}) }));
   const ids = [...PAID, ...REFUSED].flatMap((id) => [id, id, id, id, id]).sort(() => Math.random() - 0.5);
   assert.equal(ids.length, 200);
   const victim = backends[0];
-  const fired = Promise.all(ids.map((id, i) => handOff(backends[i % processes].port, id).then((status) => [id, status])));
-  await until(() => victim.deliveries.length >= 2);
+  // The victim alone is sent the first five paid orders, so that it surely has deliveries to be killed in.
+  const target = (id, i) => (PAID.indexOf(id) >= 0 && PAID.indexOf(id) < 5 ? victim : backends[i % processes]);
+  const fired = Promise.all(ids.map((id, i) => handOff(target(id, i).port, id).then((status) => [id, status])));
+  await until(() => victim.deliveries.length >= 1, 'a delivery in the process to kill');
   victim.child.kill('SIGKILL'); // in the middle of a delivery: its transaction is open for 50 ms
   const killedIn = victim.deliveries.at(-1);
   await new Promise((r) => victim.child.once('exit', r));
@@ -76,7 +90,6 @@ async function runScenario(processes, env, itemsOf) {
       if (status === 200 || status === 409) answered.set(id, status);
     }
   }
-  for (const b of backends) b.child.kill('SIGKILL');
   assert.ok(first.some(([, status]) => status === 'connection lost'), 'the kill cut requests off');
   assert.ok(PAID.includes(killedIn), `killed while delivering ${killedIn}`);
   for (const id of PAID) assert.equal(answered.get(id), 200, id);
