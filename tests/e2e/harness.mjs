@@ -12,9 +12,9 @@ export const BROWSER = { executablePath: CHROMIUM, args: ARGS };
 export const SKU1 = 'ait.sandbox.test.product.1';
 export const SKU2 = 'ait.sandbox.test.product.2';
 
-/** Starts the server and a browser; returns helpers and a `close()`. */
-export async function openSandbox() {
-  const server = await startServer();
+/** Starts the server (options as startServer's, e.g. `dataDir`) and a browser; returns helpers and a `close()`. */
+export async function openSandbox(options = {}) {
+  const server = await startServer(options);
   const browser = await chromium.launch(BROWSER);
   const pageErrors = [];
   /** A fresh page (own context, so own storage) on the sandbox, once the client exists. */
