@@ -124,7 +124,14 @@ export async function startServer({ port = 0, host = '127.0.0.1', dataDir } = {}
   const toss = createTossServer();
   const tossTls = await toss.listenTls(certs, { host });
   const tossApi = createTossApi({ cert: certs.client.cert, key: certs.client.key, ca: certs.ca, baseUrl: tossTls.url });
-  const sandbox = { backend: await createDevBackend({ toss: tossApi, dataDir }) };
+  const sandbox = {};
+  try {
+    sandbox.backend = await createDevBackend({ toss: tossApi, dataDir });
+  } catch (e) {
+    tossApi.close();
+    await tossTls.close(); // or the process never exits
+    throw e;
+  }
   const server = http.createServer(async (req, res) => {
     if (await toss.handle(req, res)) return;
     if (await sandbox.backend.handle(req, res)) return;

@@ -3,6 +3,7 @@
 // mTLS and granting it once in a PGlite ledger (in a folder, so a restart keeps it; in memory without one). Its
 // delivery writes the partner's own `sandbox_items` row in the grant's transaction. For tests and the sandbox
 // panel: GET /api/ledger, and switches POST /__backend/mode {mode: 'up'|'down'|'hang'|'refuse'|'lose-reply'}.
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createGrantHandler, postgresLedger, toNodeListener } from '../js/server/index.js';
 import { readJson, sendJson, pathOf } from './http-json.mjs';
@@ -15,6 +16,7 @@ const ITEMS_DDL = `CREATE TABLE IF NOT EXISTS sandbox_items (
  *   toss: the Toss API client (createTossApi) pointed at the emulated Toss server; dataDir: PGlite's folder.
  */
 export async function createDevBackend({ toss, dataDir }) {
+  if (dataDir) mkdirSync(dataDir, { recursive: true }); // PGlite makes only the last folder of the path
   const db = await PGlite.create(dataDir);
   const ledger = postgresLedger(db);
   await ledger.migrate();

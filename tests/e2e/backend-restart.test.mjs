@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSandbox, SKU1 } from './harness.mjs';
 
-let sandbox, dataDir;
+let sandbox, tmp;
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ait-iap-e2e-pglite-'));
-  sandbox = await openSandbox({ dataDir });
+  tmp = mkdtempSync(join(tmpdir(), 'ait-iap-e2e-'));
+  sandbox = await openSandbox({ dataDir: join(tmp, '.data/pglite') }); // nested, like npm start's: made as needed
 });
 after(async () => {
   await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test('granted, reply lost, backend restarted before recovery: recovered as granted, delivered once', async () => {
