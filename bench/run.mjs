@@ -113,5 +113,12 @@ try {
 } catch {
   notes = '';
 }
-writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), out + extra + (notes ? `\n${notes}` : ''));
+// The server benchmark's section (npm run bench:server) is kept as it last wrote it.
+let server = '';
+try {
+  server = (await import('node:fs')).readFileSync(fileURLToPath(new URL('./SERVER.md', import.meta.url)), 'utf8');
+} catch {
+  server = '';
+}
+writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), out + extra + (notes ? `\n${notes}` : '') + (server ? `\n${server}` : ''));
 console.log('wrote BENCHMARKS.md');
