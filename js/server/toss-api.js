@@ -93,7 +93,7 @@ function networkError(e, deadline) {
   if (deadline.aborted || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return tossTransient('TOSS_TIMEOUT', 'get-order-status did not answer in time', { cause: e });
   }
-  if (code.startsWith('ERR_SSL_') && /ALERT/.test(code)) {
+  if ((code.startsWith('ERR_SSL_') && /ALERT/.test(code)) || e?.afterHandshake) {
     return tossTransient('TOSS_CLIENT_CERT_REJECTED', `Toss refused the client certificate (${code}): is it the one registered in the Apps-in-Toss console, and in date?`, { cause: e });
   }
   if (UNTRUSTED.test(code)) {
@@ -115,7 +115,11 @@ function httpsPost(agent) {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      // Under TLS 1.3 a server that refuses the client certificate does so after the client's handshake is done:
+      // the client sees only a reset on a fresh connection, before any answer.
+      let handshaken = false;
+      req.on('socket', (socket) => socket.once('secureConnect', () => { handshaken = true; }));
+      req.on('error', (e) => reject(handshaken && e.code === 'ECONNRESET' ? Object.assign(e, { afterHandshake: true }) : e));
       req.end(body);
     });
   post.close = () => agent.destroy();

@@ -199,3 +199,24 @@ test('createGrantHandler refuses missing parts at creation', () => {
   assert.throws(() => createGrantHandler({ toss: api, userKeyOf: () => 'u', deliver: () => {} }), { code: 'INVALID_OPTIONS' });
   assert.throws(() => createGrantHandler({ toss: api, ledger: postgresLedger(db), deliver: () => {} }), { code: 'INVALID_OPTIONS', message: /userKeyOf/ });
 });
+
+test("toNodeListener after a body parser (Express's express.json()) uses the parsed body", async () => {
+  const listener = toNodeListener(createGrantHandler({ toss: api, ledger: postgresLedger(db), userKeyOf: () => 'user-1', deliver: insertItem }));
+  const parsing = http.createServer(async (req, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    req.body = JSON.parse(text); // what express.json() leaves behind
+    await listener(req, res);
+  });
+  await new Promise((r) => parsing.listen(0, '127.0.0.1', r));
+  paid('ord-express');
+  try {
+    const res = await fetch(`http://127.0.0.1:${parsing.address().port}/api/iap/grant`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'ord-express' }, body: JSON.stringify(order('ord-express')),
+    });
+    assert.deepEqual([res.status, await res.json()], [200, { granted: true }]);
+  } finally {
+    parsing.closeAllConnections();
+    await new Promise((r) => parsing.close(r));
+  }
+});
