@@ -81,7 +81,7 @@ function assertEntryKept(distDir) {
   assert.match(code, /NOT_INITIALIZED/, 'the init guard survived tree shaking');
 }
 
-/** Serves the built app, buys "테스트 상품 - 2" and checks the reference backend granted it once. */
+/** Serves the built app, buys "테스트 상품 - 2" and checks the backend (ait-iap/server) delivered it once. */
 async function sellInChromium(distDir, check = async () => {}) {
   const app = await serveApp(distDir);
   browser ??= await chromium.launch(BROWSER);

@@ -10,7 +10,7 @@ let sandbox;
 before(async () => { sandbox = await openSandbox(); });
 after(async () => { await sandbox.close(); });
 
-/** A partner backend on its own port (another origin) running the reference handler. */
+/** A partner backend on its own port (another origin) running ait-iap/server's grant handler. */
 async function partnerBackend(allowOrigins) {
   const ledger = memoryLedger();
   const route = toNodeListener(createGrantHandler({
