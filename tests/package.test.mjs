@@ -39,7 +39,10 @@ let tarball, packed, browser;
 before(() => {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  // As from a fresh clone: no dist/ until `prepack` builds it (its build output precedes npm's JSON).
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+  const [info] = JSON.parse(out.slice(out.lastIndexOf('\n[') + 1));
   tarball = join(work, info.filename);
   packed = info.files.map((f) => f.path).sort();
 });
@@ -62,9 +65,9 @@ function prepare(name, { as = name, source } = {}) {
   return dir;
 }
 
-test('the tarball holds only the shipped files', () => {
+test('the tarball, packed with no dist/ beforehand, holds the built files and nothing else', () => {
   assert.deepEqual(packed, [
-    'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
+    'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js',
     ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
