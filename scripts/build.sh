@@ -29,7 +29,7 @@ build ait_iap --features small
 build ait_iap_headless --no-default-features --features small
 
 cp js/*.css js/*.d.ts js/host-emulator.js js/emulator-*.js dist/
-cp -r js/server dist/server # ait-iap/server: Node code, shipped as written (readable; no bundling needed)
+cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, shipped as written (readable; no bundling needed)
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.

@@ -5,18 +5,8 @@
 import https from 'node:https';
 import { readJson, sendJson, pathOf } from './http-json.mjs';
 import { ORDER_STATUS_PATH } from '../js/server/order-status.js';
+import { STATUS_REASONS as REASONS, orderStatusOf } from '../js/vite/emulated-toss.js';
 export { ORDER_STATUS_PATH };
-
-const REASONS = {
-  PURCHASED: '구매 완료된 주문입니다.',
-  PAYMENT_COMPLETED: '결제가 완료된 주문입니다.',
-  ORDER_IN_PROGRESS: '진행 중인 주문입니다.',
-  FAILED: '실패한 주문입니다.',
-  REFUNDED: '환불된 주문입니다.',
-  NOT_FOUND: '주문을 찾을 수 없습니다.',
-  MINIAPP_MISMATCH: '해당 앱에서 판매하는 상품의 주문이 아닙니다.',
-  ERROR: '주문 상태가 올바르지 않습니다.',
-};
 
 /**
  * @param {{ miniAppId?: string, paidStatus?: 'PAYMENT_COMPLETED'|'PURCHASED' }} [options]
@@ -33,10 +23,7 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
 
   function statusOf(orderId) {
     if (overrides.has(orderId)) return overrides.get(orderId);
-    const order = orders.get(orderId);
-    if (!order) return 'NOT_FOUND';
-    if (order.miniAppId && order.miniAppId !== miniAppId) return 'MINIAPP_MISMATCH';
-    return { paid: paidStatus, completed: 'PURCHASED', refunded: 'REFUNDED', failed: 'FAILED' }[order.status] ?? 'ERROR';
+    return orderStatusOf(orders.get(orderId), { miniAppId, paidStatus });
   }
 
   async function orderStatus(req, res) {

@@ -72,7 +72,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js',
     ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
-    'dist/server.d.ts', 'package.json',
+    'dist/server.d.ts', 'dist/vite.d.ts', 'dist/vite/emulated-toss.js', 'dist/vite/index.js', 'package.json',
   ].sort());
 });
 
@@ -143,6 +143,40 @@ test('a fresh Vite app runs the README example from the tarball, built and in th
   }
 });
 
+for (const [label, vite] of [['Vite 7', 'vite'], ['Vite 8', 'vite-8']]) {
+  test(`${label} dev server with plugins: [aitIap()] and nothing else sells a product through the README example`, async () => {
+    const dir = prepare('vite-plugin-app', { as: `vite-plugin-${vite}` });
+    const { createServer, version } = await import(vite);
+    assert.equal(version.split('.')[0], label.split(' ')[1]);
+    const server = await createServer({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+    await server.listen();
+    assert.deepEqual(server.config.optimizeDeps.exclude, ['ait-iap'], 'the plugin keeps pre-bundling away from the module');
+    browser ??= await chromium.launch(BROWSER);
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const notFound = [];
+    page.on('response', (r) => r.status() === 404 && notFound.push(r.url()));
+    try {
+      await page.goto(server.resolvedUrls.local[0]);
+      const shown = await buy(page, SKU2);
+      assert.equal(shown.status, 'completed', JSON.stringify(shown));
+      const { orders } = await (await fetch(new URL('/__emulator/orders', server.resolvedUrls.local[0]))).json();
+      assert.deepEqual(orders.map((o) => [o.orderId, o.status]), [[shown.orderId, 'completed']], 'mirrored, verified and granted by the plugin');
+      const again = await fetch(new URL('/api/iap/grant', server.resolvedUrls.local[0]), {
+        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': shown.orderId },
+        body: JSON.stringify({ orderId: shown.orderId, sku: SKU2, environment: 'sandbox' }),
+      });
+      assert.deepEqual(await again.json(), { granted: true, alreadyGranted: true }, 'granted once, in the ledger');
+      assert.deepEqual(errors, []);
+      assert.deepEqual(notFound, []);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+}
+
 test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example from the tarball', async () => {
   const dir = await viteBuild('react-app');
   await sellInChromium(join(dir, 'dist'), async (page) => {
@@ -202,7 +236,7 @@ test('the types name every code of the README error table', () => {
 });
 
 test('no `any` in the public types', () => {
-  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts']) {
+  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, file);
   }

@@ -1,0 +1,22 @@
+// Types of ait-iap/vite. The plugin is typed by shape, so that it needs no particular Vite version's types.
+
+export interface AitIapViteOptions {
+  /** Where the app POSTs its orders (`grant` in createIap). Default `/api/iap/grant`. */
+  grantPath?: string;
+  /** The host emulator's `mirrorUrl`. Default `/__emulator/orders`. */
+  mirrorPath?: string;
+  /** The development ledger's PGlite folder. Default `node_modules/.ait-iap/pglite` under the project root. */
+  dataDir?: string;
+  /** The user every development order is granted to. Default `sandbox-user`. */
+  userKey?: string;
+}
+
+export interface AitIapVitePlugin {
+  name: 'ait-iap';
+  config(user: { build?: { target?: unknown } }): object;
+  configureServer(server: object): void;
+}
+
+/** `plugins: [aitIap()]` in vite.config: the development backend and emulator mirror in `vite dev`. */
+export default function aitIap(options?: AitIapViteOptions): AitIapVitePlugin;
+export { aitIap };
