@@ -82,6 +82,8 @@ function assertEntryKept(distDir) {
   const code = js.map((f) => readFileSync(join(distDir, f), 'utf8')).join('\n');
   assert.match(code, /orderHistory/, 'the orderHistory iterator survived tree shaking');
   assert.match(code, /NOT_INITIALIZED/, 'the init guard survived tree shaking');
+  // The example's dev-only guard: the emulator line (with its mirrorUrl) is gone from a production build.
+  assert.doesNotMatch(code, /__emulator\/orders|__CONSTANT_HANDLER_MAP\s*=/, 'no host emulator in the production bundle');
 }
 
 /** Serves the built app, buys "테스트 상품 - 2" and checks the backend (ait-iap/server) delivered it once. */
@@ -116,7 +118,16 @@ async function sellInChromium(distDir, check = async () => {}) {
 async function viteBuild(name, options) {
   const dir = prepare(name, options);
   const { build } = await import('vite');
-  await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+  // Vite's build and dev server each set NODE_ENV in their own process when it is unset, and the next one started
+  // in this process would follow it: a production build as apps make them, then NODE_ENV as it was.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   assertEntryKept(join(dir, 'dist'));
   return dir;
 }
