@@ -185,8 +185,8 @@ impl View {
             set_text(&row.name, name);
             let js_name: &JsString = name.unchecked_ref();
             set_text(&row.fallback, &js_name.char_at(0));
-            let label: JsValue = js_name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(text(Text::Buy, self.lang))).into();
-            set_attr(&row.buy, "aria-label", &label);
+            let busy = row.li.has_attribute("aria-busy");
+            set_attr(&row.buy, "aria-label", &buy_label(js_name, text(if busy { Text::Busy } else { Text::Buy }, self.lang)));
             *shown_name = name.clone();
         }
         let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
@@ -409,7 +409,10 @@ impl View {
             } else {
                 unattr(&row.li, "aria-busy");
             }
-            row.buy.set_text_content(Some(text(if busy { Text::Busy } else { Text::Buy }, self.lang)));
+            let words = text(if busy { Text::Busy } else { Text::Buy }, self.lang);
+            row.buy.set_text_content(Some(words));
+            // The accessible name holds the visible words (WCAG 2.5.3, label in name).
+            set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
         }
         Ok(())
     }
@@ -574,4 +577,9 @@ impl ProductList {
         unattr(&view.container, "data-state");
         unattr(&view.container, "data-error-code");
     }
+}
+
+/// The buy button's accessible name: the product's name, then the words the button shows.
+fn buy_label(name: &JsString, words: &str) -> JsValue {
+    name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(words)).into()
 }
