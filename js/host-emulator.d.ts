@@ -21,6 +21,8 @@ export interface HostConfig {
   latencyMs: number;
   grantTimeoutMs: number;
   throttleMs: number;
+  /** Skip the emulator's order sheet (true) or always show it (false); unset, automated browsers skip it. */
+  autoConfirm?: boolean;
 }
 
 export interface HostOrder {

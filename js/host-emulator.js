@@ -9,6 +9,7 @@
 import { SANDBOX_PRODUCTS, EXAMPLE_CATALOGUE, GATES, supports, renewalDays, amountOf } from './emulator-catalogue.js';
 import { SCENARIOS, SDK_ERROR_CODES, THROTTLED, createScenarioQueue, scenarioError } from './emulator-scenarios.js';
 import { createLedger } from './emulator-ledger.js';
+import { confirmPurchase } from './emulator-sheet.js';
 
 export { SANDBOX_PRODUCTS, EXAMPLE_CATALOGUE, GATES, SCENARIOS, SDK_ERROR_CODES };
 
@@ -65,6 +66,8 @@ const METHOD_GATES = {
  *   for the ledger and for the SDK's `Storage`, which otherwise lives in localStorage under `ait-iap:host-emulator:storage:`).
  * @param {string} [options.mirrorUrl] where each order change is POSTed (the emulated Toss server).
  * @param {string} [options.miniAppId]
+ * @param {boolean} [options.autoConfirm] skip the order sheet (true) or always show it (false); unset, it shows
+ *   except in automated browsers (`navigator.webdriver`, as in tests).
  */
 export function installHostEmulator(options = {}) {
   const target = options.target ?? globalThis;
@@ -118,6 +121,10 @@ export function installHostEmulator(options = {}) {
     };
   }
 
+  /** The order sheet shows unless `autoConfirm` is true; left unset, automated browsers (tests) skip it too. */
+  const showsOrderSheet = () =>
+    config.autoConfirm === false || (config.autoConfirm === undefined && !target.navigator?.webdriver && target.document !== undefined);
+
   /** Checks a purchase request; returns the product or throws the host error. */
   function checkPurchase(sku, offerId, subscription, scenario) {
     if (scenario.throttled || performance.now() - lastPurchaseAt < config.throttleMs) {
@@ -145,6 +152,10 @@ export function installHostEmulator(options = {}) {
       product = checkPurchase(args?.sku, subscription ? args?.offerId : null, subscription, scenario);
     } catch (error) {
       stream.onError(error);
+      return;
+    }
+    if (showsOrderSheet() && !(await confirmPurchase(target.document, product))) {
+      stream.onError(hostError('USER_CANCELED', '사용자가 결제를 취소했어요.'));
       return;
     }
     const orderId = newId();

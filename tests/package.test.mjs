@@ -68,7 +68,7 @@ function prepare(name, { as = name, source } = {}) {
 test('the tarball, packed with no dist/ beforehand, holds the built files and nothing else', () => {
   assert.deepEqual(packed, [
     'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
-    'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
+    'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js',
     ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),

@@ -1,5 +1,6 @@
 // The sandbox's host panel: pick the host's next scenario (or queue several), change the Toss app version and
-// environment, watch the host's order ledger and refund completed orders. Built with DOM calls only.
+// environment, switch the dev backend down / hanging / refusing, watch the host's order ledger and refund completed
+// orders. Built with DOM calls only; fits a 360 px screen.
 import { SCENARIOS, GATES } from '../dist/host-emulator.js';
 
 function h(tag, attrs = {}, ...children) {
@@ -24,7 +25,20 @@ function versionPresets() {
   ];
 }
 
-export function mountHostPanel(container, emulator) {
+/** The dev backend's test switch: up, or down / hang / refuse for every hand-off until switched back. */
+function backendSwitches(modeUrl) {
+  const shown = h('output', { id: 'backend-mode' }, 'up');
+  const set = (mode) =>
+    fetch(modeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) })
+      .then((r) => r.json())
+      .then((r) => { shown.textContent = r.mode; });
+  return h('div', { class: 'panel-row', role: 'group', 'aria-label': '개발 서버 · Dev backend' },
+    h('span', {}, '서버 · Backend: '), shown,
+    ...['up', 'down', 'hang', 'refuse'].map((mode) => h('button', { type: 'button', 'data-backend-mode': mode, onclick: () => set(mode) }, mode)),
+  );
+}
+
+export function mountHostPanel(container, emulator, { backendModeUrl = '/__backend/mode' } = {}) {
   const scenario = h('select', { id: 'scenario', 'aria-label': '시나리오 · Scenario' }, ...Object.keys(SCENARIOS).map((name) => h('option', { value: name }, name)));
   const queueView = h('output', { id: 'scenario-queue' });
   const showQueue = () => { queueView.textContent = emulator.pendingScenarios().join(' → ') || '(success)'; };
@@ -60,6 +74,7 @@ export function mountHostPanel(container, emulator) {
       version,
       h('button', { type: 'button', id: 'apply-host', onclick: () => emulator.configure({ environment: environment.value, appVersion: version.value }) }, '적용 · Apply'),
     ),
+    backendSwitches(backendModeUrl),
     h('table', { class: 'ledger' }, h('thead', {}, h('tr', {}, h('th', {}, 'orderId'), h('th', {}, 'sku'), h('th', {}, 'status'), h('th', {}, ''))), ledger),
     h('button', { type: 'button', id: 'reset-host', onclick: () => { emulator.reset(); showLedger(); showQueue(); } }, '초기화 · Reset'),
   );
