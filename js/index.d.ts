@@ -85,8 +85,19 @@ export interface OutboxStorage {
   setItem(key: string, value: string): void | Promise<void>;
 }
 
+/** What the library calls on the SDK's `IAP` object: the first two always, the rest when the host supports them. */
+export interface IapObject {
+  getProductItemList(): Promise<unknown>;
+  createOneTimePurchaseOrder(params: never): () => void;
+  createSubscriptionPurchaseOrder?(params: never): () => void;
+  getPendingOrders?(): Promise<unknown>;
+  completeProductGrant?(params: never): Promise<unknown>;
+  getCompletedOrRefundedOrders?(params: never): Promise<unknown>;
+  getSubscriptionInfo?(params: never): Promise<unknown>;
+}
+
 /** The SDK's `IAP` object (from `@apps-in-toss/web-framework` or `@apps-in-toss/web-bridge`), or a namespace with one. */
-export type IapSdk = object;
+export type IapSdk = IapObject | { IAP: IapObject };
 
 export interface CreateIapOptions {
   sdk: IapSdk;

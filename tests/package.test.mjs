@@ -246,6 +246,22 @@ test('the types name every code of the README error table', () => {
   for (const code of codes) assert.ok(union.includes(`'${code}'`), `${code} missing from KnownErrorCode`);
 });
 
+test("the real SDK's IAP object (web-bridge 2.10.8's types) is an IapSdk", () => {
+  const dir = join(work, 'sdk-types');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'check.ts'), `import { IAP } from '@apps-in-toss/web-bridge';
+import type { IapSdk } from 'ait-iap';
+const sdk: IapSdk = IAP;
+console.log(sdk);
+`);
+  // skipLibCheck: web-bridge's own .d.ts do not pass tsc (see the consumer); ait-iap's resolve from the tarball's install.
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], baseUrl: '.', paths: { 'ait-iap': ['../ts-consumer/node_modules/ait-iap/dist/index.d.ts'] } },
+    files: ['check.ts'],
+  }));
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'inherit' });
+});
+
 test('no `any` in the public types', () => {
   for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
