@@ -16,22 +16,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
 const work = join(root, 'target/fixtures');
 
-/** The README's code block after `<!-- marker -->` (`lang`: its fence's language). */
-function readmeBlock(marker, lang) {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.split(`<!-- ${marker} -->`)[1]?.match(new RegExp(`^\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``))?.[1];
-  assert.ok(block, `a ${marker} block in the README`);
+/** The code block after `<!-- marker -->` in the doc `file` (`lang`: its fence's language). */
+function docBlock(file, marker, lang) {
+  const text = readFileSync(join(root, file), 'utf8');
+  const block = text.split(`<!-- ${marker} -->`)[1]?.match(new RegExp(`^\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``))?.[1];
+  assert.ok(block, `a ${marker} block in ${file}`);
   return block;
 }
 
-/** The README's example: the js block after `<!-- example -->` (the English and Korean quick starts hold the same). */
+/** The README's quick-start example: the js block after `<!-- example -->`, shown once. */
 export function readmeExample() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const blocks = readme.split('<!-- example -->').slice(1).map((part) => part.match(/^\n```js\n([\s\S]*?)```/)?.[1]);
-  assert.equal(blocks.length, 2, 'an example in the quick start and in 빠른 시작');
-  assert.ok(blocks[0] && blocks.every((b) => b === blocks[0]), 'both quick starts show the same example');
-  assert.ok(blocks[0].trimEnd().split('\n').length <= 10, 'the example is at most 10 lines');
-  return blocks[0];
+  assert.equal(readme.split('<!-- example -->').length, 2, 'the quick start shows the example once');
+  const block = docBlock('README.md', 'example', 'js');
+  assert.ok(block.trimEnd().split('\n').length <= 10, 'the example is at most 10 lines');
+  return block;
 }
 
 let tarball, packed, browser;
@@ -57,7 +56,7 @@ function prepare(name, { as = name, source } = {}) {
   if (name !== 'ts-consumer') {
     cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
     mkdirSync(join(dir, 'src'), { recursive: true });
-    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), readmeBlock('react-example', 'jsx'));
+    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), docBlock('docs/api.md', 'react-example', 'jsx'));
     else writeFileSync(join(dir, 'src/main.js'), source ?? readmeExample());
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: as, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
@@ -198,7 +197,7 @@ test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example
 });
 
 test('a fresh Vite app runs the README\'s headless example from the tarball: its own .wasm, a purchase granted once', async () => {
-  const dir = await viteBuild('vite-app', { as: 'headless-app', source: readmeBlock('headless-example', 'js') });
+  const dir = await viteBuild('vite-app', { as: 'headless-app', source: docBlock('docs/api.md', 'headless-example', 'js') });
   const emitted = readdirSync(join(dir, 'dist/assets'));
   assert.ok(emitted.some((f) => /^ait_iap_headless_bg.*\.wasm$/.test(f)), `the headless .wasm was emitted: ${emitted}`);
   assert.ok(!emitted.some((f) => /^ait_iap_bg.*\.wasm$/.test(f)), 'and not the one with the product list');
@@ -236,8 +235,8 @@ test('a strict TypeScript app using every API type-checks against the packed typ
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'inherit' });
 });
 
-test('the types name every code of the README error table', () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+test('the types name every code of the documented error table', () => {
+  const readme = readFileSync(join(root, 'docs/errors.md'), 'utf8');
   const table = readme.split('<!-- errors -->')[1].split('<!-- /errors -->')[0];
   const codes = [...table.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]);
   const types = readFileSync(join(root, 'js/index.d.ts'), 'utf8');

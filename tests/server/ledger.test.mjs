@@ -105,9 +105,11 @@ for (const engine of ENGINES) {
   });
 }
 
-test('the DDL in the README is the one migrate() runs', async () => {
+test('the DDL in the backend docs is the one migrate() runs', async () => {
   const { readFileSync } = await import('node:fs');
-  assert.ok(readFileSync(new URL('../../README.md', import.meta.url), 'utf8').includes(ledgerDdl()), 'README shows ledgerDdl()');
+  for (const doc of ['docs/backend.md', 'docs/ko/backend.md']) {
+    assert.ok(readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8').includes(ledgerDdl()), `${doc} shows ledgerDdl()`);
+  }
 });
 
 test('postgresLedger refuses what is not a database or a safe table name', () => {

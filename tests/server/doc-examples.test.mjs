@@ -1,4 +1,4 @@
-// The README's server examples, as written there, run against a real PostgreSQL server and the emulated Toss
+// The server examples of docs/backend.md (and their Korean twins in docs/ko/backend.md), as written there, run against a real PostgreSQL server and the emulated Toss
 // server over mTLS: the node:http one as its own process, the Web Request one as a route module. `ait-iap/server`
 // resolves to the built package (a package may import itself by name). `sessionOf`, the partner's own sign-in,
 // is the one thing the test supplies.
@@ -16,15 +16,18 @@ import { createTossServer } from '../../server/toss-server.mjs';
 import { startPostgres } from './postgres.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const work = join(root, 'target/readme-server');
+const work = join(root, 'target/doc-server');
 const SESSION = "const sessionOf = (request) => ({ tossUserKey: request.headers.get('x-test-user') });\n";
 const ORIGIN = 'https://mini.example';
 
-function readmeBlock(marker) {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.split(`<!-- ${marker} -->`)[1]?.match(/^\n```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(block, `a ${marker} block in the README`);
-  return block;
+function docBlock(marker) {
+  const blocks = ['docs/backend.md', 'docs/ko/backend.md'].map((doc) => {
+    const block = readFileSync(join(root, doc), 'utf8').split(`<!-- ${marker} -->`)[1]?.match(/^\n```js\n([\s\S]*?)```/)?.[1];
+    assert.ok(block, `a ${marker} block in ${doc}`);
+    return block;
+  });
+  assert.equal(blocks[1], blocks[0], `docs/ko/backend.md shows the same ${marker} code`);
+  return blocks[0];
 }
 
 let toss, tls, server, pool, env;
@@ -61,9 +64,9 @@ const grantRequest = (url, orderId, extra = {}) => new Request(url, {
 });
 const items = async (orderId) => (await pool.query('SELECT user_key, sku FROM items WHERE order_id = $1', [orderId])).rows;
 
-test('the README node:http example grants a paid order once, over mTLS, on PostgreSQL, with CORS', async () => {
+test('the documented node:http example grants a paid order once, over mTLS, on PostgreSQL, with CORS', async () => {
   const file = join(work, 'server.mjs');
-  writeFileSync(file, SESSION + readmeBlock('server-node-example'));
+  writeFileSync(file, SESSION + docBlock('server-node-example'));
   const port = await freePort();
   const child = spawn(process.execPath, [file], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
@@ -82,9 +85,9 @@ test('the README node:http example grants a paid order once, over mTLS, on Postg
   }
 });
 
-test('the README Web Request example (a Next.js route module) grants a paid order once', async () => {
+test('the documented Web Request example (a Next.js route module) grants a paid order once', async () => {
   const file = join(work, 'route.mjs');
-  writeFileSync(file, SESSION + readmeBlock('server-web-example'));
+  writeFileSync(file, SESSION + docBlock('server-web-example'));
   const run = `
     import { POST, OPTIONS, runtime } from ${JSON.stringify(file)};
     const request = (extra) => new Request('http://localhost/api/iap/grant', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'readme-2', ...extra }, body: JSON.stringify({ orderId: 'readme-2', sku: 'gem.100', environment: 'sandbox' }) });
