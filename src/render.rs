@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::client::{IapClient, Inner};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
-use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, reconcile, text, Lang, Text};
+use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Lang, Text};
 use crate::js::{get, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, RoutedError};
@@ -232,8 +232,7 @@ impl View {
             attr(&button, "type", "button");
             attr(&button, "data-sku", &row.key);
             attr(&button, "data-offer-id", &o.offer_id);
-            let detail = o.display_amount.as_deref().unwrap_or(&o.period);
-            button.set_text_content(Some(&cat(&[label, " · ", detail])));
+            button.set_text_content(Some(&offer_words(label, &o.period, o.display_amount.as_deref(), o.offer_type == "FREE_TRIAL", self.lang)));
             append(&row.offers, &button);
         }
     }

@@ -5,6 +5,7 @@
 use crate::prelude::*;
 use super::key_set::KeySet;
 use super::product::ProductKind;
+use super::text::cat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -118,6 +119,42 @@ pub fn offer_label(offer_type: &str, lang: Lang) -> Option<&'static str> {
     }
 }
 
+/// An ISO 8601 period of one unit (`P7D`, `P2W`, `P1M`, `P1Y`) in words: "7일", "2주", "1개월", "1년" / "7 days",
+/// "2 weeks", "1 month", "1 year". Anything else (several units, time parts, junk) is `None`: shown as given.
+pub fn period_words(period: &str, lang: Lang) -> Option<String> {
+    // Byte checks and `get` rather than str patterns and indexing: small code, and no panic path in the module.
+    let bytes = period.as_bytes();
+    let (&unit, rest) = bytes.split_last()?;
+    let (ko, en) = match unit {
+        b'D' => ("일", " day"),
+        b'W' => ("주", " week"),
+        b'M' => ("개월", " month"),
+        b'Y' => ("년", " year"),
+        _ => return None,
+    };
+    let (&p, digits) = rest.split_first()?;
+    if p != b'P' || digits.len() > 4 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let first = digits.iter().position(|&d| d != b'0')?;
+    let count = period.get(1 + first..bytes.len() - 1)?;
+    Some(match lang {
+        Lang::Ko => cat(&[count, ko]),
+        Lang::En => cat(&[count, en, if count == "1" { "" } else { "s" }]),
+    })
+}
+
+/// An offer button's words: a free trial by its length ("7일 무료 체험" / "Free trial · 7 days"), any other offer by
+/// its price, or its period when it has no price.
+pub fn offer_words(label: &str, period: &str, display_amount: Option<&str>, free_trial: bool, lang: Lang) -> String {
+    let words = period_words(period, lang);
+    if let (true, Lang::Ko, Some(w)) = (free_trial, lang, &words) {
+        return cat(&[w, " ", label]);
+    }
+    let detail = if free_trial { words.as_deref().or(display_amount) } else { display_amount.or(words.as_deref()) };
+    cat(&[label, " · ", detail.unwrap_or(period)])
+}
+
 /// Fixed texts of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {
@@ -148,6 +185,26 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn periods_in_words() {
+        for (period, ko, en) in [("P7D", "7일", "7 days"), ("P1D", "1일", "1 day"), ("P2W", "2주", "2 weeks"), ("P1M", "1개월", "1 month"), ("P3M", "3개월", "3 months"), ("P1Y", "1년", "1 year"), ("P014D", "14일", "14 days")] {
+            assert_eq!(period_words(period, Lang::Ko).as_deref(), Some(ko));
+            assert_eq!(period_words(period, Lang::En).as_deref(), Some(en));
+        }
+        for junk in ["", "P", "7D", "P1M2D", "PT1H", "P0D", "PxD", "P99999D", "P1Q", "P-1D", "P１D"] {
+            assert_eq!(period_words(junk, Lang::Ko), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn offer_words_read_naturally() {
+        assert_eq!(offer_words("무료 체험", "P7D", None, true, Lang::Ko), "7일 무료 체험");
+        assert_eq!(offer_words("Free trial", "P7D", None, true, Lang::En), "Free trial · 7 days");
+        assert_eq!(offer_words("첫 구독 할인", "P1M", Some("990원"), false, Lang::Ko), "첫 구독 할인 · 990원");
+        assert_eq!(offer_words("첫 구독 할인", "P1M", None, false, Lang::Ko), "첫 구독 할인 · 1개월");
+        assert_eq!(offer_words("무료 체험", "P1M2D", None, true, Lang::Ko), "무료 체험 · P1M2D");
+    }
 
     /// Applies a reconcile plan the way the DOM does and returns the resulting order of keys.
     fn keys(v: &[u32]) -> Vec<String> {

@@ -121,7 +121,7 @@ test('roles and labels: a labelled list, real buttons with names, a status line;
   assert.equal(ko.items, 3);
   assert.deepEqual(ko.buttons[0], { tag: 'BUTTON', type: 'button', label: '보석 100개 구매' });
   assert.deepEqual(ko.badges, ['소모품', '영구 상품', '구독 · 매월']);
-  assert.deepEqual(ko.offers, ['무료 체험 · P7D', '첫 구독 할인 · 990원', '다시 구독 할인 · 2,900원']);
+  assert.deepEqual(ko.offers, ['7일 무료 체험', '첫 구독 할인 · 990원', '다시 구독 할인 · 2,900원'], "the trial's ISO period in words");
   assert.equal(ko.status, 'polite');
   assert.equal(ko.test, 3, 'test badges in the sandbox');
   await mountTestList(page, [product(1)], { locale: 'en', testBadge: false });
