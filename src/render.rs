@@ -340,8 +340,17 @@ impl View {
         Ok(())
     }
 
-    fn status(&self, state: &str, message: &str, order_id: Option<&str>, code: Option<&str>, retry_sku: Option<&str>) -> Result<(), JsValue> {
+    /// Shows a purchase's phase or outcome in the row of `sku`, the item the user tapped (the one live region moves
+    /// there before its text changes, so screen readers announce it at the item).
+    fn status(&self, sku: &str, state: &str, message: &str, order_id: Option<&str>, code: Option<&str>, retry: bool) -> Result<(), JsValue> {
         let node = &self.status;
+        let row = self.rows.borrow().iter().find(|r| r.key == sku).map(|r| r.li.clone());
+        match row {
+            Some(li) => append(&li, node),
+            // The row is gone (a reload dropped the product), or the app removed the line: under the list.
+            None if !node.is_connected() => append(&self.container, node),
+            None => {}
+        }
         attr(node, "data-status", state);
         match order_id {
             Some(id) => node.set_attribute("data-order-id", id)?,
@@ -352,16 +361,12 @@ impl View {
             None => node.remove_attribute("data-error-code")?,
         }
         node.set_text_content(Some(message));
-        if let Some(sku) = retry_sku {
+        if retry {
             let button = el(&self.doc, "button", "ait-iap-retry-purchase")?;
             attr(&button, "type", "button");
             attr(&button, "data-sku", sku);
             button.set_text_content(Some(text(Text::Retry, self.lang)));
             append(node, &button);
-        }
-        // Re-attach if the app (or a test) removed it.
-        if !node.is_connected() {
-            self.container.append_child(node)?;
         }
         Ok(())
     }
@@ -419,7 +424,7 @@ impl View {
     fn buy(self: Rc<Self>, sku: String, offer_id: Option<String>) -> Result<(), JsValue> {
         self.set_buttons_disabled(true)?;
         self.row_busy(&sku, true)?;
-        self.status("requesting", "", None, None, None)?;
+        self.status(&sku, "requesting", "", None, None, false)?;
         let options = match &offer_id {
             Some(id) => crate::js::object(&[("offerId", JsValue::from_str(id))]),
             None => JsValue::UNDEFINED,
@@ -449,7 +454,7 @@ impl View {
             _ if code.as_deref() == Some("DISPOSED") => (String::new(), false),
             _ => (get_string(&error, "message", 2000).unwrap_or_default(), get(&error, "retryable").as_bool() == Some(true)),
         };
-        self.status(&status, &message, order_id.as_deref(), code.as_deref(), retry.then_some(sku))
+        self.status(sku, &status, &message, order_id.as_deref(), code.as_deref(), retry)
     }
 
     fn on_click(self: &Rc<Self>, event: &Event) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { openSandbox, buy, setScenario, SKU1 } from './harness.mjs';
+import { openSandbox, buy, setScenario, SKU1, SKU2 } from './harness.mjs';
 
 let sandbox;
 before(async () => { sandbox = await openSandbox(); });
@@ -174,6 +174,11 @@ test('purchase feedback: busy row, cancel silent, retryable error offers a retry
   assert.equal(await page.locator(`li[data-sku="${SKU1}"] button.ait-iap-buy`).textContent(), '결제 중…');
   await page.locator('.ait-iap-status[data-status="completed"]').waitFor();
   assert.equal(await page.locator(`li[data-sku="${SKU1}"]`).getAttribute('aria-busy'), null);
+  assert.equal(await page.locator(`li[data-sku="${SKU1}"] > .ait-iap-status[role="status"]`).count(), 1, 'the outcome is announced at the item tapped');
+  const other = await buy(page, SKU2);
+  assert.equal(other.status, 'completed');
+  assert.equal(await page.locator(`li[data-sku="${SKU2}"] > .ait-iap-status`).textContent(), '구매를 완료했어요.', 'and moves with the next purchase');
+  assert.equal(await page.locator('.ait-iap-status').count(), 1);
   await page.close();
 });
 
