@@ -116,7 +116,12 @@ struct View {
     /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
     /// taken back.
     live: Cell<bool>,
+    /// Skus of non-consumables the user owns (a completed order in the history, or bought here): not buyable.
+    owned: RefCell<Vec<String>>,
 }
+
+/// How many history pages the list reads to find owned non-consumables.
+const OWNED_PAGES: u32 = 10;
 
 /// The row skeleton, cloned for every new row. Constant markup (never data): product texts are written later
 /// through `textContent` and attributes only.
@@ -317,6 +322,7 @@ impl View {
         if self.inner.busy() {
             self.set_buttons_disabled(true)?;
         }
+        self.show_owned();
         if let Some(f) = focused.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
             if f.is_connected() && self.doc.active_element().as_ref() != Some(&f) {
                 let _ = f.focus();
@@ -337,7 +343,57 @@ impl View {
                 }
             }
         }
+        if !disabled {
+            self.show_owned();
+        }
         Ok(())
+    }
+
+    /// Reads the order history (page by page, at most `pages`) for completed orders of the non-consumables shown.
+    fn find_owned(self: Rc<Self>, key: Option<String>, pages: u32) {
+        if key.is_none() {
+            self.owned.borrow_mut().clear();
+        }
+        let page = crate::history::history_page(self.inner.clone(), key);
+        let _ = then(&page, move |ok, page| {
+            if !ok || !self.live.get() {
+                return Ok(JsValue::UNDEFINED); // no history (an old host): every item stays buyable
+            }
+            let orders = get(&page, "orders");
+            for order in js_sys::Array::from(&orders).iter() {
+                if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", 200), get_string(&order, "status", 20).as_deref()) {
+                    self.owned.borrow_mut().push(sku);
+                }
+            }
+            self.show_owned();
+            match get_string(&page, "nextKey", 200) {
+                Some(next) if pages > 1 => self.find_owned(Some(next), pages - 1),
+                _ => {}
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+    }
+
+    /// Owned non-consumables: "보유 중" on a disabled button, and the row marked `data-owned`.
+    fn show_owned(&self) {
+        let owned = self.owned.borrow();
+        for row in self.rows.borrow().iter() {
+            let is_owned = matches!(row.shown_kind, Some((ProductKind::NonConsumable, _))) && owned.contains(&row.key);
+            // Owned (kept disabled also after a purchase re-enabled every button), or no longer (refunded).
+            if row.li.has_attribute("aria-busy") || (!is_owned && !row.li.has_attribute("data-owned")) {
+                continue;
+            }
+            toggle(&row.li, "data-owned", is_owned);
+            toggle(&row.buy, "disabled", is_owned);
+            if is_owned {
+                attr(&row.buy, "aria-disabled", "true");
+            } else {
+                unattr(&row.buy, "aria-disabled");
+            }
+            let words = text(if is_owned { Text::Owned } else { Text::Buy }, self.lang);
+            row.buy.set_text_content(Some(words));
+            set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
+        }
     }
 
     /// Shows a purchase's phase or outcome in the row of `sku`, the item the user tapped (the one live region moves
@@ -385,7 +441,13 @@ impl View {
                 return Ok(JsValue::UNDEFINED);
             }
             match products {
-                Ok(products) => self.render(&products),
+                Ok(products) => {
+                    let shown = self.render(&products);
+                    if products.iter().any(|p| p.kind == ProductKind::NonConsumable) {
+                        self.clone().find_owned(None, OWNED_PAGES);
+                    }
+                    shown
+                }
                 Err(error) => self.show_error(&error),
             }
             .map(|_| JsValue::UNDEFINED)
@@ -447,6 +509,10 @@ impl View {
         let order_id = get_string(outcome, "orderId", 200);
         let error = get(outcome, "error");
         let code = get_string(&error, "code", 64);
+        if status == "completed" || code.as_deref() == Some("ITEM_ALREADY_OWNED") {
+            self.owned.borrow_mut().push(sku.to_owned());
+            self.show_owned();
+        }
         let (message, retry) = match status.as_str() {
             "completed" => (text(Text::Completed, self.lang).to_owned(), false),
             // The user backed out, or the page went away mid-purchase (back/forward cache): say nothing.
@@ -537,6 +603,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         rows: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         live: Cell::new(true),
+        owned: RefCell::new(Vec::new()),
     });
     view.listen("click", false, View::on_click)?;
     view.listen("error", true, View::on_error)?;

@@ -166,6 +166,7 @@ pub enum Text {
     Retry,
     TestBadge,
     Completed,
+    Owned,
 }
 
 pub fn text(t: Text, lang: Lang) -> &'static str {
@@ -178,6 +179,7 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::Retry => pick(lang, "다시 시도", "Try again"),
         Text::TestBadge => pick(lang, "테스트", "Test"),
         Text::Completed => pick(lang, "구매를 완료했어요.", "Purchase completed."),
+        Text::Owned => pick(lang, "보유 중", "Owned"),
     }
 }
 

@@ -104,3 +104,17 @@ test('200 % zoom at 320 px (a 160 CSS px viewport): nothing is cut off or needs 
   assert.deepEqual(layout, { overflow: false, outside: [] });
   await page.close();
 });
+
+test('axe-core: the owned state (보유 중) and subscription offers, light and dark', async () => {
+  const page = await sandbox.page('?catalogue=example');
+  await page.locator('li[data-sku="no.ads"] button.ait-iap-buy').waitFor();
+  assert.equal((await buy(page, 'no.ads')).status, 'completed');
+  await page.waitForFunction(() => document.querySelector('li[data-sku="no.ads"]')?.hasAttribute('data-owned'));
+  const found = {};
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found[scheme] = await violations(page);
+  }
+  assert.deepEqual(found, { light: [], dark: [] });
+  await page.close();
+});

@@ -215,3 +215,28 @@ test('screenshots of the sandbox list in light and dark are saved for review', a
     await page.close();
   }
 });
+
+test('a non-consumable the user owns shows 보유 중 and cannot be bought; after a refund it can again', async () => {
+  const page = await sandbox.page('?catalogue=example');
+  const row = page.locator('li[data-sku="no.ads"]');
+  const button = row.locator('button.ait-iap-buy');
+  await button.waitFor();
+  assert.equal(await button.textContent(), '구매');
+  const bought = await buy(page, 'no.ads');
+  assert.equal(bought.status, 'completed');
+  assert.equal(await button.textContent(), '보유 중');
+  assert.equal(await button.isDisabled(), true);
+  assert.equal(await button.getAttribute('aria-label'), '광고 제거 보유 중');
+  assert.notEqual(await row.getAttribute('data-owned'), null);
+  assert.equal(await page.locator('li[data-sku="gem.100"] button.ait-iap-buy').isDisabled(), false, 'the others stay buyable');
+  // A later visit learns it from the order history.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('li[data-sku="no.ads"] button.ait-iap-buy')?.textContent === '보유 중');
+  // Refunded: buyable again after the next load.
+  await page.evaluate((orderId) => window.hostEmulator.refund(orderId), bought.orderId);
+  await page.evaluate(() => window.iapList.reload());
+  await page.waitForFunction(() => document.querySelector('li[data-sku="no.ads"] button.ait-iap-buy')?.textContent === '구매');
+  assert.equal(await button.isDisabled(), false);
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+});
