@@ -155,10 +155,11 @@ test('a fresh Vite app runs the README example from the tarball, built and in th
 
 for (const [label, vite] of [['Vite 7', 'vite'], ['Vite 8', 'vite-8']]) {
   test(`${label} dev server with plugins: [aitIap()] and nothing else sells a product through the README example`, async () => {
-    const dir = prepare('vite-plugin-app', { as: `vite-plugin-${vite}` });
+    // The same fresh app, configured with the plugin alone (vite.plugin.config.js).
+    const dir = prepare('vite-app', { as: `vite-plugin-${vite}` });
     const { createServer, version } = await import(vite);
     assert.equal(version.split('.')[0], label.split(' ')[1]);
-    const server = await createServer({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+    const server = await createServer({ root: dir, configFile: join(dir, 'vite.plugin.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
     await server.listen();
     assert.deepEqual(server.config.optimizeDeps.exclude, ['ait-iap'], 'the plugin keeps pre-bundling away from the module');
     browser ??= await chromium.launch(BROWSER);
