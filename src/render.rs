@@ -75,6 +75,15 @@ fn next(e: &Element) -> Result<Element, JsValue> {
     e.next_element_sibling().ok_or_else(|| unusable("template"))
 }
 
+/// `name="true"` on `e` (ARIA states), or no `name` at all.
+fn flag(e: &Element, name: &str, on: bool) {
+    if on {
+        attr(e, name, "true");
+    } else {
+        unattr(e, name);
+    }
+}
+
 fn toggle(e: &Element, name: &str, on: bool) {
     if on {
         attr(e, name, "");
@@ -336,11 +345,7 @@ impl View {
         for i in 0..buttons.length() {
             if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 toggle(&b, "disabled", disabled);
-                if disabled {
-                    attr(&b, "aria-disabled", "true");
-                } else {
-                    unattr(&b, "aria-disabled");
-                }
+                flag(&b, "aria-disabled", disabled);
             }
         }
         if !disabled {
@@ -385,15 +390,16 @@ impl View {
             }
             toggle(&row.li, "data-owned", is_owned);
             toggle(&row.buy, "disabled", is_owned);
-            if is_owned {
-                attr(&row.buy, "aria-disabled", "true");
-            } else {
-                unattr(&row.buy, "aria-disabled");
-            }
-            let words = text(if is_owned { Text::Owned } else { Text::Buy }, self.lang);
-            row.buy.set_text_content(Some(words));
-            set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
+            flag(&row.buy, "aria-disabled", is_owned);
+            self.buy_words(row, if is_owned { Text::Owned } else { Text::Buy });
         }
+    }
+
+    /// The buy button's words, and its accessible name to match (WCAG 2.5.3, label in name).
+    fn buy_words(&self, row: &Row, t: Text) {
+        let words = text(t, self.lang);
+        row.buy.set_text_content(Some(words));
+        set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
     }
 
     /// Shows a purchase's phase or outcome in the row of `sku`, the item the user tapped (the one live region moves
@@ -470,15 +476,8 @@ impl View {
 
     fn row_busy(&self, sku: &str, busy: bool) -> Result<(), JsValue> {
         if let Some(row) = self.rows.borrow().iter().find(|r| r.key == sku) {
-            if busy {
-                attr(&row.li, "aria-busy", "true");
-            } else {
-                unattr(&row.li, "aria-busy");
-            }
-            let words = text(if busy { Text::Busy } else { Text::Buy }, self.lang);
-            row.buy.set_text_content(Some(words));
-            // The accessible name holds the visible words (WCAG 2.5.3, label in name).
-            set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
+            flag(&row.li, "aria-busy", busy);
+            self.buy_words(row, if busy { Text::Busy } else { Text::Buy });
         }
         Ok(())
     }
