@@ -64,7 +64,7 @@ pub(crate) struct Inner {
     /// Counts notifications: a dispatch skips its own when a nested one (from an effect) already notified.
     notified: Cell<u32>,
     last_raw_error: RefCell<Option<JsValue>>,
-    /// Skus seen as subscriptions in a product list, so `purchase(sku)` opens the right order sheet.
+    /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
     pub(crate) subscriptions: RefCell<Vec<String>>,
 }
 
