@@ -63,7 +63,8 @@ pub(crate) struct Inner {
     next_listener: Cell<u32>,
     /// Counts notifications: a dispatch skips its own when a nested one (from an effect) already notified.
     notified: Cell<u32>,
-    last_raw_error: RefCell<Option<JsValue>>,
+    /// The latest raw SDK error and its id: reported only with the routed error that carries that id.
+    last_raw_error: RefCell<Option<(u32, JsValue)>>,
     /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
     pub(crate) subscriptions: RefCell<Vec<String>>,
 }
@@ -195,8 +196,13 @@ impl Inner {
         self.machine.borrow().phase().in_flight()
     }
 
-    fn host_failed(self: &Rc<Self>, error: RawError, raw: Option<JsValue>) {
-        *self.last_raw_error.borrow_mut() = raw;
+    fn host_failed(self: &Rc<Self>, mut error: RawError, raw: Option<JsValue>) {
+        if let Some(raw) = raw {
+            let mut last = self.last_raw_error.borrow_mut();
+            let id = last.as_ref().map_or(0, |(id, _)| id.wrapping_add(1));
+            error.raw_id = Some(id);
+            *last = Some((id, raw));
+        }
         self.dispatch(Event::HostFailed { error });
     }
 
@@ -352,8 +358,9 @@ impl Inner {
     }
 
     fn error_js(&self, error: &RoutedError) -> JsValue {
-        let raw = self.last_raw_error.borrow();
-        to_js_error(error, self.locale, raw.as_ref())
+        let last = self.last_raw_error.borrow();
+        let raw = last.as_ref().filter(|(id, _)| error.raw_id == Some(*id)).map(|(_, raw)| raw);
+        to_js_error(error, self.locale, raw)
     }
 
     fn outcome_js(&self, outcome: &Outcome) -> JsValue {

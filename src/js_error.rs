@@ -20,6 +20,7 @@ pub fn raw_error(value: &JsValue) -> RawError {
         user_info_code: get_string(&user_info, "code", MAX_ID),
         message,
         order_id: get_string(&user_info, "orderId", MAX_ID).or_else(|| get_string(value, "orderId", MAX_ID)),
+        raw_id: None,
     }
 }
 

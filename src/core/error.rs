@@ -204,6 +204,9 @@ pub struct RawError {
     pub user_info_code: Option<String>,
     pub message: Option<String>,
     pub order_id: Option<String>,
+    /// Which of the boundary's raw JS errors this is (opaque here): the routed error keeps it, so only the error
+    /// that arrived with it is reported with it.
+    pub raw_id: Option<u32>,
 }
 
 /// A routed error: what the app and the user are told.
@@ -214,11 +217,13 @@ pub struct RoutedError {
     pub order_id: Option<String>,
     /// An `Unknown` code's text as the host sent it (bounded), for the report.
     pub unknown_code: Option<String>,
+    /// The raw error it was routed from (see `RawError::raw_id`); none for the errors we raise ourselves.
+    pub raw_id: Option<u32>,
 }
 
 impl RoutedError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None }
+        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw_id: None }
     }
 
     /// The code as the app sees it: an unknown one verbatim, else its name.
@@ -238,7 +243,7 @@ impl RoutedError {
             .unwrap_or(ErrorCode::Unknown);
         let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, MAX_CODE_CHARS));
         let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
-        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code }
+        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw_id: raw.raw_id }
     }
 }
 
