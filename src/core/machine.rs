@@ -398,6 +398,7 @@ impl Machine {
             }
             return self.emit(Effect::SettleGrant { order_id, granted: true });
         }
+        let in_purchase = matches!(self.phase, Phase::Requesting { .. });
         let sku = match &self.phase {
             Phase::Requesting { sku } => sku.clone(),
             _ => self.outbox.sku_of(&order_id).unwrap_or_default().to_owned(),
@@ -412,7 +413,7 @@ impl Machine {
             }
             self.handoffs.remove(&order_id);
         }
-        let added = self.outbox.add(&order_id, &sku, self.now, OutboxReason::Purchase);
+        let added = self.outbox.add(&order_id, &sku, self.now, OutboxReason::Purchase, !in_purchase);
         self.start_handoff(order_id.clone(), sku, true, false, false, added);
         self.sync_purchase_phase(&order_id);
     }
@@ -622,7 +623,7 @@ impl Machine {
         }
         let confirmed = self.confirmed.contains(order_id);
         if *code == ErrorCode::TossServerVerificationFailed || !confirmed {
-            if self.outbox.add(order_id, sku, self.now, OutboxReason::VerificationFailed) {
+            if self.outbox.add(order_id, sku, self.now, OutboxReason::VerificationFailed, false) {
                 self.persist();
             }
         } else if *code == ErrorCode::ProductNotGrantedByPartner {
@@ -667,7 +668,7 @@ impl Machine {
                 }
                 continue;
             }
-            added |= self.outbox.add(&order_id, &sku, self.now, OutboxReason::Recovery);
+            added |= self.outbox.add(&order_id, &sku, self.now, OutboxReason::Recovery, true);
             self.handoffs.remove(&order_id);
             self.start_handoff(order_id, sku, false, in_host, true, false);
         }

@@ -43,8 +43,10 @@ pub struct OutboxEntry {
     pub refused: Option<String>,
 }
 
-/// Most entries kept; beyond this the oldest confirmed-never entries are still kept and new ones too:
-/// the cap only bounds what a hostile host could push through repeated fake orderIds.
+/// Most entries taken from sources we do not control (stored lists, the host's pending orders, grant callbacks
+/// outside a purchase): beyond this such new entries are not added, which bounds what a hostile host could push
+/// through fake orderIds. An order paid in a purchase the user started is always added, over the cap: its orderId
+/// must be in storage before the first POST.
 pub const MAX_ENTRIES: usize = 500;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,8 +80,9 @@ impl Outbox {
         self.entries.iter().find(|e| e.order_id == order_id).map(|e| e.sku.as_str())
     }
 
-    /// Adds the order unless present (keeping the known sku); returns whether the outbox changed.
-    pub fn add(&mut self, order_id: &str, sku: &str, since_ms: u64, reason: OutboxReason) -> bool {
+    /// Adds the order unless present (keeping the known sku); returns whether the outbox changed. `capped`: refuse
+    /// a new entry at `MAX_ENTRIES` (false only for an order paid in the user's own purchase).
+    pub fn add(&mut self, order_id: &str, sku: &str, since_ms: u64, reason: OutboxReason, capped: bool) -> bool {
         if let Some(e) = self.entries.iter_mut().find(|e| e.order_id == order_id) {
             if e.sku.is_empty() && !sku.is_empty() {
                 e.sku = sku.to_owned();
@@ -87,7 +90,7 @@ impl Outbox {
             }
             return false;
         }
-        if self.entries.len() >= MAX_ENTRIES {
+        if capped && self.entries.len() >= MAX_ENTRIES {
             return false;
         }
         self.entries.push(OutboxEntry { order_id: order_id.to_owned(), sku: sku.to_owned(), since_ms, reason, refused: None });
@@ -161,7 +164,7 @@ mod tests {
     #[test]
     fn entries_loaded_late_join_unless_held_or_confirmed_meanwhile() {
         let mut o = Outbox::default();
-        o.add("a", "s", 1, OutboxReason::Purchase);
+        o.add("a", "s", 1, OutboxReason::Purchase, true);
         assert!(o.merge_loaded(vec![entry("a"), entry("b"), entry("c"), entry("b")], |id| id == "c"));
         let ids: Vec<&str> = o.entries().iter().map(|e| e.order_id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
@@ -169,10 +172,18 @@ mod tests {
     }
 
     #[test]
+    fn the_cap_bounds_outside_entries_but_never_the_users_own_paid_order() {
+        let mut o = Outbox::from_entries((0..MAX_ENTRIES).map(|i| entry(&["e", &i.to_string()].concat())).collect());
+        assert!(!o.add("pushed", "s", 1, OutboxReason::Recovery, true), "at the cap an outside entry is refused");
+        assert!(o.add("paid", "s", 1, OutboxReason::Purchase, false), "the user's paid order is kept over the cap");
+        assert!(o.contains("paid") && !o.contains("pushed"));
+    }
+
+    #[test]
     fn entries_are_unique_and_leave_only_on_confirm() {
         let mut o = Outbox::default();
-        assert!(o.add("a", "s", 1, OutboxReason::Purchase));
-        assert!(!o.add("a", "s", 2, OutboxReason::Recovery));
+        assert!(o.add("a", "s", 1, OutboxReason::Purchase, true));
+        assert!(!o.add("a", "s", 2, OutboxReason::Recovery, true));
         assert!(o.mark_refused("a", "no"));
         assert!(o.contains("a"));
         assert!(o.confirm("a"));

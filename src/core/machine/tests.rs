@@ -1,6 +1,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::*;
+use crate::core::outbox::MAX_ENTRIES;
 
 const T0: u64 = 1_000_000;
 
@@ -233,4 +234,18 @@ fn a_disposed_machine_recovers_nothing_and_settles_at_once() {
     let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o".into(), sku: "a".into() }] }, 0);
     assert_eq!(fx, vec![Effect::RecoveryDone(RecoveryReport::default())]);
     assert!(m.outbox().entries().is_empty());
+}
+
+#[test]
+fn a_paid_order_is_stored_before_its_post_even_with_a_full_outbox() {
+    let full: Vec<OutboxEntry> = (0..MAX_ENTRIES)
+        .map(|i| OutboxEntry { order_id: ["old-", &i.to_string()].concat(), sku: "s".into(), since_ms: 0, reason: OutboxReason::Recovery, refused: None })
+        .collect();
+    let mut m = Machine::with_outbox(Config::default(), Outbox::from_entries(full));
+    m.handle(buy("s"), T0);
+    let fx = m.handle(Event::OrderPaid { order_id: "new-order".into() }, T0);
+    assert!(fx.iter().any(|f| matches!(f, Effect::PersistOutbox(e) if e.iter().any(|x| x.order_id == "new-order"))), "stored first");
+    assert_eq!(posts(&fx), 0, "no POST before the outbox is written");
+    assert_eq!(m.outbox().entries().len(), MAX_ENTRIES + 1);
+    assert_eq!(posts(&m.handle(Event::OutboxSaved, T0)), 1);
 }
