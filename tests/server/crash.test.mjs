@@ -14,6 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { testCertificates } from '../../server/certs.mjs';
 import { createTossServer } from '../../server/toss-server.mjs';
 import { startPostgres } from './postgres.mjs';
+import { itemsOf } from './engines.mjs';
 
 const SCRIPT = new URL('./backend-process.mjs', import.meta.url).pathname;
 const PAID = Array.from({ length: 30 }, (_, i) => `paid-${i}`);
@@ -98,16 +99,21 @@ async function exercise(backends, processes, env, itemsOf) {
   assert.deepEqual(items.map((r) => r.order_id).sort(), [...PAID].sort(), 'exactly one item per paid order, none for the others');
 }
 
+/** The item rows, read through `db`, which is closed afterwards. */
+async function readThenClose(db, close) {
+  try {
+    return await itemsOf(db);
+  } finally {
+    await close();
+  }
+}
+
 test('PostgreSQL, 4 processes: one SIGKILLed mid-delivery and restarted; one item per paid order', async () => {
   const server = startPostgres();
   try {
-    await runScenario(4, { PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.user, PGDATABASE: server.database }, async () => {
+    await runScenario(4, { PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.user, PGDATABASE: server.database }, () => {
       const pool = new pg.Pool(server);
-      try {
-        return (await pool.query('SELECT order_id FROM items')).rows;
-      } finally {
-        await pool.end();
-      }
+      return readThenClose(pool, () => pool.end());
     });
   } finally {
     server.stop();
@@ -119,11 +125,7 @@ test('PGlite, one process: SIGKILLed mid-delivery and restarted on its folder; o
   try {
     await runScenario(1, { PGLITE_DIR: dir }, async () => {
       const db = await PGlite.create(dir);
-      try {
-        return (await db.query('SELECT order_id FROM items')).rows;
-      } finally {
-        await db.close();
-      }
+      return readThenClose(db, () => db.close());
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
