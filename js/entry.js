@@ -4,12 +4,9 @@
 /** The most pages `orderHistory()` reads: a host that keeps answering `hasNext` is cut off there. */
 const MAX_HISTORY_PAGES = 200;
 
-export function aitError(code, message, cause) {
-  const error = new Error(message, { cause });
-  error.name = 'AitIapError';
-  error.code = code;
-  return error;
-}
+import { aitError } from './ait-error.js';
+import { checkOptions } from './create-options.js';
+import { checkGrantUrl } from './hand-off.js';
 
 /** `initWasm` and `wasm` are one wasm-bindgen build's default export and its `IapClient`, `createIap`, `detectEnvironment`. */
 export function entry(initWasm, wasm) {
@@ -38,8 +35,7 @@ export function entry(initWasm, wasm) {
         ready = null;
         throw aitError(
           'WASM_LOAD_FAILED',
-          `ait-iap: the .wasm did not load (${cause?.message ?? cause}). Vite's dev server: add optimizeDeps: { exclude: ['ait-iap'] }. ` +
-            `Elsewhere pass its URL to init(), served as application/wasm.`,
+          `ait-iap: the .wasm did not load (${cause?.message ?? cause}): pass its URL to init(); Vite: aitIap() or optimizeDeps.exclude`,
           cause,
         );
       },
@@ -56,7 +52,10 @@ export function entry(initWasm, wasm) {
     assertReady,
     createIap(options) {
       assertReady();
-      return wasm.createIap(options);
+      checkOptions(options);
+      const client = wasm.createIap(options);
+      if (wasm.detectEnvironment() === 'sandbox') checkGrantUrl(options.grant);
+      return client;
     },
     /** 'toss', 'sandbox', or 'none' when the page runs without the Toss host. */
     detectEnvironment() {

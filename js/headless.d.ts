@@ -3,6 +3,6 @@
 export type {
   ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
   PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
-  HistoryOrder, SubscriptionInfo, IapClient,
+  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder,
 } from './index.js';
 export { init, createIap, detectEnvironment } from './index.js';

@@ -24,6 +24,16 @@ export interface AitIapError extends Error {
   orderId?: string;
   /** The error as the SDK delivered it, when it came from the SDK. */
   raw?: unknown;
+  /** Why the backend did not confirm the purchase's order (for the developer; the user sees `message`):
+   *  `BACKEND_REFUSED` (a 4xx or `{ granted: false }`) or `BACKEND_UNREACHABLE`, with the HTTP `status`
+   *  (0: no answer — network, CORS, CSP, timeout — or the app's grant function) and the reason in `detail`. */
+  cause?: AitIapError & { code: 'BACKEND_REFUSED' | 'BACKEND_UNREACHABLE'; status: number };
+}
+
+/** An order the backend confirmed after its purchase had ended. */
+export interface RecoveredOrder {
+  orderId: string;
+  sku: string;
 }
 
 export type ProductType = 'CONSUMABLE' | 'NON_CONSUMABLE' | 'SUBSCRIPTION';
@@ -161,6 +171,9 @@ export interface IapClient {
   subscriptionInfo(orderId: string): Promise<SubscriptionInfo>;
   /** Calls `listener` on every phase change; returns the unsubscribe function. */
   subscribe(listener: (state: PurchaseState) => void): () => void;
+  /** Calls `listener` for each order the backend confirmed after its purchase had ended (the user was told
+   *  "곧 다시 지급을 시도해요"): by `recoverPendingOrders()` or a retry that got through. Returns the unsubscribe function. */
+  onRecovered(listener: (order: RecoveredOrder) => void): () => void;
   readonly state: PurchaseState;
   /** Ends the purchase in flight, answers pending grants `false` (the order stays in the outbox for recovery)
    *  and releases the SDK's callbacks. Also runs when the page unloads (`pagehide`; a page kept in the

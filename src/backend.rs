@@ -3,18 +3,19 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::grant::{request_body, Environment, GrantReply};
-use crate::js::{get, get_function, get_string, object, opt_str, set};
-use crate::deferred::{set_timeout, then, within};
+use crate::js::{get, get_string, object, set};
+use crate::deferred::{then, within};
 use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::AbortController;
 
 const MAX_REASON: usize = 500;
 
 /// Where and how to hand off an orderId.
 pub enum GrantTarget {
     /// POST to `url` with extra headers (e.g. `Authorization`) and a credentials mode.
-    Http { url: String, headers: Vec<(String, String)>, credentials: Option<&'static str> },
+    /// `headers` is a plain object of the app's string headers, copied once at creation.
+    Http { url: String, headers: JsValue, credentials: Option<&'static str> },
     /// The app's function `({orderId, sku, environment}) => boolean | {granted, reason} | Promise of either`.
     Function(Function),
 }
@@ -26,20 +27,21 @@ impl GrantTarget {
             return Some(GrantTarget::Function(f.clone()));
         }
         if let Some(url) = value.as_string() {
-            return Some(GrantTarget::Http { url, headers: Vec::new(), credentials: None });
+            return Some(GrantTarget::Http { url, headers: object(&[]), credentials: None });
         }
         let url = get_string(value, "url", 4096)?;
         // `is_object` instead of a cast: `dyn_into` costs an `instanceof` import, and is false across realms.
-        let headers = match get(value, "headers") {
-            obj if obj.is_object() => js_sys::Object::entries(obj.unchecked_ref())
-                .iter()
-                .filter_map(|pair| {
-                    let pair: &js_sys::Array = pair.unchecked_ref();
-                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let headers = object(&[]);
+        let given = get(value, "headers");
+        // `is_object` instead of a cast: `dyn_into` costs an `instanceof` import, and is false across realms.
+        if given.is_object() {
+            for pair in js_sys::Object::entries(given.unchecked_ref()).iter() {
+                let pair: &js_sys::Array = pair.unchecked_ref();
+                if let (Some(name), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                    set(&headers, &name, &JsValue::from_str(&text));
+                }
+            }
+        }
         let credentials = get_string(value, "credentials", 20).and_then(|c| ["include", "same-origin", "omit"].into_iter().find(|k| *k == c));
         Some(GrantTarget::Http { url, headers, credentials })
     }
@@ -57,61 +59,24 @@ pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: En
 type Done = Box<dyn FnOnce(GrantReply)>;
 
 fn unreachable(reason: &'static str) -> GrantReply {
-    GrantReply::Unreachable { reason }
+    GrantReply::Unreachable { reason, status: 0 }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn post(
-    url: &str,
-    headers: &[(String, String)],
-    credentials: Option<&'static str>,
-    order_id: &str,
-    sku: &str,
-    environment: Environment,
-    timeout_ms: u64,
-    done: Done,
-) {
-    // Plain `fetch` through web-sys: gloo-net cost 4.6 KB gzip of the module (its builder re-parses the URL and
-    // formats query parameters; its wrapper 1.2 KB alone), too much of the size budget for one POST.
-    // The request init and its headers as plain objects: `RequestInit`/`Headers` through web-sys cost an import per
-    // setter. The app's headers win over ours (compared without case, as `Headers` does).
-    let h = object(&[]);
-    for (name, value) in headers {
-        set(&h, name, &JsValue::from_str(value));
-    }
-    for (name, value) in [("Content-Type", "application/json"), ("Idempotency-Key", order_id)] {
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
-            set(&h, name, &JsValue::from_str(value));
-        }
-    }
-    let init = object(&[
-        ("method", JsValue::from_str("POST")),
-        ("body", JsValue::from_str(&request_body(order_id, sku, environment))),
-        ("headers", h),
-        ("credentials", opt_str(credentials)),
-    ]);
-    if let Ok(controller) = AbortController::new() {
-        set(&init, "signal", &controller.signal());
-        set_timeout(move || controller.abort(), timeout_ms);
-    }
-    let fetch = get_function(&crate::js::global(), "fetch");
-    let sent = match fetch.map(|f| f.call2(&JsValue::NULL, &JsValue::from_str(url), &init)) {
-        Some(Ok(p)) => Promise::resolve(&p),
-        _ => Promise::reject(&JsValue::UNDEFINED),
-    };
-    let _ = then(&sent, move |ok, response| {
-        // What `fetch` fulfils with is a Response (a polyfill's too, which `instanceof` would refuse).
-        let Some(response) = Some(response).filter(|r| ok && r.is_object()).map(JsCast::unchecked_into::<web_sys::Response>) else {
-            done(unreachable("fetch failed"));
-            return Ok(JsValue::UNDEFINED);
-        };
-        let status = response.status();
-        let text = response.text().unwrap_or_else(|e| Promise::reject(&e));
-        let _ = then(&text, move |ok, text| {
-            let body = text.as_string().filter(|_| ok).and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
-            done(GrantReply::from_http(status, get(&body, "granted").as_bool(), get_string(&body, "reason", MAX_REASON)));
-            Ok(JsValue::UNDEFINED)
-        });
+#[wasm_bindgen(module = "/js/hand-off.js")]
+extern "C" {
+    /// Resolves `{ status, granted, reason }` (status 0: no answer) and warns the developer about a failing URL.
+    #[wasm_bindgen(js_name = postGrant)]
+    fn post_grant(url: &str, headers: &JsValue, credentials: Option<&str>, body: &str, order_id: &str, timeout_ms: f64) -> Promise;
+    /// `console.warn("ait-iap: " + text)`, once per `cause` in the page: a diagnostic for the developer.
+    #[wasm_bindgen(js_name = warnOnce)]
+    pub fn warn_once(cause: &str, text: &str);
+}
+
+fn post(url: &str, headers: &JsValue, credentials: Option<&'static str>, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: Done) {
+    let body = request_body(order_id, sku, environment);
+    let _ = then(&post_grant(url, headers, credentials, &body, order_id, timeout_ms as f64), move |_, reply| {
+        let status = get(&reply, "status").as_f64().unwrap_or(0.0) as u16;
+        done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", MAX_REASON)));
         Ok(JsValue::UNDEFINED)
     });
 }
@@ -131,7 +96,7 @@ fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, timeo
     let _ = then(&within(&result, timeout_ms), move |ok, v| {
         done(match v.as_bool().or_else(|| get(&v, "granted").as_bool()).filter(|_| ok) {
             Some(true) => GrantReply::Granted,
-            Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()) },
+            Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()), status: 0 },
             None if ok => unreachable("grant function: not a boolean"),
             None => unreachable("grant function failed or did not answer in time"),
         });

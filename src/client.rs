@@ -59,7 +59,8 @@ pub(crate) struct Inner {
     grant_waiters: RefCell<Vec<(String, Function)>>,
     /// Pending `recoverPendingOrders()` calls.
     recovery_waiters: RefCell<Vec<Function>>,
-    listeners: RefCell<Vec<(u32, Function)>>,
+    /// `subscribe` and `onRecovered` listeners, by id.
+    listeners: RefCell<Vec<(u32, Topic, Function)>>,
     next_listener: Cell<u32>,
     /// Counts notifications: a dispatch skips its own when a nested one (from an effect) already notified.
     notified: Cell<u32>,
@@ -67,6 +68,13 @@ pub(crate) struct Inner {
     last_raw_error: RefCell<Option<(u32, JsValue)>>,
     /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
     pub(crate) subscriptions: RefCell<Vec<String>>,
+}
+
+/// What a listener hears: phase changes (`subscribe`), or orders confirmed after their purchase (`onRecovered`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Topic {
+    State,
+    Recovered,
 }
 
 #[wasm_bindgen]
@@ -93,7 +101,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let locale = Locale::parse(&get(&options, "locale"));
     let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale, None))?;
     let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
-        js_err(ErrorCode::InvalidArgument, "grant: URL, { url } or function", locale)
+        js_err(ErrorCode::InvalidArgument, "createIap: grant must be a URL, { url } or a function", locale)
     })?;
     let mut config = Config::default();
     if let Some(ms) = ms_option(&options, "purchaseTimeoutMs") {
@@ -247,7 +255,11 @@ impl Inner {
             Effect::PersistOutbox(entries) => {
                 let written = self.store.save(entries);
                 let weak = Rc::downgrade(self);
-                let _ = then(&written, move |_, _| {
+                let _ = then(&written, move |ok, _| {
+                    if !ok {
+                        let text = "storage.setItem failed or took over 2 s: an ungranted order is lost if the page closes";
+                        crate::backend::warn_once("storage", text);
+                    }
                     if let Some(inner) = weak.upgrade() {
                         inner.dispatch(Event::OutboxSaved);
                     }
@@ -310,6 +322,10 @@ impl Inner {
                     let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
                 }
             }
+            Effect::Recovered { order_id, sku } => {
+                let order = object(&[("orderId", JsValue::from_str(&order_id)), ("sku", JsValue::from_str(&sku))]);
+                self.tell(Topic::Recovered, &order);
+            }
             Effect::RecoveryDone(report) => {
                 let waiters: Vec<Function> = self.recovery_waiters.borrow_mut().drain(..).collect();
                 let report = report_js(&report);
@@ -331,7 +347,10 @@ impl Inner {
 
     fn start_purchase(self: &Rc<Self>, purchase: StartPurchase<'_>) {
         let missing = match purchase.kind {
-            PurchaseKind::Subscription if !self.sdk.has("createSubscriptionPurchaseOrder") => Some("APP_TOO_OLD"),
+            PurchaseKind::Subscription if !self.sdk.has("createSubscriptionPurchaseOrder") => {
+                crate::sdk::warn_missing("createSubscriptionPurchaseOrder");
+                Some("APP_TOO_OLD")
+            }
             _ if detect_host() == Host::Absent => Some("NO_HOST"),
             _ => None,
         };
@@ -385,14 +404,32 @@ impl Inner {
 
     fn notify(&self) {
         self.notified.set(self.notified.get().wrapping_add(1));
-        let listeners: Vec<Function> = self.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
-        if listeners.is_empty() {
-            return;
+        if self.listeners.borrow().iter().any(|(_, topic, _)| *topic == Topic::State) {
+            self.tell(Topic::State, &self.state_js());
         }
-        let state = self.state_js();
+    }
+
+    /// Calls every listener of `topic` with `value`.
+    fn tell(&self, topic: Topic, value: &JsValue) {
+        let listeners: Vec<Function> = self.listeners.borrow().iter().filter(|(_, t, _)| *t == topic).map(|(_, _, f)| f.clone()).collect();
         for listener in listeners {
-            let _ = listener.call1(&JsValue::NULL, &state);
+            let _ = listener.call1(&JsValue::NULL, value);
         }
+    }
+
+    /// Adds `listener` of `topic`; returns the JS function that removes it.
+    pub(crate) fn listen(self: &Rc<Self>, topic: Topic, listener: Function) -> JsValue {
+        let id = self.next_listener.get();
+        self.next_listener.set(id.wrapping_add(1));
+        self.listeners.borrow_mut().push((id, topic, listener));
+        let weak = Rc::downgrade(self);
+        Callback::new(move |_| {
+            if let Some(inner) = weak.upgrade() {
+                inner.listeners.borrow_mut().retain(|(i, _, _)| *i != id);
+            }
+            JsValue::UNDEFINED
+        })
+        .into_js_value()
     }
 
     /// Runs one purchase; the promise resolves with the outcome and never rejects.
@@ -508,23 +545,20 @@ impl IapClient {
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
         match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= MAX_ORDER_ID) {
             Some(id) => crate::history::subscription_info(self.inner.clone(), id),
-            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "orderId", self.inner.locale)),
+            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "subscriptionInfo: orderId must be a non-empty string", self.inner.locale)),
         }
     }
 
     /// Calls `listener(state)` on every phase change; returns the unsubscribe function.
     pub fn subscribe(&self, listener: Function) -> JsValue {
-        let id = self.inner.next_listener.get();
-        self.inner.next_listener.set(id.wrapping_add(1));
-        self.inner.listeners.borrow_mut().push((id, listener));
-        let weak = Rc::downgrade(&self.inner);
-        Callback::new(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                inner.listeners.borrow_mut().retain(|(i, _)| *i != id);
-            }
-            JsValue::UNDEFINED
-        })
-        .into_js_value()
+        self.inner.listen(Topic::State, listener)
+    }
+
+    /// Calls `listener({ orderId, sku })` for each order the backend confirmed after its purchase had ended (the user
+    /// was told "곧 다시 지급을 시도해요"): by recovery, or a retry that got through. Returns the unsubscribe function.
+    #[wasm_bindgen(js_name = onRecovered)]
+    pub fn on_recovered(&self, listener: Function) -> JsValue {
+        self.inner.listen(Topic::Recovered, listener)
     }
 
     /// `{ phase, sku?, orderId?, error? }`.

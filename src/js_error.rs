@@ -3,9 +3,10 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::error::{RawError, RoutedError};
-use crate::core::text::truncate;
-use crate::js::{get, get_string, object, opt_str, set};
+use crate::core::error::{ErrorCode, RawError, RoutedError};
+use crate::core::text::{cat, truncate};
+use crate::js::{get, get_string, set};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 const MAX_TEXT: usize = 2000;
@@ -39,22 +40,51 @@ impl Locale {
     }
 }
 
+#[wasm_bindgen(module = "/js/ait-error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = routedError)]
+    #[allow(clippy::too_many_arguments)]
+    fn routed_error(
+        code: &str,
+        message: &str,
+        category: &str,
+        retryable: bool,
+        route: &str,
+        ko: &str,
+        en: &str,
+        detail: &str,
+        order_id: Option<&str>,
+        cause: Option<JsValue>,
+        raw: Option<&JsValue>,
+    ) -> JsValue;
+}
+
 /// A JS `Error` carrying `code`, `category`, `retryable`, `route`, `messages {ko, en}`, `orderId`, `detail`
 /// and, when there was one, the `raw` error as it arrived.
 pub fn to_js_error(err: &RoutedError, locale: Locale, raw: Option<&JsValue>) -> JsValue {
     let (ko, en) = err.code.messages();
-    let message = if locale == Locale::En { en } else { ko };
-    let e: JsValue = js_sys::Error::new(message).into();
-    set(&e, "name", &JsValue::from_str("AitIapError"));
-    set(&e, "code", &JsValue::from_str(err.code_str()));
-    set(&e, "category", &JsValue::from_str(err.code.category().as_str()));
-    set(&e, "retryable", &JsValue::from_bool(err.code.retryable()));
-    set(&e, "route", &JsValue::from_str(err.code.route().as_str()));
-    set(&e, "messages", &object(&[("ko", JsValue::from_str(ko)), ("en", JsValue::from_str(en))]));
-    set(&e, "detail", &JsValue::from_str(&err.detail));
-    set(&e, "orderId", &opt_str(err.order_id.as_deref()));
-    if let Some(raw) = raw {
-        set(&e, "raw", raw);
-    }
-    e
+    let message = match (err.code, locale) {
+        // A mistake in the calling code: its message speaks to the developer, in English.
+        (ErrorCode::InvalidArgument, _) => &*cat(&["ait-iap: ", &err.detail]),
+        (_, Locale::En) => en,
+        _ => ko,
+    };
+    let cause = err.cause.as_ref().map(|failure| {
+        let cause = to_js_error(&RoutedError::new(failure.code, failure.reason.clone()), locale, None);
+        set(&cause, "status", &JsValue::from_f64(failure.status.into()));
+        cause
+    });
+    routed_error(
+        err.code_str(),
+        message,
+        err.code.category().as_str(),
+        err.code.retryable(),
+        err.code.route().as_str(),
+        ko,
+        en,
+        &err.detail,
+        err.order_id.as_deref(),
+        cause,
+        raw,
+    )
 }

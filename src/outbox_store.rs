@@ -91,7 +91,8 @@ impl OutboxStore {
             .map(|f| f.call2(&self.storage, &JsValue::from_str(&self.key), &JsValue::from_str(&text)));
         match written {
             Some(Ok(result)) => Promise::resolve(&result),
-            _ => Promise::resolve(&JsValue::UNDEFINED),
+            Some(Err(error)) => Promise::reject(&error),
+            None => Promise::reject(&JsValue::UNDEFINED),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::client::{IapClient, Inner};
+use crate::client::{IapClient, Inner, Topic};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Lang, Text};
@@ -127,6 +127,8 @@ struct View {
     live: Cell<bool>,
     /// Skus of non-consumables the user owns (a completed order in the history, or bought here): not buyable.
     owned: RefCell<Vec<String>>,
+    /// Removes the list's `onRecovered` listener from the client.
+    unlisten_recovered: RefCell<Option<Function>>,
 }
 
 /// How many history pages the list reads to find owned non-consumables.
@@ -522,6 +524,14 @@ impl View {
         self.status(sku, &status, &message, order_id.as_deref(), code.as_deref(), retry)
     }
 
+    /// An order confirmed after its purchase ended (the user was told the item would follow): said at its item.
+    fn show_recovered(&self, order: &JsValue) {
+        let (Some(sku), order_id) = (get_string(order, "sku", 512), get_string(order, "orderId", 200)) else { return };
+        if self.live.get() && !self.inner.busy() {
+            let _ = self.status(&sku, "recovered", text(Text::Recovered, self.lang), order_id.as_deref(), None, false);
+        }
+    }
+
     fn on_click(self: &Rc<Self>, event: &Event) {
         let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
         let Ok(Some(button)) = target.closest("button") else { return };
@@ -603,7 +613,17 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         listeners: RefCell::new(Vec::new()),
         live: Cell::new(true),
         owned: RefCell::new(Vec::new()),
+        unlisten_recovered: RefCell::new(None),
     });
+    let weak = Rc::downgrade(&view);
+    let on_recovered = Callback::new(move |order: JsValue| {
+        if let Some(view) = weak.upgrade() {
+            view.show_recovered(&order);
+        }
+        JsValue::UNDEFINED
+    });
+    let unlisten = view.inner.listen(Topic::Recovered, on_recovered.into_js_value().unchecked_into());
+    *view.unlisten_recovered.borrow_mut() = unlisten.dyn_into::<Function>().ok();
     view.listen("click", false, View::on_click)?;
     view.listen("error", true, View::on_error)?;
     let products = get(&options, "products");
@@ -638,6 +658,9 @@ impl ProductList {
     pub fn destroy(&self) {
         let view = &self.view;
         view.live.set(false);
+        if let Some(unlisten) = view.unlisten_recovered.borrow_mut().take() {
+            let _ = unlisten.call0(&JsValue::NULL);
+        }
         for (kind, capture, closure) in view.listeners.borrow_mut().drain(..) {
             let _ = view.container.remove_event_listener_with_callback_and_bool(kind, closure.as_ref().unchecked_ref(), capture);
         }

@@ -24,12 +24,18 @@ impl Sdk {
         let iap = if get_function(value, "createOneTimePurchaseOrder").is_some() { value.clone() } else { get(value, "IAP") };
         match REQUIRED.iter().find(|name| get_function(&iap, name).is_none()) {
             None => Ok(Sdk { iap }),
-            Some(name) => Err(RoutedError::new(ErrorCode::InvalidArgument, cat(&["sdk.", name, " is not a function"]))),
+            Some(name) => Err(RoutedError::new(
+                ErrorCode::InvalidArgument,
+                cat(&["createIap: sdk.", name, " is not a function (pass the SDK's IAP)"]),
+            )),
         }
     }
 
     fn call(&self, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        let f = get_function(&self.iap, name).ok_or_else(|| JsValue::from_str(&cat(&["IAP.", name, " missing"])))?;
+        let Some(f) = get_function(&self.iap, name) else {
+            warn_missing(name);
+            return Err(JsValue::from_str(&cat(&["IAP.", name, " is missing"])));
+        };
         let arr: js_sys::Array = args.iter().collect();
         f.apply(&self.iap, &arr)
     }
@@ -67,6 +73,11 @@ impl Sdk {
         let cleanup = self.call(method, &[params])?;
         Ok(cleanup.dyn_into::<Function>().ok())
     }
+}
+
+/// Tells the developer, once, that the app's SDK version lacks `name`.
+pub fn warn_missing(name: &str) {
+    crate::backend::warn_once(name, &cat(&["IAP.", name, " is missing: update the SDK package"]));
 }
 
 pub struct StartPurchase<'a> {

@@ -16,8 +16,8 @@ fn event() -> impl Strategy<Value = Event> {
     let code = prop::sample::select(vec!["USER_CANCELED", "PAYMENT_PENDING", "NETWORK_ERROR", "TOSS_SERVER_VERIFICATION_FAILED", "PRODUCT_NOT_GRANTED_BY_PARTNER", "???", ""]);
     let reply = prop_oneof![
         Just(GrantReply::Granted),
-        Just(GrantReply::Refused { reason: "no".into() }),
-        Just(GrantReply::Unreachable { reason: "down" }),
+        Just(GrantReply::Refused { reason: "no".into(), status: 409 }),
+        Just(GrantReply::Unreachable { reason: "down", status: 0 }),
     ];
     prop_oneof![
         (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>(), any::<bool>()).prop_map(|(s, ok, sub)| Event::Buy {

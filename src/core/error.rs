@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use super::grant::GrantFailure;
 use super::text::truncate;
 /// The SDK's documented codes, ours, and whatever else a host sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,11 +220,13 @@ pub struct RoutedError {
     pub unknown_code: Option<String>,
     /// The raw error it was routed from (see `RawError::raw_id`); none for the errors we raise ourselves.
     pub raw_id: Option<u32>,
+    /// Why the backend did not confirm the purchase's order, when that is what the error is about.
+    pub cause: Option<GrantFailure>,
 }
 
 impl RoutedError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw_id: None }
+        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw_id: None, cause: None }
     }
 
     /// The code as the app sees it: an unknown one verbatim, else its name.
@@ -243,7 +246,7 @@ impl RoutedError {
             .unwrap_or(ErrorCode::Unknown);
         let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, MAX_CODE_CHARS));
         let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
-        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw_id: raw.raw_id }
+        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw_id: raw.raw_id, cause: None }
     }
 }
 

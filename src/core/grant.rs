@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use super::error::ErrorCode;
 use super::text::cat;
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
@@ -33,10 +34,20 @@ impl Environment {
 pub enum GrantReply {
     /// `{granted: true}`: the backend verified and granted (or had granted before).
     Granted,
-    /// A 4xx or `{granted: false, reason}`: final for this attempt chain.
-    Refused { reason: String },
-    /// Network error, 5xx, timeout or an unreadable reply: worth retrying.
-    Unreachable { reason: &'static str },
+    /// A 4xx or `{granted: false, reason}`: final for this attempt chain. `status` 0: not over HTTP.
+    Refused { reason: String, status: u16 },
+    /// Network error (`status` 0), 5xx, timeout or an unreadable reply: worth retrying.
+    Unreachable { reason: &'static str, status: u16 },
+}
+
+/// Why the backend did not confirm an order, for the developer: the `cause` of the error the purchase ends with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantFailure {
+    /// `BackendRefused` or `BackendUnreachable`.
+    pub code: ErrorCode,
+    /// The HTTP status; 0 when none came (network, CORS, timeout, or the app's grant function).
+    pub status: u16,
+    pub reason: String,
 }
 
 impl GrantReply {
@@ -45,10 +56,22 @@ impl GrantReply {
         let reason_or = |fallback: String| reason.clone().filter(|r| !r.is_empty()).unwrap_or(fallback);
         match (status, granted) {
             (200..=299, Some(true)) => GrantReply::Granted,
-            (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()) },
-            (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply" },
-            (400..=499, _) => GrantReply::Refused { reason: reason_or("HTTP 4xx".into()) },
-            _ => GrantReply::Unreachable { reason: "HTTP error" },
+            (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()), status },
+            (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply", status },
+            (400..=499, _) => GrantReply::Refused { reason: reason_or("HTTP 4xx".into()), status },
+            (0, _) => GrantReply::Unreachable { reason: "no answer", status },
+            _ => GrantReply::Unreachable { reason: "HTTP error", status },
+        }
+    }
+
+    /// What a reply other than `Granted` tells the developer.
+    pub fn failure(&self) -> Option<GrantFailure> {
+        match self {
+            GrantReply::Granted => None,
+            GrantReply::Refused { reason, status } => Some(GrantFailure { code: ErrorCode::BackendRefused, status: *status, reason: reason.clone() }),
+            GrantReply::Unreachable { reason, status } => {
+                Some(GrantFailure { code: ErrorCode::BackendUnreachable, status: *status, reason: (*reason).into() })
+            }
         }
     }
 }
@@ -106,7 +129,11 @@ mod tests {
     #[test]
     fn replies_are_classified() {
         assert_eq!(GrantReply::from_http(200, Some(true), None), GrantReply::Granted);
-        assert_eq!(GrantReply::from_http(200, Some(false), Some("dup".into())), GrantReply::Refused { reason: "dup".into() });
+        assert_eq!(GrantReply::from_http(200, Some(false), Some("dup".into())), GrantReply::Refused { reason: "dup".into(), status: 200 });
+        let not_found = GrantReply::from_http(404, None, Some("no route".into())).failure();
+        assert_eq!(not_found, Some(GrantFailure { code: ErrorCode::BackendRefused, status: 404, reason: "no route".into() }));
+        let network = GrantReply::from_http(0, None, None).failure();
+        assert_eq!(network.map(|f| (f.code, f.status)), Some((ErrorCode::BackendUnreachable, 0)));
         assert!(matches!(GrantReply::from_http(200, None, None), GrantReply::Unreachable { .. }));
         assert!(matches!(GrantReply::from_http(403, Some(true), None), GrantReply::Refused { .. }));
         assert!(matches!(GrantReply::from_http(503, Some(true), None), GrantReply::Unreachable { .. }));

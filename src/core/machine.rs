@@ -9,7 +9,7 @@
 use crate::prelude::*;
 use super::text::cat;
 use super::error::{ErrorCode, RawError, RoutedError};
-use super::grant::GrantReply;
+use super::grant::{GrantFailure, GrantReply};
 use super::outbox::{Outbox, OutboxEntry, OutboxReason};
 use super::small_map::{VecMap, VecSet};
 
@@ -187,6 +187,8 @@ pub enum Effect {
     Refuse(Outcome),
     /// Resolve every pending `recoverPendingOrders()` call.
     RecoveryDone(RecoveryReport),
+    /// An order kept for a later hand-off (not the purchase in flight) was confirmed: tell the app and the list.
+    Recovered { order_id: String, sku: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,6 +248,8 @@ struct HandOff {
     /// The host holds the order paid-but-ungranted: `completeProductGrant` after confirmation.
     complete_in_host: bool,
     in_recovery: bool,
+    /// The last attempt's failure, if it failed.
+    failure: Option<GrantFailure>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -261,6 +265,8 @@ pub struct Machine {
     /// `completeProductGrant` calls in flight.
     completing: VecSet<String>,
     recovery: Option<RecoveryReport>,
+    /// Why the purchase's own order was not confirmed: the cause of the error the purchase ends with.
+    grant_failure: Option<GrantFailure>,
     /// After `Dispose` (until `Resume`) a recovery round hands nothing off (a client created next does that work).
     disposed: bool,
     now: u64,
@@ -354,7 +360,10 @@ impl Machine {
         self.emit(Effect::Finish(outcome));
     }
 
-    fn fail(&mut self, error: RoutedError) {
+    fn fail(&mut self, mut error: RoutedError) {
+        if let Phase::Confirming { granted: false, .. } = self.phase {
+            error.cause = self.grant_failure.take();
+        }
         let sku = self.phase.sku().unwrap_or_default().to_owned();
         let order_id = self.phase.order_id().map(str::to_owned).or_else(|| error.order_id.clone());
         let error = RoutedError { order_id: order_id.clone(), ..error };
@@ -370,7 +379,7 @@ impl Machine {
             return self.refuse(sku, RoutedError::new(ErrorCode::PurchaseInFlight, "in flight"));
         }
         if sku.trim().is_empty() {
-            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "sku"));
+            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "purchase: sku must be a non-empty string"));
         }
         if !supported {
             let error = RoutedError::new(ErrorCode::AppTooOld, "below the SDK version gate");
@@ -378,14 +387,17 @@ impl Machine {
             return self.refuse(sku, error);
         }
         self.phase = Phase::Requesting { sku: sku.clone() };
+        self.grant_failure = None;
         self.emit(Effect::StartPurchase { sku, offer_id, kind });
     }
 
-    /// Moves the purchase on when its own order's hand-off settles.
-    fn purchase_settled(&mut self, order_id: &str, granted: bool) {
+    /// Moves the purchase on when its own order's hand-off settles: confirmed, or not for `failure`.
+    fn purchase_settled(&mut self, order_id: &str, failure: Option<GrantFailure>) {
         if let Phase::Purchased { sku, order_id: o } | Phase::Granting { sku, order_id: o } = &self.phase {
             if o == order_id {
+                let granted = failure.is_none();
                 self.phase = Phase::Confirming { sku: sku.clone(), order_id: o.clone(), granted };
+                self.grant_failure = failure;
             }
         }
     }
@@ -439,6 +451,7 @@ impl Machine {
             settle_sdk,
             complete_in_host,
             in_recovery,
+            failure: None,
         };
         self.handoffs.insert(order_id.clone(), handoff);
         self.start_timer(TimerKind::Deadline(order_id.clone()), deadline_ms);
@@ -472,21 +485,16 @@ impl Machine {
         let Some(h) = self.handoffs.get_mut(&order_id) else {
             // A late reply for an order no hand-off waits for: still honour a confirmation.
             if reply == GrantReply::Granted {
-                self.confirmed.add(order_id.clone());
-                if self.outbox.confirm(&order_id) {
-                    self.persist();
-                }
+                self.backend_confirmed(&order_id);
             }
             return;
         };
         h.posting = false;
+        let failure = reply.failure();
         match reply {
             GrantReply::Granted => {
                 let h = self.end_handoff(&order_id);
-                self.confirmed.add(order_id.clone());
-                if self.outbox.confirm(&order_id) {
-                    self.persist();
-                }
+                self.backend_confirmed(&order_id);
                 if let Some(h) = h {
                     if h.settle_sdk {
                         self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: true });
@@ -501,9 +509,9 @@ impl Machine {
                         }
                     }
                 }
-                self.purchase_settled(&order_id, true);
+                self.purchase_settled(&order_id, None);
             }
-            GrantReply::Refused { reason } => {
+            GrantReply::Refused { reason, .. } => {
                 let h = self.end_handoff(&order_id);
                 if self.outbox.mark_refused(&order_id, &reason) {
                     self.persist();
@@ -518,9 +526,10 @@ impl Machine {
                         }
                     }
                 }
-                self.purchase_settled(&order_id, false);
+                self.purchase_settled(&order_id, failure);
             }
-            GrantReply::Unreachable { reason } => {
+            GrantReply::Unreachable { reason, .. } => {
+                h.failure = failure;
                 if h.stage == Stage::Expired {
                     self.handoffs.remove(&order_id);
                     return;
@@ -533,6 +542,17 @@ impl Machine {
                     self.expire(&order_id, reason);
                 }
             }
+        }
+    }
+
+    /// The backend confirmed `order_id`: it leaves the outbox. An order that was waiting there other than the
+    /// purchase in flight (an earlier purchase told "곧 다시 지급을 시도해요", a pending order at Toss) is announced.
+    fn backend_confirmed(&mut self, order_id: &str) {
+        self.confirmed.add(order_id.to_owned());
+        let Some(entry) = self.outbox.confirm(order_id) else { return };
+        self.persist();
+        if !(self.phase.in_flight() && self.phase.order_id() == Some(order_id)) {
+            self.emit(Effect::Recovered { order_id: entry.order_id, sku: entry.sku });
         }
     }
 
@@ -549,7 +569,7 @@ impl Machine {
             return;
         }
         h.stage = Stage::Expired;
-        let (settle, in_recovery, posting) = (h.settle_sdk, h.in_recovery, h.posting);
+        let (settle, in_recovery, posting, failure) = (h.settle_sdk, h.in_recovery, h.posting, h.failure.clone());
         h.settle_sdk = false;
         h.in_recovery = false;
         if settle {
@@ -563,7 +583,8 @@ impl Machine {
         if !posting {
             self.end_handoff(order_id);
         }
-        self.purchase_settled(order_id, false);
+        let failure = failure.unwrap_or(GrantFailure { code: ErrorCode::BackendUnreachable, status: 0, reason: reason.into() });
+        self.purchase_settled(order_id, Some(failure));
     }
 
     fn timer_fired(&mut self, id: u64) {

@@ -105,11 +105,10 @@ impl Outbox {
         before != self.entries.len()
     }
 
-    /// Removes the order: only call once the backend confirmed it.
-    pub fn confirm(&mut self, order_id: &str) -> bool {
-        let before = self.entries.len();
-        self.entries.retain(|e| e.order_id != order_id);
-        before != self.entries.len()
+    /// Removes the order (only call once the backend confirmed it); returns its entry if it was there.
+    pub fn confirm(&mut self, order_id: &str) -> Option<OutboxEntry> {
+        let at = self.entries.iter().position(|e| e.order_id == order_id)?;
+        Some(self.entries.remove(at))
     }
 
     pub fn mark_refused(&mut self, order_id: &str, reason: &str) -> bool {
@@ -186,7 +185,7 @@ mod tests {
         assert!(!o.add("a", "s", 2, OutboxReason::Recovery, true));
         assert!(o.mark_refused("a", "no"));
         assert!(o.contains("a"));
-        assert!(o.confirm("a"));
+        assert!(o.confirm("a").is_some());
         assert!(!o.contains("a"));
         let loaded = Outbox::from_entries(vec![
             OutboxEntry { order_id: "x".into(), sku: "".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None },

@@ -167,6 +167,7 @@ pub enum Text {
     TestBadge,
     Completed,
     Owned,
+    Recovered,
 }
 
 pub fn text(t: Text, lang: Lang) -> &'static str {
@@ -180,6 +181,7 @@ pub fn text(t: Text, lang: Lang) -> &'static str {
         Text::TestBadge => pick(lang, "테스트", "Test"),
         Text::Completed => pick(lang, "구매를 완료했어요.", "Purchase completed."),
         Text::Owned => pick(lang, "보유 중", "Owned"),
+        Text::Recovered => pick(lang, "지급이 완료됐어요.", "Your item has been delivered."),
     }
 }
 

@@ -14,7 +14,7 @@ fn granted(order: &str) -> Event {
 }
 
 fn down(order: &str) -> Event {
-    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Unreachable { reason: "503" } }
+    Event::GrantReplied { order_id: order.into(), reply: GrantReply::Unreachable { reason: "503", status: 503 } }
 }
 
 fn code(c: &str) -> Event {
@@ -35,7 +35,7 @@ fn paid(m: &mut Machine, sku: &str, order: &str) -> Vec<Effect> {
     assert_eq!(fx[0], Effect::StartPurchase { sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime });
     let mut fx = m.handle(Event::OrderPaid { order_id: order.into() }, T0);
     assert_eq!(m.phase().name(), "purchased");
-    assert!(matches!(fx.iter().find(|f| matches!(f, Effect::PersistOutbox(_))), Some(Effect::PersistOutbox(e)) if e[0].order_id == order));
+    assert!(matches!(fx.iter().find(|f| matches!(f, Effect::PersistOutbox(_))), Some(Effect::PersistOutbox(e)) if e.iter().any(|e| e.order_id == order)));
     assert_eq!(posts(&fx), 0, "no POST before the outbox is written");
     fx.extend(m.handle(Event::OutboxSaved, T0));
     assert_eq!(m.phase().name(), "granting");
@@ -116,7 +116,7 @@ fn deadline_timer_settles_a_hanging_post() {
 fn refusal_is_final_and_keeps_the_order() {
     let mut m = Machine::new();
     paid(&mut m, "s", "o1");
-    let fx = m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } }, T0);
+    let fx = m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into(), status: 403 } }, T0);
     assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
     assert_eq!(posts(&fx), 0);
     assert_eq!(m.outbox().entries()[0].refused.as_deref(), Some("no"));
@@ -136,10 +136,54 @@ fn cancel_and_pending_are_their_own_outcomes() {
 fn legacy_success_after_refused_grant_is_a_failure() {
     let mut m = Machine::new();
     paid(&mut m, "s", "o1");
-    m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into() } }, T0);
+    m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no".into(), status: 403 } }, T0);
     m.handle(Event::HostSucceeded, T0);
     assert_eq!(m.phase().error().map(|e| e.code), Some(ErrorCode::ProductNotGrantedByPartner));
     assert_eq!(m.phase().order_id(), Some("o1"));
+}
+
+#[test]
+fn the_error_of_an_ungranted_purchase_carries_the_backends_answer_as_its_cause() {
+    let mut m = Machine::new();
+    paid(&mut m, "s", "o1");
+    m.handle(Event::GrantReplied { order_id: "o1".into(), reply: GrantReply::Refused { reason: "no route".into(), status: 404 } }, T0);
+    m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0);
+    let error = m.phase().error().cloned();
+    assert_eq!(error.as_ref().map(|e| e.code), Some(ErrorCode::ProductNotGrantedByPartner), "the user-facing code stays");
+    let cause = error.and_then(|e| e.cause);
+    assert_eq!(cause, Some(GrantFailure { code: ErrorCode::BackendRefused, status: 404, reason: "no route".into() }));
+
+    // Unreachable until the deadline: the last attempt's failure is the cause; the next purchase starts clean.
+    let mut m = Machine::with_config(Config { grant_deadline_ms: 1_000, ..Config::default() });
+    let deadline = timer(&paid(&mut m, "s", "o2"), 0);
+    m.handle(down("o2"), T0 + 1);
+    m.handle(Event::TimerFired { id: deadline }, T0 + 1_000);
+    m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0 + 1_000);
+    let cause = m.phase().error().and_then(|e| e.cause.clone());
+    assert_eq!(cause.map(|c| (c.code, c.status)), Some((ErrorCode::BackendUnreachable, 503)));
+    m.handle(buy("s"), T0 + 2_000);
+    m.handle(code("NETWORK_ERROR"), T0 + 2_000);
+    assert_eq!(m.phase().error().map(|e| e.cause.is_none()), Some(true));
+}
+
+#[test]
+fn an_order_confirmed_after_its_purchase_ended_is_announced_once_and_the_purchases_own_is_not() {
+    let recovered = |fx: &[Effect]| fx.iter().filter(|f| matches!(f, Effect::Recovered { .. })).cloned().collect::<Vec<_>>();
+    let mut m = Machine::with_config(Config { grant_deadline_ms: 1_000, ..Config::default() });
+    let deadline = timer(&paid(&mut m, "gem", "o1"), 0);
+    m.handle(down("o1"), T0 + 1);
+    m.handle(Event::TimerFired { id: deadline }, T0 + 1_000);
+    m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0 + 1_000);
+    assert_eq!(m.phase().name(), "failed");
+
+    // The next purchase completes without an announcement; recovery then confirms the first order.
+    let own = paid(&mut m, "pass", "o2");
+    assert!(recovered(&own).is_empty());
+    assert!(recovered(&m.handle(granted("o2"), T0 + 2_000)).is_empty(), "the purchase's own order is its outcome");
+    m.handle(Event::Recover { pending: vec![] }, T0 + 3_000);
+    let fx = m.handle(granted("o1"), T0 + 3_000);
+    assert_eq!(recovered(&fx), vec![Effect::Recovered { order_id: "o1".into(), sku: "gem".into() }]);
+    assert!(recovered(&m.handle(granted("o1"), T0 + 3_100)).is_empty(), "once");
 }
 
 #[test]
