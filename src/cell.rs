@@ -20,14 +20,6 @@ impl<T> RefCell<T> {
         self.0.try_borrow().unwrap_or_else(|_| conflict())
     }
 
-    pub(crate) fn try_borrow(&self) -> Result<Ref<'_, T>, core::cell::BorrowError> {
-        self.0.try_borrow()
-    }
-
-    pub(crate) fn try_borrow_mut(&self) -> Result<RefMut<'_, T>, core::cell::BorrowMutError> {
-        self.0.try_borrow_mut()
-    }
-
     #[inline]
     pub(crate) fn borrow_mut(&self) -> RefMut<'_, T> {
         self.0.try_borrow_mut().unwrap_or_else(|_| conflict())

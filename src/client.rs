@@ -3,10 +3,9 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::text::cat;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RawError, RoutedError};
-use crate::core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseKind, RecoveryReport, Status};
+use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
@@ -51,10 +50,12 @@ pub(crate) struct Inner {
     recover_on_start: bool,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
-    /// Resolves the `purchase()` call being dispatched right now (moved to `finish` once it starts).
-    asking: RefCell<Option<Function>>,
-    /// Resolves the `purchase()` call in flight.
-    finish: RefCell<Option<Function>>,
+    /// Resolves each `purchase()` call waiting for its outcome, by id.
+    purchases: RefCell<Vec<(PurchaseId, Function)>>,
+    next_purchase: Cell<PurchaseId>,
+    /// Events waiting for the machine: one loop drains them (an event raised by an effect waits its turn).
+    queue: RefCell<Vec<Event>>,
+    draining: Cell<bool>,
     /// Pending `processProductGrant` calls, by orderId.
     grant_waiters: RefCell<Vec<(String, Function)>>,
     /// Pending `recoverPendingOrders()` calls.
@@ -62,8 +63,6 @@ pub(crate) struct Inner {
     /// `subscribe` and `onRecovered` listeners, by id.
     listeners: RefCell<Vec<(u32, Topic, Function)>>,
     next_listener: Cell<u32>,
-    /// Counts notifications: a dispatch skips its own when a nested one (from an effect) already notified.
-    notified: Cell<u32>,
     /// The latest raw SDK error and its id: reported only with the routed error that carries that id.
     last_raw_error: RefCell<Option<(u32, JsValue)>>,
     /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
@@ -126,13 +125,14 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         suspended: Cell::new(false),
         recover_on_start,
         cleanup: RefCell::new(None),
-        asking: RefCell::new(None),
-        finish: RefCell::new(None),
+        purchases: RefCell::new(Vec::new()),
+        next_purchase: Cell::new(0),
+        queue: RefCell::new(Vec::new()),
+        draining: Cell::new(false),
         grant_waiters: RefCell::new(Vec::new()),
         recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
-        notified: Cell::new(0),
         last_raw_error: RefCell::new(None),
         subscriptions: RefCell::new(Vec::new()),
     });
@@ -228,28 +228,47 @@ impl Inner {
         promise
     }
 
+    /// Runs `event` to completion: the machine handles it, its effects run, and so does every event those raise,
+    /// in order. Called while a drain runs (from an effect), the event waits in the queue.
     pub(crate) fn dispatch(self: &Rc<Self>, event: Event) {
-        let (effects, changed) = {
-            let mut machine = self.machine.borrow_mut();
-            let before = machine.phase().name();
-            let effects = machine.handle(event, now());
-            (effects, machine.phase().name() != before)
-        };
-        // Listeners run after the effects: one that starts the next purchase (on `completed`) must not have this
-        // purchase's cleanup and outcome land on the new one.
-        let seen = self.notified.get();
-        for effect in effects {
-            self.execute(effect);
+        self.queue.borrow_mut().push(event);
+        if self.draining.replace(true) {
+            return;
         }
-        if changed && self.notified.get() == seen {
+        let before = self.machine.borrow().phase().name();
+        while let Some(event) = self.next_event() {
+            let effects = self.machine.borrow_mut().handle(event, now());
+            for effect in effects {
+                self.execute(effect);
+            }
+        }
+        self.draining.set(false);
+        // Listeners hear once per drain, after every effect: one that starts the next purchase (on `completed`)
+        // starts a drain of its own.
+        if self.machine.borrow().phase().name() != before {
             self.notify();
+        }
+    }
+
+    fn next_event(&self) -> Option<Event> {
+        let mut queue = self.queue.borrow_mut();
+        (!queue.is_empty()).then(|| queue.remove(0))
+    }
+
+    /// Resolves the `purchase()` call `id` with `outcome`.
+    fn answer(&self, id: PurchaseId, outcome: &JsValue) {
+        let resolve = {
+            let mut waiting = self.purchases.borrow_mut();
+            waiting.iter().position(|(p, _)| *p == id).map(|at| waiting.remove(at).1)
+        };
+        if let Some(resolve) = resolve {
+            let _ = resolve.call1(&JsValue::NULL, outcome);
         }
     }
 
     fn execute(self: &Rc<Self>, effect: Effect) {
         match effect {
             Effect::StartPurchase { sku, offer_id, kind } => {
-                *self.finish.borrow_mut() = self.asking.borrow_mut().take();
                 self.start_purchase(StartPurchase { sku: &sku, offer_id: offer_id.as_deref(), kind });
             }
             Effect::PersistOutbox(entries) => {
@@ -308,20 +327,12 @@ impl Inner {
                     let _ = cleanup.call0(&JsValue::NULL);
                 }
             }
-            Effect::Finish(outcome) => {
-                let resolve = self.finish.borrow_mut().take();
-                let outcome_js = self.outcome_js(&outcome);
-                self.route(&outcome_js);
-                if let Some(resolve) = resolve {
-                    let _ = resolve.call1(&JsValue::NULL, &outcome_js);
-                }
+            Effect::Finish { purchase, outcome } => {
+                let outcome = self.outcome_js(&outcome);
+                self.route(&outcome);
+                self.answer(purchase, &outcome);
             }
-            Effect::Refuse(outcome) => {
-                let resolve = self.asking.borrow_mut().take();
-                if let Some(resolve) = resolve {
-                    let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
-                }
-            }
+            Effect::Refuse { purchase, outcome } => self.answer(purchase, &self.outcome_js(&outcome)),
             Effect::Recovered { order_id, sku } => {
                 let order = object(&[("orderId", JsValue::from_str(&order_id)), ("sku", JsValue::from_str(&sku))]);
                 self.tell(Topic::Recovered, &order);
@@ -346,30 +357,12 @@ impl Inner {
     }
 
     fn start_purchase(self: &Rc<Self>, purchase: StartPurchase<'_>) {
-        let missing = match purchase.kind {
-            PurchaseKind::Subscription if !self.sdk.has("createSubscriptionPurchaseOrder") => {
-                crate::sdk::warn_missing("createSubscriptionPurchaseOrder");
-                Some("APP_TOO_OLD")
-            }
-            _ if detect_host() == Host::Absent => Some("NO_HOST"),
-            _ => None,
-        };
-        if let Some(code) = missing {
-            let error = RawError { code: Some(code.into()), message: Some(cat(&["cannot start a purchase: ", code])), ..Default::default() };
-            return self.host_failed(error, None);
-        }
-        let result = {
-            let callbacks = self.callbacks.borrow();
-            match callbacks.as_ref() {
-                Some(cb) => self.sdk.create_purchase_order(
-                    &purchase,
-                    cb.process_product_grant.as_ref().unchecked_ref(),
-                    cb.on_event.as_ref().unchecked_ref(),
-                    cb.on_error.as_ref().unchecked_ref(),
-                ),
-                None => return,
-            }
-        };
+        // The functions leave the cell before the SDK runs: nothing is borrowed while foreign code runs.
+        let functions = self.callbacks.borrow().as_ref().map(|cb| {
+            (cb.process_product_grant.as_ref().clone(), cb.on_event.as_ref().clone(), cb.on_error.as_ref().clone())
+        });
+        let Some((process_product_grant, on_event, on_error)) = functions else { return };
+        let result = self.sdk.create_purchase_order(&purchase, process_product_grant.unchecked_ref(), on_event.unchecked_ref(), on_error.unchecked_ref());
         match result {
             Ok(cleanup) => *self.cleanup.borrow_mut() = cleanup,
             Err(e) => self.host_failed(raw_error(&e), Some(e)),
@@ -403,7 +396,6 @@ impl Inner {
     }
 
     fn notify(&self) {
-        self.notified.set(self.notified.get().wrapping_add(1));
         if self.listeners.borrow().iter().any(|(_, topic, _)| *topic == Topic::State) {
             self.tell(Topic::State, &self.state_js());
         }
@@ -443,20 +435,21 @@ impl Inner {
             None if listed || offer_id.is_some() => PurchaseKind::Subscription,
             None => PurchaseKind::OneTime,
         };
-        Promise::new(&mut |resolve, _reject| {
-            if self.disposed.get() {
-                let error = RoutedError::new(ErrorCode::Disposed, "disposed");
-                let outcome = Outcome { status: Status::Failed, sku: sku.clone(), order_id: None, error: Some(error) };
-                let _ = resolve.call1(&JsValue::NULL, &self.outcome_js(&outcome));
-                return;
+        let subscription = kind == PurchaseKind::Subscription;
+        let host = match detect_host() {
+            Host::Present(info) if !info.supports(if subscription { version::SUBSCRIPTION } else { version::IAP }) => HostSupport::BelowGate,
+            _ if subscription && !self.sdk.has("createSubscriptionPurchaseOrder") => {
+                crate::sdk::warn_missing("createSubscriptionPurchaseOrder");
+                HostSupport::MethodMissing
             }
-            *self.asking.borrow_mut() = Some(resolve);
-            let gate = if kind == PurchaseKind::Subscription { version::SUBSCRIPTION } else { version::IAP };
-            let host_supports_purchase = match detect_host() {
-                Host::Present(info) => info.supports(gate),
-                Host::Absent => true, // fails at once with NO_HOST when it starts
-            };
-            self.dispatch(Event::Buy { sku: sku.clone(), offer_id: offer_id.clone(), kind, host_supports_purchase });
+            Host::Absent => HostSupport::Absent,
+            Host::Present(_) => HostSupport::Ready,
+        };
+        Promise::new(&mut |resolve, _reject| {
+            let purchase = self.next_purchase.get().wrapping_add(1);
+            self.next_purchase.set(purchase);
+            self.purchases.borrow_mut().push((purchase, resolve));
+            self.dispatch(Event::Buy { purchase, sku: sku.clone(), offer_id: offer_id.clone(), kind, host });
         })
     }
 

@@ -3,7 +3,7 @@
 
 use ait_iap::core::error::RawError;
 use ait_iap::core::grant::GrantReply;
-use ait_iap::core::machine::{Effect, Event, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap::core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
 use ait_iap::core::outbox::{OutboxEntry, OutboxReason};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -11,6 +11,8 @@ use std::collections::HashSet;
 fn order() -> impl Strategy<Value = String> {
     prop::sample::select(vec!["o1", "o2", "o3", ""]).prop_map(String::from)
 }
+
+const HOSTS: [HostSupport; 5] = [HostSupport::Ready, HostSupport::Ready, HostSupport::Absent, HostSupport::BelowGate, HostSupport::MethodMissing];
 
 fn event() -> impl Strategy<Value = Event> {
     let code = prop::sample::select(vec!["USER_CANCELED", "PAYMENT_PENDING", "NETWORK_ERROR", "TOSS_SERVER_VERIFICATION_FAILED", "PRODUCT_NOT_GRANTED_BY_PARTNER", "???", ""]);
@@ -20,11 +22,12 @@ fn event() -> impl Strategy<Value = Event> {
         Just(GrantReply::Unreachable { reason: "down", status: 0 }),
     ];
     prop_oneof![
-        (prop::sample::select(vec!["a", "b", "", " "]), any::<bool>(), any::<bool>()).prop_map(|(s, ok, sub)| Event::Buy {
+        (prop::sample::select(vec!["a", "b", "", " "]), prop::sample::select(HOSTS.to_vec()), any::<bool>()).prop_map(|(s, host, sub)| Event::Buy {
+            purchase: 0, // numbered when fed
             sku: s.into(),
             offer_id: None,
             kind: if sub { PurchaseKind::Subscription } else { PurchaseKind::OneTime },
-            host_supports_purchase: ok
+            host,
         }),
         order().prop_map(|order_id| Event::OrderPaid { order_id }),
         Just(Event::OutboxSaved),
@@ -51,8 +54,16 @@ proptest! {
         let mut paid: HashSet<String> = HashSet::new();
         let mut open_purchases = 0u32;
         let mut disposed = false;
-        for (ev, dt) in steps {
+        // Each purchase() call is answered once, by its own id (Finish or Refuse).
+        let mut asked: Vec<u32> = Vec::new();
+        let mut answered: Vec<u32> = Vec::new();
+        let mut started: Option<u32> = None;
+        for (mut ev, dt) in steps {
             now += dt;
+            if let Event::Buy { purchase, .. } = &mut ev {
+                *purchase = asked.len() as u32 + 1;
+                asked.push(*purchase);
+            }
             let was_in_flight = m.phase().in_flight();
             if let Event::GrantReplied { order_id, reply: GrantReply::Granted } = &ev {
                 confirmed.insert(order_id.clone());
@@ -70,7 +81,14 @@ proptest! {
                 Event::Resume => disposed = false,
                 _ => {}
             }
+            let is_buy = matches!(ev, Event::Buy { .. });
             let effects = m.handle(ev, now);
+            // A purchase the machine took (not refused at once) is open until its Finish.
+            if is_buy && !effects.iter().any(|f| matches!(f, Effect::Refuse { .. })) {
+                prop_assert!(!was_in_flight, "a second purchase was taken while one was in flight");
+                open_purchases += 1;
+                started = asked.last().copied();
+            }
             if recover_after_dispose {
                 let work = effects.iter().any(|f| matches!(f, Effect::PostGrant { .. } | Effect::CompleteProductGrant { .. }));
                 prop_assert!(!work, "a disposed machine's recovery handed off or completed an order");
@@ -84,8 +102,12 @@ proptest! {
                 match fx {
                     Effect::StartPurchase { .. } => {
                         prop_assert!(!was_in_flight, "a second purchase started while one was in flight");
-                        open_purchases += 1;
                         prop_assert_eq!(open_purchases, 1);
+                    }
+                    Effect::Refuse { purchase, .. } => {
+                        prop_assert_eq!(Some(purchase), asked.last(), "a refusal answers the call that asked");
+                        prop_assert!(!answered.contains(purchase), "purchase {} answered twice", purchase);
+                        answered.push(*purchase);
                     }
                     Effect::SettleGrant { order_id, granted: true } => {
                         prop_assert!(confirmed.contains(order_id), "granted=true before the backend confirmed {}", order_id);
@@ -93,8 +115,11 @@ proptest! {
                     Effect::CompleteProductGrant { order_id } => {
                         prop_assert!(confirmed.contains(order_id), "completeProductGrant before the backend confirmed {}", order_id);
                     }
-                    Effect::Finish(outcome) => {
+                    Effect::Finish { purchase, outcome } => {
                         prop_assert!(open_purchases == 1, "finished a purchase that was not open");
+                        prop_assert_eq!(Some(*purchase), started, "the finish answers the purchase that started");
+                        prop_assert!(!answered.contains(purchase), "purchase {} answered twice", purchase);
+                        answered.push(*purchase);
                         open_purchases -= 1;
                         if outcome.status == Status::Completed {
                             let id = outcome.order_id.clone().unwrap_or_default();
@@ -115,7 +140,7 @@ proptest! {
 
     #[test]
     fn every_paid_order_is_handed_off_or_already_answered(order in "[a-z0-9-]{1,40}") {
-        let buy = || Event::Buy { sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true };
+        let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
         for setup in [vec![], vec![buy()], vec![buy(), Event::Dispose]] {
             let mut m = Machine::new();
             for e in setup { m.handle(e, 0); }
@@ -137,7 +162,7 @@ fn every_terminal_phase_is_reachable() {
         }
         m.phase().name()
     };
-    let buy = || Event::Buy { sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true };
+    let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
     let paid = || Event::OrderPaid { order_id: "o".into() };
     let fail = |c: &str| Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } };
     let granted = || Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Granted };

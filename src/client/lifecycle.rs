@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 impl Inner {
     pub(super) fn listen_page(&self, on: bool) {
-        let page = self.callbacks.try_borrow().ok().and_then(|c| c.as_ref().map(|c| c.page.as_ref().clone()));
+        let page = self.callbacks.borrow().as_ref().map(|c| c.page.as_ref().clone());
         let Some(cb) = page else {
             return;
         };
@@ -57,23 +57,12 @@ impl Inner {
         }
         self.listeners.borrow_mut().clear();
         self.listen_page(false);
-        // Disposed from inside an SDK callback the callbacks are still borrowed: leave them (they hold the client
-        // weakly, and a disposed client ignores them) rather than fail.
-        if let Ok(mut callbacks) = self.callbacks.try_borrow_mut() {
-            callbacks.take();
-        }
+        self.callbacks.borrow_mut().take();
     }
 
-    /// The purchase in flight fails (`DISPOSED`), the SDK's cleanup runs, waiting grants are answered `false`.
+    /// The machine ends the work: the purchase in flight fails (`DISPOSED`) and its SDK cleanup runs, waiting grants
+    /// are answered `false`, later purchases are refused (all as its effects).
     fn end_work(self: &Rc<Self>) {
         self.dispatch(Event::Dispose);
-        let cleanup = self.cleanup.borrow_mut().take();
-        if let Some(cleanup) = cleanup {
-            let _ = cleanup.call0(&JsValue::NULL);
-        }
-        let waiters: Vec<(String, Function)> = self.grant_waiters.borrow_mut().drain(..).collect();
-        for (_, resolve) in waiters {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
-        }
     }
 }

@@ -97,10 +97,25 @@ pub struct PendingOrder {
     pub sku: String,
 }
 
+/// What the host can do for a purchase, read once when the app asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostSupport {
+    Ready,
+    /// A plain browser: no Toss app around the page.
+    Absent,
+    /// The Toss app is older than the SDK's gate for this kind of purchase: the SDK would silently do nothing.
+    BelowGate,
+    /// The app's SDK version has no method for this kind of purchase (subscriptions before web-framework 2).
+    MethodMissing,
+}
+
+/// Names one `purchase()` call: its `Buy` event and the `Finish` or `Refuse` that answers it carry the same id.
+pub type PurchaseId = u32;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// The app asked to buy `sku`; `host_supports_purchase` is false when the SDK would silently do nothing.
-    Buy { sku: String, offer_id: Option<String>, kind: PurchaseKind, host_supports_purchase: bool },
+    /// The app asked to buy `sku`, on a host that can do `host` for it.
+    Buy { purchase: PurchaseId, sku: String, offer_id: Option<String>, kind: PurchaseKind, host: HostSupport },
     /// The host called our `processProductGrant` with this orderId (the payment went through).
     OrderPaid { order_id: String },
     /// The stored outbox, read after the client started (storage that answers with a promise, like the SDK's
@@ -181,10 +196,10 @@ pub enum Effect {
     StartTimer { id: u64, ms: u64 },
     /// Call the SDK's cleanup for the current purchase.
     Cleanup,
-    /// Resolve the current `purchase()` call.
-    Finish(Outcome),
+    /// Resolve the `purchase()` call that ran.
+    Finish { purchase: PurchaseId, outcome: Outcome },
     /// Resolve the `purchase()` call that asked, at once (refused, or impossible on this host).
-    Refuse(Outcome),
+    Refuse { purchase: PurchaseId, outcome: Outcome },
     /// Resolve every pending `recoverPendingOrders()` call.
     RecoveryDone(RecoveryReport),
     /// An order kept for a later hand-off (not the purchase in flight) was confirmed: tell the app and the list.
@@ -255,6 +270,8 @@ struct HandOff {
 #[derive(Debug, Clone, Default)]
 pub struct Machine {
     phase: Phase,
+    /// The `purchase()` call the phase belongs to.
+    purchase: PurchaseId,
     config: Config,
     outbox: Outbox,
     handoffs: VecMap<String, HandOff>,
@@ -299,7 +316,7 @@ impl Machine {
         self.now = now;
         let before = self.phase.name();
         match event {
-            Event::Buy { sku, offer_id, kind, host_supports_purchase } => self.buy(sku, offer_id, kind, host_supports_purchase),
+            Event::Buy { purchase, sku, offer_id, kind, host } => self.buy(purchase, sku, offer_id, kind, host),
             Event::OrderPaid { order_id } => self.order_paid(order_id),
             Event::OutboxLoaded { entries } => {
                 let confirmed = &self.confirmed;
@@ -357,7 +374,7 @@ impl Machine {
         };
         self.phase = phase;
         self.emit(Effect::Cleanup);
-        self.emit(Effect::Finish(outcome));
+        self.emit(Effect::Finish { purchase: self.purchase, outcome });
     }
 
     fn fail(&mut self, mut error: RoutedError) {
@@ -370,23 +387,33 @@ impl Machine {
         self.finish(Phase::Failed { sku, order_id, error }, Status::Failed);
     }
 
-    fn refuse(&mut self, sku: String, error: RoutedError) {
-        self.emit(Effect::Refuse(Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) }));
+    fn refuse(&mut self, purchase: PurchaseId, sku: String, error: RoutedError) {
+        self.emit(Effect::Refuse { purchase, outcome: Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) } });
     }
 
-    fn buy(&mut self, sku: String, offer_id: Option<String>, kind: PurchaseKind, supported: bool) {
+    fn buy(&mut self, purchase: PurchaseId, sku: String, offer_id: Option<String>, kind: PurchaseKind, host: HostSupport) {
+        if self.disposed {
+            return self.refuse(purchase, sku, RoutedError::new(ErrorCode::Disposed, "disposed"));
+        }
         if self.phase.in_flight() {
-            return self.refuse(sku, RoutedError::new(ErrorCode::PurchaseInFlight, "in flight"));
+            return self.refuse(purchase, sku, RoutedError::new(ErrorCode::PurchaseInFlight, "in flight"));
         }
         if sku.trim().is_empty() {
-            return self.refuse(sku, RoutedError::new(ErrorCode::InvalidArgument, "purchase: sku must be a non-empty string"));
+            return self.refuse(purchase, sku, RoutedError::new(ErrorCode::InvalidArgument, "purchase: sku must be a non-empty string"));
         }
-        if !supported {
+        if host == HostSupport::BelowGate {
             let error = RoutedError::new(ErrorCode::AppTooOld, "below the SDK version gate");
             self.phase = Phase::Failed { sku: sku.clone(), order_id: None, error: error.clone() };
-            return self.refuse(sku, error);
+            return self.refuse(purchase, sku, error);
         }
+        self.purchase = purchase;
         self.phase = Phase::Requesting { sku: sku.clone() };
+        // Nothing to open the order sheet with: the purchase fails as one that started (routed, outcome as usual).
+        match host {
+            HostSupport::Absent => return self.fail(RoutedError::new(ErrorCode::NoHost, "no Toss app around the page")),
+            HostSupport::MethodMissing => return self.fail(RoutedError::new(ErrorCode::AppTooOld, "the SDK has no method for this purchase")),
+            _ => {}
+        }
         self.grant_failure = None;
         self.emit(Effect::StartPurchase { sku, offer_id, kind });
     }

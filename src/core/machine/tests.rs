@@ -6,7 +6,7 @@ use crate::core::outbox::MAX_ENTRIES;
 const T0: u64 = 1_000_000;
 
 fn buy(sku: &str) -> Event {
-    Event::Buy { sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime, host_supports_purchase: true }
+    Event::Buy { purchase: 1, sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready }
 }
 
 fn granted(order: &str) -> Event {
@@ -52,7 +52,7 @@ fn happy_path_completes_and_empties_the_outbox() {
     assert_eq!(m.phase().name(), "confirming");
     let fx = m.handle(Event::HostSucceeded, T0 + 20);
     assert_eq!(m.phase().name(), "completed");
-    assert!(fx.iter().any(|f| matches!(f, Effect::Finish(o) if o.status == Status::Completed && o.order_id.as_deref() == Some("o1"))));
+    assert!(fx.iter().any(|f| matches!(f, Effect::Finish { outcome: o, .. } if o.status == Status::Completed && o.order_id.as_deref() == Some("o1"))));
     assert!(m.outbox().entries().is_empty());
 }
 
@@ -61,7 +61,7 @@ fn second_buy_in_flight_is_refused_without_sdk_call() {
     let mut m = Machine::new();
     m.handle(buy("s"), T0);
     let fx = m.handle(buy("s"), T0);
-    assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::PurchaseInFlight)));
+    assert!(matches!(&fx[..], [Effect::Refuse { outcome: o, .. }] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::PurchaseInFlight)));
     assert_eq!(m.phase().name(), "requesting");
 }
 
@@ -256,8 +256,8 @@ fn a_silent_host_times_out_and_stale_timers_are_ignored() {
 #[test]
 fn old_app_fails_at_once_without_an_sdk_call() {
     let mut m = Machine::new();
-    let fx = m.handle(Event::Buy { sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host_supports_purchase: false }, T0);
-    assert!(matches!(&fx[..], [Effect::Refuse(o)] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
+    let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host: HostSupport::BelowGate }, T0);
+    assert!(matches!(&fx[..], [Effect::Refuse { outcome: o, .. }] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
     assert_eq!(m.phase().name(), "failed");
 }
 
@@ -292,4 +292,28 @@ fn a_paid_order_is_stored_before_its_post_even_with_a_full_outbox() {
     assert_eq!(posts(&fx), 0, "no POST before the outbox is written");
     assert_eq!(m.outbox().entries().len(), MAX_ENTRIES + 1);
     assert_eq!(posts(&m.handle(Event::OutboxSaved, T0)), 1);
+}
+
+#[test]
+fn what_the_host_cannot_do_is_decided_here_once_per_purchase() {
+    let buy_on = |host| Event::Buy { purchase: 7, sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host };
+    let finished = |fx: &[Effect]| {
+        fx.iter().find_map(|f| match f {
+            Effect::Finish { purchase: 7, outcome } => outcome.error.as_ref().map(|e| e.code),
+            _ => None,
+        })
+    };
+    // No host, or an SDK without the method: the purchase fails as one that started (no order sheet opened).
+    for (host, code) in [(HostSupport::Absent, ErrorCode::NoHost), (HostSupport::MethodMissing, ErrorCode::AppTooOld)] {
+        let mut m = Machine::new();
+        let fx = m.handle(buy_on(host), T0);
+        assert!(!fx.iter().any(|f| matches!(f, Effect::StartPurchase { .. })));
+        assert_eq!(finished(&fx), Some(code));
+        assert_eq!(m.phase().name(), "failed");
+    }
+    // After Dispose a purchase is refused, by its own id.
+    let mut m = Machine::new();
+    m.handle(Event::Dispose, T0);
+    let fx = m.handle(buy_on(HostSupport::Ready), T0);
+    assert!(matches!(&fx[..], [Effect::Refuse { purchase: 7, outcome }] if outcome.error.as_ref().map(|e| e.code) == Some(ErrorCode::Disposed)));
 }
