@@ -41,16 +41,12 @@ export async function postGrant(url, appHeaders, credentials, body, orderId, tim
   }
 }
 
-/** In development (the sandbox app, the host emulator), checks once at `createIap` that the grant URL answers this
- *  page: a wrong URL or missing CORS shows at once, not after the first purchase's deadline. Same origin: OPTIONS
- *  (404: no route there). Another origin: a simple GET, readable only when the backend answers CORS for this page. */
+/** In development (the sandbox app, the host emulator), checks once at `createIap` that a grant URL on another
+ *  origin answers this page: missing CORS shows at once, not after the first purchase's deadline. A simple GET,
+ *  which the page can read only when the backend answers CORS for it (ait-iap/server answers 204). A same-origin
+ *  URL needs no CORS, and a wrong one is told at the first hand-off, at once. */
 export function checkGrantUrl(grant) {
   const url = typeof grant === 'string' ? grant : grant?.url;
   const target = URL.parse?.(url, location.href);
-  if (!target) return;
-  const sameOrigin = target.origin === location.origin;
-  fetch(target, { method: sameOrigin ? 'OPTIONS' : 'GET', credentials: grant.credentials }).then(
-    ({ status }) => status === 404 && warnOnce(url + status, `grant URL ${url}: HTTP 404`),
-    (error) => unreachable(url, error),
-  );
+  if (target && target.origin !== location.origin) fetch(target, { credentials: grant.credentials }).catch((error) => unreachable(url, error));
 }

@@ -48,7 +48,7 @@ export async function createDevBackend({ toss, dataDir }) {
   }
 
   const route = toNodeListener(async (request) => {
-    if (request.method === 'OPTIONS') return handleGrant(request); // the client's early check, not a hand-off
+    if (request.method !== 'POST') return handleGrant(request); // a preflight or the client's early check: no hand-off
     const body = await request.clone().json().catch(() => undefined);
     const entry = { orderId: body?.orderId, sku: body?.sku, environment: body?.environment, idempotencyKey: request.headers.get('idempotency-key'), at: Date.now() };
     requests.push(entry);

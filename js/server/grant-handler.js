@@ -63,6 +63,8 @@ export function createGrantHandler({ toss, ledger, userKeyOf, deliver, allowOrig
   return async function handleGrant(request) {
     const cors = corsHeaders(request.headers.get('origin'), allowOrigins);
     if (request.method === 'OPTIONS') return preflight(cors);
+    // The client's early check in development (a simple GET): reachable, and readable by the page when allowed.
+    if (request.method === 'GET') return new Response(null, { status: 204, headers: { ...cors } });
     let status, body;
     try {
       [status, body] = await decide(request);

@@ -38,8 +38,11 @@ test('a backend on another origin that allows the mini-app\'s origin receives th
   const origin = new URL(sandbox.server.url).origin;
   const backend = await partnerBackend([origin]);
   const page = await sandbox.page();
+  const noise = [];
+  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && noise.push(m.text()));
   const outcome = await buyThrough(page, backend.url);
   assert.equal(outcome.status, 'completed');
+  assert.deepEqual(noise, [], 'the early check of the grant URL and the hand-off leave the console quiet');
   assert.equal(backend.ledger.grants.get(outcome.orderId)?.sku, SKU1);
   await page.close();
   await backend.close();

@@ -158,8 +158,10 @@ test('bad input: 30+ cases, each a 4xx with a reason, nothing asked of Toss and 
   }
   assert.equal(toss.statusRequests.length, asked, 'Toss was never asked');
   assert.deepEqual(await written(), { items: 0, grants: 0 });
-  const get = await fetch(url);
-  assert.equal(get.status, 405);
+  assert.equal((await fetch(url, { method: 'PUT' })).status, 405);
+  const check = await fetch(url, { headers: { origin: ORIGIN } }); // the client's early check
+  assert.equal(check.status, 204);
+  assert.equal(check.headers.get('access-control-allow-origin'), ORIGIN);
   assert.equal((await handOff(order('ord-ok'))).status, 200, 'the good request still works');
 });
 
