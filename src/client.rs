@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
-use crate::core::error::{ErrorCode, RawError, RoutedError};
+use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
 use crate::core::version;
 use crate::js::{get, get_string, object, opt_str, Callback};
@@ -63,8 +63,6 @@ pub(crate) struct Inner {
     /// `subscribe` and `onRecovered` listeners, by id.
     listeners: RefCell<Vec<(u32, Topic, Function)>>,
     next_listener: Cell<u32>,
-    /// The latest raw SDK error and its id: reported only with the routed error that carries that id.
-    last_raw_error: RefCell<Option<(u32, JsValue)>>,
     /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
     pub(crate) subscriptions: RefCell<Vec<String>>,
 }
@@ -86,7 +84,7 @@ fn now() -> u64 {
 }
 
 fn js_err(code: ErrorCode, detail: &str, locale: Locale) -> JsValue {
-    to_js_error(&RoutedError::new(code, detail), locale, None)
+    to_js_error(&RoutedError::new(code, detail), locale)
 }
 
 fn ms_option(options: &JsValue, key: &str) -> Option<u64> {
@@ -98,7 +96,7 @@ fn ms_option(options: &JsValue, key: &str) -> Option<u64> {
 #[wasm_bindgen(js_name = createIap)]
 pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let locale = Locale::parse(&get(&options, "locale"));
-    let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale, None))?;
+    let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale))?;
     let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
         js_err(ErrorCode::InvalidArgument, "createIap: grant must be a URL, { url } or a function", locale)
     })?;
@@ -133,7 +131,6 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
-        last_raw_error: RefCell::new(None),
         subscriptions: RefCell::new(Vec::new()),
     });
     inner.listen_page(true);
@@ -176,7 +173,7 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
     let w = weak.clone();
     let on_error = Callback::new(move |error: JsValue| {
         if let Some(inner) = w.upgrade() {
-            inner.host_failed(raw_error(&error), Some(error));
+            inner.dispatch(Event::HostFailed { error: raw_error(&error) });
         }
         JsValue::UNDEFINED
     });
@@ -202,16 +199,6 @@ impl Inner {
     #[cfg(feature = "list")]
     pub(crate) fn busy(&self) -> bool {
         self.machine.borrow().phase().in_flight()
-    }
-
-    fn host_failed(self: &Rc<Self>, mut error: RawError, raw: Option<JsValue>) {
-        if let Some(raw) = raw {
-            let mut last = self.last_raw_error.borrow_mut();
-            let id = last.as_ref().map_or(0, |(id, _)| id.wrapping_add(1));
-            error.raw_id = Some(id);
-            *last = Some((id, raw));
-        }
-        self.dispatch(Event::HostFailed { error });
     }
 
     /// The SDK calls `processProductGrant({orderId})`: the promise settles when the backend has answered
@@ -365,14 +352,8 @@ impl Inner {
         let result = self.sdk.create_purchase_order(&purchase, process_product_grant.unchecked_ref(), on_event.unchecked_ref(), on_error.unchecked_ref());
         match result {
             Ok(cleanup) => *self.cleanup.borrow_mut() = cleanup,
-            Err(e) => self.host_failed(raw_error(&e), Some(e)),
+            Err(e) => self.dispatch(Event::HostFailed { error: raw_error(&e) }),
         }
-    }
-
-    fn error_js(&self, error: &RoutedError) -> JsValue {
-        let last = self.last_raw_error.borrow();
-        let raw = last.as_ref().filter(|(id, _)| error.raw_id == Some(*id)).map(|(_, raw)| raw);
-        to_js_error(error, self.locale, raw)
     }
 
     fn outcome_js(&self, outcome: &Outcome) -> JsValue {
@@ -380,7 +361,7 @@ impl Inner {
             ("status", JsValue::from_str(outcome.status.as_str())),
             ("sku", JsValue::from_str(&outcome.sku)),
             ("orderId", opt_str(outcome.order_id.as_deref())),
-            ("error", outcome.error.as_ref().map(|e| self.error_js(e)).unwrap_or(JsValue::UNDEFINED)),
+            ("error", outcome.error.as_ref().map(|e| to_js_error(e, self.locale)).unwrap_or(JsValue::UNDEFINED)),
         ])
     }
 
@@ -391,7 +372,7 @@ impl Inner {
             ("phase", JsValue::from_str(phase.name())),
             ("sku", opt_str(phase.sku())),
             ("orderId", opt_str(phase.order_id())),
-            ("error", phase.error().map(|e| self.error_js(e)).unwrap_or(JsValue::UNDEFINED)),
+            ("error", phase.error().map(|e| to_js_error(e, self.locale)).unwrap_or(JsValue::UNDEFINED)),
         ])
     }
 

@@ -24,11 +24,11 @@ fn order_js(o: &JsValue) -> Option<JsValue> {
 }
 
 fn sdk_error(inner: &Inner, e: &JsValue) -> JsValue {
-    to_js_error(&RoutedError::route(&raw_error(e)), inner.locale, Some(e))
+    to_js_error(&RoutedError::route(&raw_error(e)), inner.locale)
 }
 
 fn typed_error(inner: &Inner, code: ErrorCode, detail: &str) -> JsValue {
-    to_js_error(&RoutedError::new(code, detail), inner.locale, None)
+    to_js_error(&RoutedError::new(code, detail), inner.locale)
 }
 
 /// One page of `getCompletedOrRefundedOrders`: `{ orders, nextKey }` (`nextKey` null on the last page). The

@@ -3,7 +3,8 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::error::{ErrorCode, RawError, RoutedError};
+use crate::core::error::{ErrorCode, Opaque, RawError, RoutedError};
+use alloc::rc::Rc;
 use crate::core::text::{cat, truncate};
 use crate::js::{get, get_string, set};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -21,7 +22,7 @@ pub fn raw_error(value: &JsValue) -> RawError {
         user_info_code: get_string(&user_info, "code", MAX_ID),
         message,
         order_id: get_string(&user_info, "orderId", MAX_ID).or_else(|| get_string(value, "orderId", MAX_ID)),
-        raw_id: None,
+        raw: Some(Opaque(Rc::new(value.clone()))),
     }
 }
 
@@ -61,7 +62,8 @@ extern "C" {
 
 /// A JS `Error` carrying `code`, `category`, `retryable`, `route`, `messages {ko, en}`, `orderId`, `detail`
 /// and, when there was one, the `raw` error as it arrived.
-pub fn to_js_error(err: &RoutedError, locale: Locale, raw: Option<&JsValue>) -> JsValue {
+pub fn to_js_error(err: &RoutedError, locale: Locale) -> JsValue {
+    let raw = err.raw.as_ref().and_then(|raw| raw.0.downcast_ref::<JsValue>());
     let (ko, en) = err.code.messages();
     let message = match (err.code, locale) {
         // A mistake in the calling code: its message speaks to the developer, in English.
@@ -70,7 +72,7 @@ pub fn to_js_error(err: &RoutedError, locale: Locale, raw: Option<&JsValue>) -> 
         _ => ko,
     };
     let cause = err.cause.as_ref().map(|failure| {
-        let cause = to_js_error(&RoutedError::new(failure.code, failure.reason.clone()), locale, None);
+        let cause = to_js_error(&RoutedError::new(failure.code, failure.reason.clone()), locale);
         set(&cause, "status", &JsValue::from_f64(failure.status.into()));
         cause
     });

@@ -167,7 +167,7 @@ fn report(rejected: &[ProductRejection]) {
 /// each rejection reported; a non-array is a typed error.
 pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, JsValue> {
     if !Array::is_array(items) {
-        return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), inner.locale, None));
+        return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), inner.locale));
     }
     let mut raws = Vec::new();
     let mut rejected = Vec::new();
@@ -205,11 +205,11 @@ pub fn fetch_products(
     let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { inner.sdk().call_async("getProductItemList", None) };
     then(&call, move |ok, list| {
         let locale = inner.locale;
-        let fail = |code: ErrorCode, detail: &str| Err(to_js_error(&RoutedError::new(code, detail), locale, None));
+        let fail = |code: ErrorCode, detail: &str| Err(to_js_error(&RoutedError::new(code, detail), locale));
         done(if absent {
             fail(ErrorCode::NoHost, "no host")
         } else if !ok {
-            Err(to_js_error(&RoutedError::route(&raw_error(&list)), locale, Some(&list)))
+            Err(to_js_error(&RoutedError::route(&raw_error(&list)), locale))
         } else if list.is_undefined() || list.is_null() {
             fail(ErrorCode::AppTooOld, "no product list")
         } else {

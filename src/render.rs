@@ -64,7 +64,7 @@ fn append(parent: &Element, child: &Element) {
 
 /// A typed error for a container or markup the list cannot work with.
 fn unusable(detail: &str) -> JsValue {
-    to_js_error(&RoutedError::new(ErrorCode::InvalidArgument, detail), Locale::En, None)
+    to_js_error(&RoutedError::new(ErrorCode::InvalidArgument, detail), Locale::En)
 }
 
 fn first(parent: &Element) -> Result<Element, JsValue> {

@@ -5,6 +5,8 @@
 use crate::prelude::*;
 use super::grant::GrantFailure;
 use super::text::truncate;
+use alloc::rc::Rc;
+use core::any::Any;
 /// The SDK's documented codes, ours, and whatever else a host sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -205,9 +207,27 @@ pub struct RawError {
     pub user_info_code: Option<String>,
     pub message: Option<String>,
     pub order_id: Option<String>,
-    /// Which of the boundary's raw JS errors this is (opaque here): the routed error keeps it, so only the error
-    /// that arrived with it is reported with it.
-    pub raw_id: Option<u32>,
+    /// The error as it arrived (the boundary's JS value, opaque here): the routed error carries it along, so an
+    /// error is reported with its own raw error and no other.
+    pub raw: Option<Opaque>,
+}
+
+/// A value from outside the core that travels with an error untouched; compared by identity.
+#[derive(Clone)]
+pub struct Opaque(pub Rc<dyn Any>);
+
+impl PartialEq for Opaque {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Opaque {}
+
+impl core::fmt::Debug for Opaque {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Opaque")
+    }
 }
 
 /// A routed error: what the app and the user are told.
@@ -218,15 +238,15 @@ pub struct RoutedError {
     pub order_id: Option<String>,
     /// An `Unknown` code's text as the host sent it (bounded), for the report.
     pub unknown_code: Option<String>,
-    /// The raw error it was routed from (see `RawError::raw_id`); none for the errors we raise ourselves.
-    pub raw_id: Option<u32>,
+    /// The raw error it was routed from (see `RawError::raw`); none for the errors we raise ourselves.
+    pub raw: Option<Opaque>,
     /// Why the backend did not confirm the purchase's order, when that is what the error is about.
     pub cause: Option<GrantFailure>,
 }
 
 impl RoutedError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw_id: None, cause: None }
+        RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw: None, cause: None }
     }
 
     /// The code as the app sees it: an unknown one verbatim, else its name.
@@ -246,7 +266,7 @@ impl RoutedError {
             .unwrap_or(ErrorCode::Unknown);
         let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, MAX_CODE_CHARS));
         let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
-        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw_id: raw.raw_id, cause: None }
+        RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw: raw.raw.clone(), cause: None }
     }
 }
 
