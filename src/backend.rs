@@ -51,7 +51,14 @@ impl GrantTarget {
 /// that takes longer than `timeout_ms` counts as unreachable.
 pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: impl FnOnce(GrantReply) + 'static) {
     match target {
-        GrantTarget::Http { url, headers, credentials } => post(url, headers, *credentials, order_id, sku, environment, timeout_ms, Box::new(done)),
+        GrantTarget::Http { url, headers, credentials } => {
+            let body = request_body(order_id, sku, environment);
+            let _ = then(&post_grant(url, headers, *credentials, &body, order_id, timeout_ms as f64), move |_, reply| {
+                let status = get(&reply, "status").as_f64().unwrap_or(0.0) as u16;
+                done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", MAX_REASON)));
+                Ok(JsValue::UNDEFINED)
+            });
+        }
         GrantTarget::Function(f) => call(f, order_id, sku, environment, timeout_ms, Box::new(done)),
     }
 }
@@ -70,15 +77,6 @@ extern "C" {
     /// `console.warn("ait-iap: " + text)`, once per `cause` in the page: a diagnostic for the developer.
     #[wasm_bindgen(js_name = warnOnce)]
     pub fn warn_once(cause: &str, text: &str);
-}
-
-fn post(url: &str, headers: &JsValue, credentials: Option<&'static str>, order_id: &str, sku: &str, environment: Environment, timeout_ms: u64, done: Done) {
-    let body = request_body(order_id, sku, environment);
-    let _ = then(&post_grant(url, headers, credentials, &body, order_id, timeout_ms as f64), move |_, reply| {
-        let status = get(&reply, "status").as_f64().unwrap_or(0.0) as u16;
-        done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", MAX_REASON)));
-        Ok(JsValue::UNDEFINED)
-    });
 }
 
 /// The app's function in place of the POST, with the same attempt timeout: its own `fetch` can stall for minutes

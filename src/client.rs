@@ -11,6 +11,7 @@ use crate::js::{get, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
+use crate::context::Context;
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
 use crate::cell::RefCell;
@@ -35,13 +36,13 @@ struct Callbacks {
 
 pub(crate) struct Inner {
     machine: RefCell<Machine>,
-    sdk: Sdk,
+    /// The SDK, the locale and the catalogue's purchase kinds, shared with products, history and the list.
+    pub(crate) ctx: Rc<Context>,
     grant: GrantTarget,
     store: Rc<OutboxStore>,
     /// Settles once the stored outbox is in the machine (storage that answers with a promise), or after
     /// `STORAGE_MS` without an answer (a later answer still joins); `None` after.
     loading: RefCell<Option<Promise>>,
-    pub(crate) locale: Locale,
     routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
     disposed: Cell<bool>,
@@ -50,8 +51,8 @@ pub(crate) struct Inner {
     recover_on_start: bool,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
-    /// Resolves each `purchase()` call waiting for its outcome, by id.
-    purchases: RefCell<Vec<(PurchaseId, Function)>>,
+    /// Who waits for each purchase's outcome, by id.
+    purchases: RefCell<Vec<(PurchaseId, Waiter)>>,
     next_purchase: Cell<PurchaseId>,
     /// Events waiting for the machine: one loop drains them (an event raised by an effect waits its turn).
     queue: RefCell<Vec<Event>>,
@@ -63,8 +64,13 @@ pub(crate) struct Inner {
     /// `subscribe` and `onRecovered` listeners, by id.
     listeners: RefCell<Vec<(u32, Topic, Function)>>,
     next_listener: Cell<u32>,
-    /// Skus the latest product list has as subscriptions, so `purchase(sku)` opens the right order sheet.
-    pub(crate) subscriptions: RefCell<Vec<String>>,
+}
+
+/// Who waits for a purchase's outcome: the app's `purchase()` promise, or the product list (typed, in Rust).
+pub(crate) enum Waiter {
+    Promise(Function),
+    #[cfg(feature = "list")]
+    List(Box<dyn FnOnce(&Outcome)>),
 }
 
 /// What a listener hears: phase changes (`subscribe`), or orders confirmed after their purchase (`onRecovered`).
@@ -112,11 +118,10 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let recover_on_start = get(&options, "recoverOnStart").as_bool() != Some(false);
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
-        sdk,
+        ctx: Rc::new(Context { sdk, locale, subscriptions: RefCell::new(Vec::new()) }),
         grant,
         store,
         loading: RefCell::new(None),
-        locale,
         routes: get(&options, "routes"),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
         disposed: Cell::new(false),
@@ -131,7 +136,6 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
         next_listener: Cell::new(0),
-        subscriptions: RefCell::new(Vec::new()),
     });
     inner.listen_page(true);
     if let Some(stored) = stored {
@@ -191,10 +195,6 @@ fn make_callbacks(weak: Weak<Inner>) -> Callbacks {
 }
 
 impl Inner {
-    pub(crate) fn sdk(&self) -> &Sdk {
-        &self.sdk
-    }
-
     /// A purchase is in flight.
     #[cfg(feature = "list")]
     pub(crate) fn busy(&self) -> bool {
@@ -243,13 +243,17 @@ impl Inner {
     }
 
     /// Resolves the `purchase()` call `id` with `outcome`.
-    fn answer(&self, id: PurchaseId, outcome: &JsValue) {
-        let resolve = {
+    #[cfg_attr(not(feature = "list"), allow(unused_variables))]
+    fn answer(&self, id: PurchaseId, outcome: &Outcome, outcome_js: &JsValue) {
+        let waiter = {
             let mut waiting = self.purchases.borrow_mut();
             waiting.iter().position(|(p, _)| *p == id).map(|at| waiting.remove(at).1)
         };
-        if let Some(resolve) = resolve {
-            let _ = resolve.call1(&JsValue::NULL, outcome);
+        match waiter {
+            Some(Waiter::Promise(resolve)) => drop(resolve.call1(&JsValue::NULL, outcome_js)),
+            #[cfg(feature = "list")]
+            Some(Waiter::List(done)) => done(outcome),
+            None => {}
         }
     }
 
@@ -292,7 +296,7 @@ impl Inner {
             Effect::CompleteProductGrant { order_id } => {
                 let inner = self.clone();
                 let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
-                let _ = then(&self.sdk.call_async("completeProductGrant", Some(arg)), move |ok, v| {
+                let _ = then(&self.ctx.sdk.call_async("completeProductGrant", Some(arg)), move |ok, v| {
                     inner.dispatch(Event::CompleteReplied { order_id, ok: ok && v.as_bool() == Some(true) });
                     Ok(JsValue::UNDEFINED)
                 });
@@ -315,11 +319,11 @@ impl Inner {
                 }
             }
             Effect::Finish { purchase, outcome } => {
-                let outcome = self.outcome_js(&outcome);
-                self.route(&outcome);
-                self.answer(purchase, &outcome);
+                let outcome_js = self.outcome_js(&outcome);
+                self.route(&outcome, &outcome_js);
+                self.answer(purchase, &outcome, &outcome_js);
             }
-            Effect::Refuse { purchase, outcome } => self.answer(purchase, &self.outcome_js(&outcome)),
+            Effect::Refuse { purchase, outcome } => self.answer(purchase, &outcome, &self.outcome_js(&outcome)),
             Effect::Recovered { order_id, sku } => {
                 let order = object(&[("orderId", JsValue::from_str(&order_id)), ("sku", JsValue::from_str(&sku))]);
                 self.tell(Topic::Recovered, &order);
@@ -335,11 +339,10 @@ impl Inner {
     }
 
     /// Calls the app's handler for the outcome's error category, if it gave one (`routes: { transient(error, outcome) }`).
-    fn route(&self, outcome: &JsValue) {
-        let error = get(outcome, "error");
-        let category = get_string(&error, "category", 40);
-        if let Some(handler) = category.and_then(|c| crate::js::get_function(&self.routes, &c)) {
-            let _ = handler.call2(&JsValue::NULL, &error, outcome);
+    fn route(&self, outcome: &Outcome, outcome_js: &JsValue) {
+        let category = outcome.error.as_ref().map(|e| e.code.category().as_str());
+        if let Some(handler) = category.and_then(|c| crate::js::get_function(&self.routes, c)) {
+            let _ = handler.call2(&JsValue::NULL, &get(outcome_js, "error"), outcome_js);
         }
     }
 
@@ -349,7 +352,7 @@ impl Inner {
             (cb.process_product_grant.as_ref().clone(), cb.on_event.as_ref().clone(), cb.on_error.as_ref().clone())
         });
         let Some((process_product_grant, on_event, on_error)) = functions else { return };
-        let result = self.sdk.create_purchase_order(&purchase, process_product_grant.unchecked_ref(), on_event.unchecked_ref(), on_error.unchecked_ref());
+        let result = self.ctx.sdk.create_purchase_order(&purchase, process_product_grant.unchecked_ref(), on_event.unchecked_ref(), on_error.unchecked_ref());
         match result {
             Ok(cleanup) => *self.cleanup.borrow_mut() = cleanup,
             Err(e) => self.dispatch(Event::HostFailed { error: raw_error(&e) }),
@@ -361,7 +364,7 @@ impl Inner {
             ("status", JsValue::from_str(outcome.status.as_str())),
             ("sku", JsValue::from_str(&outcome.sku)),
             ("orderId", opt_str(outcome.order_id.as_deref())),
-            ("error", outcome.error.as_ref().map(|e| to_js_error(e, self.locale)).unwrap_or(JsValue::UNDEFINED)),
+            ("error", outcome.error.as_ref().map(|e| to_js_error(e, self.ctx.locale)).unwrap_or(JsValue::UNDEFINED)),
         ])
     }
 
@@ -372,7 +375,7 @@ impl Inner {
             ("phase", JsValue::from_str(phase.name())),
             ("sku", opt_str(phase.sku())),
             ("orderId", opt_str(phase.order_id())),
-            ("error", phase.error().map(|e| to_js_error(e, self.locale)).unwrap_or(JsValue::UNDEFINED)),
+            ("error", phase.error().map(|e| to_js_error(e, self.ctx.locale)).unwrap_or(JsValue::UNDEFINED)),
         ])
     }
 
@@ -409,8 +412,15 @@ impl Inner {
     pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue, options: &JsValue) -> Promise {
         let sku = sku.as_string().filter(|s| s.len() <= MAX_SKU).unwrap_or_default();
         let offer_id = get_string(options, "offerId", MAX_SKU);
-        let listed = self.subscriptions.borrow().contains(&sku);
-        let kind = match get(options, "subscription").as_bool() {
+        let subscription = get(options, "subscription").as_bool();
+        Promise::new(&mut |resolve, _reject| self.buy(sku.clone(), offer_id.clone(), subscription, Waiter::Promise(resolve)))
+    }
+
+    /// Buys `sku` (a subscription as the caller says, else as the latest product list naming it says); `waiter`
+    /// gets the outcome.
+    pub(crate) fn buy(self: &Rc<Self>, sku: String, offer_id: Option<String>, subscription: Option<bool>, waiter: Waiter) {
+        let listed = self.ctx.subscriptions.borrow().contains(&sku);
+        let kind = match subscription {
             Some(true) => PurchaseKind::Subscription,
             Some(false) => PurchaseKind::OneTime,
             None if listed || offer_id.is_some() => PurchaseKind::Subscription,
@@ -419,19 +429,17 @@ impl Inner {
         let subscription = kind == PurchaseKind::Subscription;
         let host = match detect_host() {
             Host::Present(info) if !info.supports(if subscription { version::SUBSCRIPTION } else { version::IAP }) => HostSupport::BelowGate,
-            _ if subscription && !self.sdk.has("createSubscriptionPurchaseOrder") => {
+            _ if subscription && !self.ctx.sdk.has("createSubscriptionPurchaseOrder") => {
                 crate::sdk::warn_missing("createSubscriptionPurchaseOrder");
                 HostSupport::MethodMissing
             }
             Host::Absent => HostSupport::Absent,
             Host::Present(_) => HostSupport::Ready,
         };
-        Promise::new(&mut |resolve, _reject| {
-            let purchase = self.next_purchase.get().wrapping_add(1);
-            self.next_purchase.set(purchase);
-            self.purchases.borrow_mut().push((purchase, resolve));
-            self.dispatch(Event::Buy { purchase, sku: sku.clone(), offer_id: offer_id.clone(), kind, host });
-        })
+        let purchase = self.next_purchase.get().wrapping_add(1);
+        self.next_purchase.set(purchase);
+        self.purchases.borrow_mut().push((purchase, waiter));
+        self.dispatch(Event::Buy { purchase, sku, offer_id, kind, host });
     }
 
     /// One round of recovery: the outbox and the host's pending orders are handed off; completed at Toss
@@ -446,8 +454,8 @@ impl Inner {
             });
         }
         let inner = self.clone();
-        let listed = if !self.disposed.get() && self.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
-            self.sdk.call_async("getPendingOrders", None)
+        let listed = if !self.disposed.get() && self.ctx.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
+            self.ctx.sdk.call_async("getPendingOrders", None)
         } else {
             Promise::resolve(&JsValue::UNDEFINED)
         };
@@ -487,7 +495,7 @@ fn report_js(report: &RecoveryReport) -> JsValue {
 impl IapClient {
     /// Loads and validates the product list. Rejects with a typed error (`APP_TOO_OLD`, `NO_HOST`, …).
     pub fn products(&self) -> Promise {
-        crate::products::load_products(self.inner.clone())
+        crate::products::load_products(self.inner.ctx.clone())
     }
 
     /// Buys `sku` (`options.offerId` for a subscription offer). Resolves `{ status, sku, orderId?, error? }`;
@@ -511,15 +519,15 @@ impl IapClient {
     /// One page of the order history (`key` from the previous page's `nextKey`): `{ orders, nextKey }`.
     #[wasm_bindgen(js_name = historyPage)]
     pub fn history_page(&self, key: JsValue) -> Promise {
-        crate::history::history_page(self.inner.clone(), get_string(&key, "key", 200).or_else(|| key.as_string()))
+        crate::history::history_page(self.inner.ctx.clone(), get_string(&key, "key", 200).or_else(|| key.as_string()))
     }
 
     /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
     #[wasm_bindgen(js_name = subscriptionInfo)]
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
         match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= MAX_ORDER_ID) {
-            Some(id) => crate::history::subscription_info(self.inner.clone(), id),
-            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "subscriptionInfo: orderId must be a non-empty string", self.inner.locale)),
+            Some(id) => crate::history::subscription_info(self.inner.ctx.clone(), id),
+            None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "subscriptionInfo: orderId must be a non-empty string", self.inner.ctx.locale)),
         }
     }
 

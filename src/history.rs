@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::client::Inner;
+use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::js::{get, get_string, object};
 use crate::deferred::then;
@@ -23,28 +23,28 @@ fn order_js(o: &JsValue) -> Option<JsValue> {
     ]))
 }
 
-fn sdk_error(inner: &Inner, e: &JsValue) -> JsValue {
-    to_js_error(&RoutedError::route(&raw_error(e)), inner.locale)
+fn sdk_error(ctx: &Context, e: &JsValue) -> JsValue {
+    to_js_error(&RoutedError::route(&raw_error(e)), ctx.locale)
 }
 
-fn typed_error(inner: &Inner, code: ErrorCode, detail: &str) -> JsValue {
-    to_js_error(&RoutedError::new(code, detail), inner.locale)
+fn typed_error(ctx: &Context, code: ErrorCode, detail: &str) -> JsValue {
+    to_js_error(&RoutedError::new(code, detail), ctx.locale)
 }
 
 /// One page of `getCompletedOrRefundedOrders`: `{ orders, nextKey }` (`nextKey` null on the last page). The
 /// package entry turns pages into the `orderHistory()` async iterator.
-pub fn history_page(inner: Rc<Inner>, key: Option<String>) -> Promise {
+pub fn history_page(ctx: Rc<Context>, key: Option<String>) -> Promise {
     let arg = key.map(|k| object(&[("key", JsValue::from_str(&k))]));
-    then(&inner.sdk().call_async("getCompletedOrRefundedOrders", arg), move |ok, page| {
+    then(&ctx.sdk.call_async("getCompletedOrRefundedOrders", arg), move |ok, page| {
         if !ok {
-            return Err(sdk_error(&inner, &page));
+            return Err(sdk_error(&ctx, &page));
         }
         if page.is_undefined() || page.is_null() {
-            return Err(typed_error(&inner, ErrorCode::AppTooOld, "no order history"));
+            return Err(typed_error(&ctx, ErrorCode::AppTooOld, "no order history"));
         }
         let orders = get(&page, "orders");
         if !Array::is_array(&orders) {
-            return Err(typed_error(&inner, ErrorCode::InvalidProductData, "orders is not an array"));
+            return Err(typed_error(&ctx, ErrorCode::InvalidProductData, "orders is not an array"));
         }
         let valid: Array = Array::from(&orders).iter().filter_map(|o| order_js(&o)).collect();
         let next = get_string(&page, "nextKey", MAX_ID).filter(|k| !k.is_empty() && get(&page, "hasNext").as_bool() == Some(true));
@@ -55,24 +55,24 @@ pub fn history_page(inner: Rc<Inner>, key: Option<String>) -> Promise {
 const SUBSCRIPTION_STATUSES: [&str; 6] = ["ACTIVE", "EXPIRED", "IN_GRACE_PERIOD", "ON_HOLD", "PAUSED", "REVOKED"];
 
 /// `getSubscriptionInfo({params: {orderId}})`, validated.
-pub fn subscription_info(inner: Rc<Inner>, order_id: String) -> Promise {
-    let supported = inner.sdk().has("getSubscriptionInfo");
+pub fn subscription_info(ctx: Rc<Context>, order_id: String) -> Promise {
+    let supported = ctx.sdk.has("getSubscriptionInfo");
     let arg = object(&[("params", object(&[("orderId", JsValue::from_str(&order_id))]))]);
-    let call = if supported { inner.sdk().call_async("getSubscriptionInfo", Some(arg)) } else { Promise::resolve(&JsValue::UNDEFINED) };
+    let call = if supported { ctx.sdk.call_async("getSubscriptionInfo", Some(arg)) } else { Promise::resolve(&JsValue::UNDEFINED) };
     then(&call, move |ok, reply| {
         if !supported {
-            return Err(typed_error(&inner, ErrorCode::AppTooOld, "no getSubscriptionInfo"));
+            return Err(typed_error(&ctx, ErrorCode::AppTooOld, "no getSubscriptionInfo"));
         }
         if !ok {
-            return Err(sdk_error(&inner, &reply));
+            return Err(sdk_error(&ctx, &reply));
         }
         if reply.is_undefined() || reply.is_null() {
-            return Err(typed_error(&inner, ErrorCode::AppTooOld, "no subscription info"));
+            return Err(typed_error(&ctx, ErrorCode::AppTooOld, "no subscription info"));
         }
         let s = get(&reply, "subscription");
         let status = get_string(&s, "status", 40).filter(|st| SUBSCRIPTION_STATUSES.contains(&st.as_str()));
         let (Some(status), Some(accessible)) = (status, get(&s, "isAccessible").as_bool()) else {
-            return Err(typed_error(&inner, ErrorCode::InvalidProductData, "bad subscription info"));
+            return Err(typed_error(&ctx, ErrorCode::InvalidProductData, "bad subscription info"));
         };
         let opt = |key: &str| get_string(&s, key, 40).map(JsValue::from).unwrap_or(JsValue::NULL);
         Ok(object(&[

@@ -60,17 +60,22 @@ extern "C" {
     ) -> JsValue;
 }
 
+/// The error's `message`: the user's, in the locale; for a mistake in the calling code, the developer's, in English.
+pub fn message(err: &RoutedError, locale: Locale) -> String {
+    let (ko, en) = err.code.messages();
+    match (err.code, locale) {
+        (ErrorCode::InvalidArgument, _) => cat(&["ait-iap: ", &err.detail]),
+        (_, Locale::En) => en.into(),
+        _ => ko.into(),
+    }
+}
+
 /// A JS `Error` carrying `code`, `category`, `retryable`, `route`, `messages {ko, en}`, `orderId`, `detail`
 /// and, when there was one, the `raw` error as it arrived.
 pub fn to_js_error(err: &RoutedError, locale: Locale) -> JsValue {
     let raw = err.raw.as_ref().and_then(|raw| raw.0.downcast_ref::<JsValue>());
     let (ko, en) = err.code.messages();
-    let message = match (err.code, locale) {
-        // A mistake in the calling code: its message speaks to the developer, in English.
-        (ErrorCode::InvalidArgument, _) => &*cat(&["ait-iap: ", &err.detail]),
-        (_, Locale::En) => en,
-        _ => ko,
-    };
+    let message = &*message(err, locale);
     let cause = err.cause.as_ref().map(|failure| {
         let cause = to_js_error(&RoutedError::new(failure.code, failure.reason.clone()), locale);
         set(&cause, "status", &JsValue::from_f64(failure.status.into()));

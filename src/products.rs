@@ -3,7 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::client::Inner;
+use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
 use crate::core::text::cat;
@@ -165,9 +165,9 @@ fn report(rejected: &[ProductRejection]) {
 
 /// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items,
 /// each rejection reported; a non-array is a typed error.
-pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, JsValue> {
+pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, JsValue> {
     if !Array::is_array(items) {
-        return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), inner.locale));
+        return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), ctx.locale));
     }
     let mut raws = Vec::new();
     let mut rejected = Vec::new();
@@ -183,7 +183,7 @@ pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, 
     // The latest list that names a sku decides how it is bought: listed as a subscription once and as a consumable
     // now, it is bought one-time (a sticky set bought it as a subscription forever, and on SDK 1.4 not at all).
     // Skus a list leaves out keep what an earlier list said (an app may show part of its catalogue).
-    let mut subscriptions = inner.subscriptions.borrow_mut();
+    let mut subscriptions = ctx.subscriptions.borrow_mut();
     for p in products.iter() {
         let known = subscriptions.contains(&p.sku);
         if p.kind == ProductKind::Subscription && !known {
@@ -198,13 +198,13 @@ pub fn validate_items(inner: &Inner, items: &JsValue) -> Result<Vec<JsProduct>, 
 /// Loads the list from the SDK, validates it and hands the result to `done` (always later, never inside this
 /// call); the returned promise settles with what `done` returns.
 pub fn fetch_products(
-    inner: Rc<Inner>,
+    ctx: Rc<Context>,
     done: impl FnOnce(Result<Vec<JsProduct>, JsValue>) -> Result<JsValue, JsValue> + 'static,
 ) -> js_sys::Promise {
     let absent = detect_host() == Host::Absent;
-    let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { inner.sdk().call_async("getProductItemList", None) };
+    let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { ctx.sdk.call_async("getProductItemList", None) };
     then(&call, move |ok, list| {
-        let locale = inner.locale;
+        let locale = ctx.locale;
         let fail = |code: ErrorCode, detail: &str| Err(to_js_error(&RoutedError::new(code, detail), locale));
         done(if absent {
             fail(ErrorCode::NoHost, "no host")
@@ -213,12 +213,12 @@ pub fn fetch_products(
         } else if list.is_undefined() || list.is_null() {
             fail(ErrorCode::AppTooOld, "no product list")
         } else {
-            validate_items(&inner, &get(&list, "products"))
+            validate_items(&ctx, &get(&list, "products"))
         })
     })
 }
 
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
-pub fn load_products(inner: Rc<Inner>) -> js_sys::Promise {
-    fetch_products(inner, |products| Ok(products?.iter().map(product_js).collect::<Array>().into()))
+pub fn load_products(ctx: Rc<Context>) -> js_sys::Promise {
+    fetch_products(ctx, |products| Ok(products?.iter().map(product_js).collect::<Array>().into()))
 }

@@ -4,14 +4,15 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::client::{IapClient, Inner, Topic};
+use crate::client::{IapClient, Inner, Topic, Waiter};
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Lang, Text};
 use crate::js::{get, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, RoutedError};
-use crate::js_error::{to_js_error, Locale};
+use crate::core::machine::{Outcome, Status};
+use crate::js_error::{message, to_js_error, Locale};
 use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::core::grant::Environment;
@@ -361,7 +362,7 @@ impl View {
         if key.is_none() {
             self.owned.borrow_mut().clear();
         }
-        let page = crate::history::history_page(self.inner.clone(), key);
+        let page = crate::history::history_page(self.inner.ctx.clone(), key);
         let _ = then(&page, move |ok, page| {
             if !ok || !self.live.get() {
                 return Ok(JsValue::UNDEFINED); // no history (an old host): every item stays buyable
@@ -444,7 +445,7 @@ impl View {
             return js_sys::Promise::reject(&e);
         }
         let inner = self.inner.clone();
-        fetch_products(inner, move |products| {
+        fetch_products(inner.ctx.clone(), move |products| {
             if !self.live.get() {
                 return Ok(JsValue::UNDEFINED);
             }
@@ -488,40 +489,31 @@ impl View {
         self.set_buttons_disabled(true)?;
         self.row_busy(&sku, true)?;
         self.status(&sku, "requesting", "", None, None, false)?;
-        let options = match &offer_id {
-            Some(id) => crate::js::object(&[("offerId", JsValue::from_str(id))]),
-            None => JsValue::UNDEFINED,
-        };
-        let purchase = self.inner.purchase(&JsValue::from_str(&sku), &options);
-        let _ = then(&purchase, move |_, outcome| {
-            let _ = self.show_outcome(&sku, &outcome);
-            Ok(JsValue::UNDEFINED)
-        });
+        let (inner, tapped) = (self.inner.clone(), sku.clone());
+        inner.buy(sku, offer_id, None, Waiter::List(Box::new(move |outcome: &Outcome| drop(self.show_outcome(&tapped, outcome)))));
         Ok(())
     }
 
-    fn show_outcome(&self, sku: &str, outcome: &JsValue) -> Result<(), JsValue> {
+    fn show_outcome(&self, sku: &str, outcome: &Outcome) -> Result<(), JsValue> {
         if !self.live.get() {
             return Ok(());
         }
         self.row_busy(sku, false)?;
         self.set_buttons_disabled(false)?;
-        let status = get_string(outcome, "status", 20).unwrap_or_default();
-        let order_id = get_string(outcome, "orderId", 200);
-        let error = get(outcome, "error");
-        let code = get_string(&error, "code", 64);
-        if status == "completed" || code.as_deref() == Some("ITEM_ALREADY_OWNED") {
+        let error = outcome.error.as_ref();
+        let code = error.map(|e| e.code);
+        if outcome.status == Status::Completed || code == Some(ErrorCode::ItemAlreadyOwned) {
             self.owned.borrow_mut().push(sku.to_owned());
             self.show_owned();
         }
-        let (message, retry) = match status.as_str() {
-            "completed" => (text(Text::Completed, self.lang).to_owned(), false),
+        let (message, retry) = match (outcome.status, error) {
+            (Status::Completed, _) => (text(Text::Completed, self.lang).to_owned(), false),
             // The user backed out, or the page went away mid-purchase (back/forward cache): say nothing.
-            "canceled" => (String::new(), false),
-            _ if code.as_deref() == Some("DISPOSED") => (String::new(), false),
-            _ => (get_string(&error, "message", 2000).unwrap_or_default(), get(&error, "retryable").as_bool() == Some(true)),
+            (Status::Canceled, _) | (_, None) => (String::new(), false),
+            (_, Some(e)) if e.code == ErrorCode::Disposed => (String::new(), false),
+            (_, Some(e)) => (message(e, self.inner.ctx.locale), e.code.retryable()),
         };
-        self.status(sku, &status, &message, order_id.as_deref(), code.as_deref(), retry)
+        self.status(sku, outcome.status.as_str(), &message, outcome.order_id.as_deref(), error.map(|e| e.code_str()), retry)
     }
 
     /// An order confirmed after its purchase ended (the user was told the item would follow): said at its item.
@@ -589,7 +581,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
     let locale = match get_string(&options, "locale", 10) {
         Some(l) => Locale::parse(&JsValue::from_str(&l)),
-        None => client.inner.locale,
+        None => client.inner.ctx.locale,
     };
     let lang = if locale == Locale::En { Lang::En } else { Lang::Ko };
     let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
@@ -628,7 +620,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     view.listen("error", true, View::on_error)?;
     let products = get(&options, "products");
     if Array::is_array(&products) {
-        let valid = validate_items(&view.inner, &products)?;
+        let valid = validate_items(&view.inner.ctx, &products)?;
         view.render(&valid)?;
     } else {
         ignore(&view.clone().load());
@@ -644,7 +636,7 @@ impl ProductList {
         if !self.view.live.get() {
             return Ok(());
         }
-        let valid = validate_items(&self.view.inner, &products)?;
+        let valid = validate_items(&self.view.inner.ctx, &products)?;
         self.view.render(&valid)
     }
 
