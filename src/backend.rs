@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::limits;
 use crate::core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_string, object, set};
 use crate::deferred::{then, within};
@@ -9,7 +10,6 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-const MAX_REASON: usize = 500;
 
 /// Where and how to hand off an orderId.
 pub enum GrantTarget {
@@ -55,7 +55,7 @@ pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: En
             let body = request_body(order_id, sku, environment);
             let _ = then(&post_grant(url, headers, *credentials, &body, order_id, timeout_ms as f64), move |_, reply| {
                 let status = get(&reply, "status").as_f64().unwrap_or(0.0) as u16;
-                done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", MAX_REASON)));
+                done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", limits::REASON)));
                 Ok(JsValue::UNDEFINED)
             });
         }
@@ -94,7 +94,7 @@ fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, timeo
     let _ = then(&within(&result, timeout_ms), move |ok, v| {
         done(match v.as_bool().or_else(|| get(&v, "granted").as_bool()).filter(|_| ok) {
             Some(true) => GrantReply::Granted,
-            Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", MAX_REASON).unwrap_or_else(|| "granted: false".into()), status: 0 },
+            Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", limits::REASON).unwrap_or_else(|| "granted: false".into()), status: 0 },
             None if ok => unreachable("grant function: not a boolean"),
             None => unreachable("grant function failed or did not answer in time"),
         });

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
-use crate::core::version;
+use crate::core::{limits, version};
 use crate::js::{get, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{raw_error, to_js_error, Locale};
@@ -21,8 +21,6 @@ use wasm_bindgen::prelude::*;
 
 mod lifecycle;
 
-const MAX_ORDER_ID: usize = 200;
-const MAX_SKU: usize = 512;
 
 /// The callbacks handed to the SDK. Made once per client and shared by every purchase; they hold the
 /// client weakly so that a late call after `dispose()` is a harmless no-op.
@@ -101,7 +99,7 @@ fn ms_option(options: &JsValue, key: &str) -> Option<u64> {
 /// Throws a typed error for invalid options.
 #[wasm_bindgen(js_name = createIap)]
 pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
-    let locale = Locale::parse(&get(&options, "locale"));
+    let locale = Locale::parse(get(&options, "locale").as_string().as_deref());
     let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale))?;
     let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
         js_err(ErrorCode::InvalidArgument, "createIap: grant must be a URL, { url } or a function", locale)
@@ -113,7 +111,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     if let Some(ms) = ms_option(&options, "grantDeadlineMs") {
         config.grant_deadline_ms = ms.min(28_000);
     }
-    let store = Rc::new(OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", 200)));
+    let store = Rc::new(OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", limits::KEY)));
     let (outbox, stored) = store.load();
     let recover_on_start = get(&options, "recoverOnStart").as_bool() != Some(false);
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
@@ -204,7 +202,7 @@ impl Inner {
     /// The SDK calls `processProductGrant({orderId})`: the promise settles when the backend has answered
     /// (or the deadline passed). It never rejects into the SDK.
     fn order_paid(self: &Rc<Self>, arg: &JsValue) -> Promise {
-        let Some(order_id) = get_string(arg, "orderId", MAX_ORDER_ID).filter(|s| !s.trim().is_empty()) else {
+        let Some(order_id) = get_string(arg, "orderId", limits::ORDER_ID).filter(|s| !s.trim().is_empty()) else {
             web_sys::console::warn_1(&JsValue::from_str("ait-iap: processProductGrant without orderId"));
             return Promise::resolve(&JsValue::FALSE);
         };
@@ -410,8 +408,8 @@ impl Inner {
 
     /// Runs one purchase; the promise resolves with the outcome and never rejects.
     pub(crate) fn purchase(self: &Rc<Self>, sku: &JsValue, options: &JsValue) -> Promise {
-        let sku = sku.as_string().filter(|s| s.len() <= MAX_SKU).unwrap_or_default();
-        let offer_id = get_string(options, "offerId", MAX_SKU);
+        let sku = sku.as_string().filter(|s| s.len() <= limits::FIELD).unwrap_or_default();
+        let offer_id = get_string(options, "offerId", limits::FIELD);
         let subscription = get(options, "subscription").as_bool();
         Promise::new(&mut |resolve, _reject| self.buy(sku.clone(), offer_id.clone(), subscription, Waiter::Promise(resolve)))
     }
@@ -465,8 +463,8 @@ impl Inner {
                 Array::from(&orders)
                     .iter()
                     .filter_map(|o| {
-                        let order_id = get_string(&o, "orderId", MAX_ORDER_ID).filter(|s| !s.is_empty())?;
-                        Some(PendingOrder { order_id, sku: get_string(&o, "sku", MAX_SKU).unwrap_or_default() })
+                        let order_id = get_string(&o, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?;
+                        Some(PendingOrder { order_id, sku: get_string(&o, "sku", limits::FIELD).unwrap_or_default() })
                     })
                     .collect()
             } else {
@@ -519,13 +517,13 @@ impl IapClient {
     /// One page of the order history (`key` from the previous page's `nextKey`): `{ orders, nextKey }`.
     #[wasm_bindgen(js_name = historyPage)]
     pub fn history_page(&self, key: JsValue) -> Promise {
-        crate::history::history_page(self.inner.ctx.clone(), get_string(&key, "key", 200).or_else(|| key.as_string()))
+        crate::history::history_page(self.inner.ctx.clone(), get_string(&key, "key", limits::KEY).or_else(|| key.as_string()))
     }
 
     /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
     #[wasm_bindgen(js_name = subscriptionInfo)]
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
-        match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= MAX_ORDER_ID) {
+        match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= limits::ORDER_ID) {
             Some(id) => crate::history::subscription_info(self.inner.ctx.clone(), id),
             None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "subscriptionInfo: orderId must be a non-empty string", self.inner.ctx.locale)),
         }

@@ -22,8 +22,8 @@ pub fn set_timeout(f: impl FnOnce() + 'static, ms: u64) {
 
 /// `promise.then(v => f(true, v), e => f(false, e))`: the returned promise settles with what `f` returns (an
 /// `Err` rejects it; a returned promise is adopted). Every caller shares one boxed closure type, so there is one
-/// set of wasm-bindgen glue and no async executor in the module (async blocks and their executor cost 2.8 KB
-/// gzip, measured). `f` runs in a later microtask, never inside the caller.
+/// set of wasm-bindgen glue and no async executor in the module (async blocks and their executor were large:
+/// BENCHMARKS.md). `f` runs in a later microtask, never inside the caller.
 pub fn then(promise: &Promise, f: impl FnOnce(bool, JsValue) -> Result<JsValue, JsValue> + 'static) -> Promise {
     then_boxed(promise, Box::new(f))
 }

@@ -4,6 +4,7 @@
 use crate::prelude::*;
 use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
+use crate::core::limits;
 use crate::js::{get, get_string, object};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
@@ -11,13 +12,12 @@ use js_sys::{Array, Promise};
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-const MAX_ID: usize = 200;
 
 fn order_js(o: &JsValue) -> Option<JsValue> {
     let status = get_string(o, "status", 20).filter(|s| s == "COMPLETED" || s == "REFUNDED")?;
     Some(object(&[
-        ("orderId", JsValue::from_str(&get_string(o, "orderId", MAX_ID).filter(|s| !s.is_empty())?)),
-        ("sku", JsValue::from_str(&get_string(o, "sku", MAX_ID)?)),
+        ("orderId", JsValue::from_str(&get_string(o, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?)),
+        ("sku", JsValue::from_str(&get_string(o, "sku", limits::FIELD)?)),
         ("status", JsValue::from_str(&status)),
         ("date", JsValue::from_str(&get_string(o, "date", 40).unwrap_or_default())),
     ]))
@@ -47,7 +47,7 @@ pub fn history_page(ctx: Rc<Context>, key: Option<String>) -> Promise {
             return Err(typed_error(&ctx, ErrorCode::InvalidProductData, "orders is not an array"));
         }
         let valid: Array = Array::from(&orders).iter().filter_map(|o| order_js(&o)).collect();
-        let next = get_string(&page, "nextKey", MAX_ID).filter(|k| !k.is_empty() && get(&page, "hasNext").as_bool() == Some(true));
+        let next = get_string(&page, "nextKey", limits::KEY).filter(|k| !k.is_empty() && get(&page, "hasNext").as_bool() == Some(true));
         Ok(object(&[("orders", valid.into()), ("nextKey", next.map(JsValue::from).unwrap_or(JsValue::NULL))]))
     })
 }

@@ -4,40 +4,25 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::error::{ErrorCode, Opaque, RawError, RoutedError};
+pub use crate::core::locale::Locale;
 use alloc::rc::Rc;
+use crate::core::limits;
 use crate::core::text::{cat, truncate};
 use crate::js::{get, get_string, set};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-const MAX_TEXT: usize = 2000;
-const MAX_ID: usize = 200;
 
 /// Reads whatever shape the SDK or a wrapper threw: `code`, `userInfo.code`, `message`, orderIds.
 pub fn raw_error(value: &JsValue) -> RawError {
     let user_info = get(value, "userInfo");
-    let message = get_string(value, "message", MAX_TEXT).or_else(|| value.as_string().map(|s| truncate(&s, MAX_TEXT)));
+    let message = get_string(value, "message", limits::TEXT).or_else(|| value.as_string().map(|s| truncate(&s, limits::TEXT)));
     RawError {
-        code: get_string(value, "code", MAX_ID),
-        user_info_code: get_string(&user_info, "code", MAX_ID),
+        code: get_string(value, "code", limits::TEXT),
+        user_info_code: get_string(&user_info, "code", limits::TEXT),
         message,
-        order_id: get_string(&user_info, "orderId", MAX_ID).or_else(|| get_string(value, "orderId", MAX_ID)),
+        order_id: get_string(&user_info, "orderId", limits::ORDER_ID).or_else(|| get_string(value, "orderId", limits::ORDER_ID)),
         raw: Some(Opaque(Rc::new(value.clone()))),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    Ko,
-    En,
-}
-
-impl Locale {
-    pub fn parse(value: &JsValue) -> Locale {
-        match value.as_string().as_deref() {
-            Some(s) if s.starts_with("en") => Locale::En,
-            _ => Locale::Ko,
-        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! what core decides against the SDK, the backend and the DOM.
 //!
 //! The shipped build (feature `small`) is `no_std` with a panic handler that aborts: std's panic machinery and
-//! the formatting it pulls in cost several KB of wasm, and a panic is already fatal (panic = "abort").
+//! the formatting it pulls in are large in wasm (BENCHMARKS.md), and a panic is already fatal (panic = "abort").
 #![cfg_attr(all(target_arch = "wasm32", feature = "small"), no_std)]
 
 extern crate alloc;
@@ -45,8 +45,8 @@ pub use render::{mount_product_list, ProductList};
 #[cfg(target_arch = "wasm32")]
 pub use sdk::detect_environment;
 
-// talc instead of dlmalloc: smaller, and much faster than the smallest (lol_alloc's free list was 40-50 % of a
-// list update's time). The module is single-threaded.
+// talc instead of dlmalloc: smaller, and much faster than the smallest (lol_alloc; BENCHMARKS.md). The module is
+// single-threaded.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

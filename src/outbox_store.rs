@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::limits;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{get, get_function, get_string, object};
 use crate::deferred::{then, within};
@@ -12,7 +13,6 @@ use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const DEFAULT_KEY: &str = "ait-iap:outbox";
-const MAX_ID: usize = 200;
 /// Longest wait for storage that answers with promises; after it the engine goes on without (native storage
 /// answers in milliseconds; a host without it may never answer).
 pub const STORAGE_MS: u64 = 2_000;
@@ -111,11 +111,11 @@ pub fn parse(text: &JsValue) -> Vec<OutboxEntry> {
         .iter()
         .filter_map(|e| {
             Some(OutboxEntry {
-                order_id: get_string(&e, "orderId", MAX_ID).filter(|s| !s.is_empty())?,
-                sku: get_string(&e, "sku", MAX_ID).unwrap_or_default(),
+                order_id: get_string(&e, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?,
+                sku: get_string(&e, "sku", limits::FIELD).unwrap_or_default(),
                 since_ms: get(&e, "since").as_f64().filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(0.0) as u64,
                 reason: OutboxReason::parse(&get_string(&e, "reason", 40).unwrap_or_default()),
-                refused: get_string(&e, "refused", 500),
+                refused: get_string(&e, "refused", limits::REASON),
             })
         })
         .collect()

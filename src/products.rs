@@ -6,6 +6,7 @@ use crate::prelude::*;
 use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
+use crate::core::limits;
 use crate::core::text::cat;
 use crate::js::{get, object, opt_str};
 use crate::deferred::then;
@@ -31,12 +32,11 @@ impl FieldText for JsText {
 
 pub type JsProduct = Product<JsText>;
 
-const MAX_ID: usize = 2048;
 
 #[wasm_bindgen]
 extern "C" {
     /// An item of the SDK's product list, read through property getters: no property name crosses the
-    /// boundary (passing names as `&str` re-decoded them at every read: 28 % of a 1000-row update, measured).
+    /// boundary (passing names as `&str` re-decoded them at every read, a large share of a list update).
     /// Items are plain data from the SDK (or the app); a throwing getter propagates as a JS exception.
     type Item;
     #[wasm_bindgen(method, getter)]
@@ -111,7 +111,7 @@ fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
     };
     match wrong {
         None => Ok(raw),
-        Some(key) => Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= MAX_ID), reason: not_string(key) }),
+        Some(key) => Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD), reason: not_string(key) }),
     }
 }
 

@@ -5,9 +5,10 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::client::{IapClient, Inner, Topic, Waiter};
+use crate::core::limits;
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
-use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Lang, Text};
+use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
 use crate::js::{get, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, RoutedError};
@@ -116,7 +117,7 @@ struct View {
     inner: Rc<Inner>,
     container: Element,
     doc: Document,
-    lang: Lang,
+    lang: Locale,
     list: Element,
     state: Element,
     status: Element,
@@ -150,7 +151,7 @@ const ROW_HTML: &str = concat!(
 /// The list's own parts: the keyed rows, the state line (loading, empty, error), the purchase status.
 const LIST_HTML: &str = r#"<ul class="ait-iap-list"></ul><div class="ait-iap-state" hidden></div><p class="ait-iap-status" role="status" aria-live="polite"></p>"#;
 
-fn row_template(doc: &Document, lang: Lang, test_badge: bool) -> Result<Element, JsValue> {
+fn row_template(doc: &Document, lang: Locale, test_badge: bool) -> Result<Element, JsValue> {
     let holder = doc.create_element("ul")?;
     holder.set_inner_html(ROW_HTML);
     let li = first(&holder)?;
@@ -369,12 +370,12 @@ impl View {
             }
             let orders = get(&page, "orders");
             for order in js_sys::Array::from(&orders).iter() {
-                if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", 200), get_string(&order, "status", 20).as_deref()) {
+                if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", limits::FIELD), get_string(&order, "status", 20).as_deref()) {
                     self.owned.borrow_mut().push(sku);
                 }
             }
             self.show_owned();
-            match get_string(&page, "nextKey", 200) {
+            match get_string(&page, "nextKey", limits::KEY) {
                 Some(next) if pages > 1 => self.find_owned(Some(next), pages - 1),
                 _ => {}
             }
@@ -464,8 +465,8 @@ impl View {
     }
 
     fn show_error(&self, error: &JsValue) -> Result<(), JsValue> {
-        let code = get_string(error, "code", 64).unwrap_or_default();
-        let message = get_string(error, "message", 2000).unwrap_or_default();
+        let code = get_string(error, "code", limits::CODE).unwrap_or_default();
+        let message = get_string(error, "message", limits::TEXT).unwrap_or_default();
         unattr(&self.list, "aria-busy");
         if self.rows.borrow().is_empty() {
             self.list.set_text_content(None);
@@ -518,7 +519,7 @@ impl View {
 
     /// An order confirmed after its purchase ended (the user was told the item would follow): said at its item.
     fn show_recovered(&self, order: &JsValue) {
-        let (Some(sku), order_id) = (get_string(order, "sku", 512), get_string(order, "orderId", 200)) else { return };
+        let (Some(sku), order_id) = (get_string(order, "sku", limits::FIELD), get_string(order, "orderId", limits::ORDER_ID)) else { return };
         if self.live.get() && !self.inner.busy() {
             let _ = self.status(&sku, "recovered", text(Text::Recovered, self.lang), order_id.as_deref(), None, false);
         }
@@ -579,11 +580,10 @@ pub struct ProductList {
 #[wasm_bindgen(js_name = mountProductList)]
 pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
     let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
-    let locale = match get_string(&options, "locale", 10) {
-        Some(l) => Locale::parse(&JsValue::from_str(&l)),
+    let lang = match get_string(&options, "locale", 10) {
+        Some(tag) => Locale::parse(Some(&tag)),
         None => client.inner.ctx.locale,
     };
-    let lang = if locale == Locale::En { Lang::En } else { Lang::Ko };
     let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
     container.class_list().add_1("ait-iap")?;
     container.set_inner_html(LIST_HTML);

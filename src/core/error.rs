@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::grant::GrantFailure;
+use super::limits;
 use super::text::truncate;
 use alloc::rc::Rc;
 use core::any::Any;
@@ -105,8 +106,6 @@ impl Route {
     }
 }
 
-/// Longest unknown code we keep.
-const MAX_CODE_CHARS: usize = 64;
 
 impl ErrorCode {
     /// Reads a code as the SDK spells it; anything else is `Unknown`.
@@ -117,7 +116,7 @@ impl ErrorCode {
 
     /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
     pub fn find_in_message(message: &str) -> Option<ErrorCode> {
-        // A byte-window scan: `str::contains` brings a two-way searcher that costs 2 KB of wasm.
+        // A byte-window scan: `str::contains` brings a two-way searcher, large in wasm (BENCHMARKS.md).
         let hay = message.as_bytes();
         SDK_CODES
             .iter()
@@ -264,8 +263,8 @@ impl RoutedError {
             .or_else(|| known(&raw.user_info_code))
             .or_else(|| raw.message.as_deref().and_then(ErrorCode::find_in_message))
             .unwrap_or(ErrorCode::Unknown);
-        let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, MAX_CODE_CHARS));
-        let detail = truncate(raw.message.as_deref().unwrap_or(""), 1000);
+        let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, limits::CODE));
+        let detail = truncate(raw.message.as_deref().unwrap_or(""), limits::TEXT);
         RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw: raw.raw.clone(), cause: None }
     }
 }

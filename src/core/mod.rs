@@ -3,6 +3,8 @@
 pub mod error;
 pub mod grant;
 pub mod key_set;
+pub mod limits;
+pub mod locale;
 pub mod machine;
 pub mod outbox;
 pub mod product;

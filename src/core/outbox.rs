@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use super::limits;
 use super::text::truncate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +115,7 @@ impl Outbox {
     pub fn mark_refused(&mut self, order_id: &str, reason: &str) -> bool {
         match self.entries.iter_mut().find(|e| e.order_id == order_id) {
             Some(e) => {
-                e.refused = Some(truncate(reason, 500));
+                e.refused = Some(truncate(reason, limits::REASON));
                 true
             }
             None => false,

@@ -6,16 +6,13 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::key_set::KeySet;
+use super::limits;
 use super::text::cat;
-
-/// Longest string (UTF-8 bytes) we accept in any product field. Console limits are 30 (name) and 45
-/// (description) characters; 2048 bytes is over 600 Korean characters: room for drift, no megabyte strings.
-pub const MAX_FIELD_BYTES: usize = 2048;
 
 /// The text of a display field. The boundary keeps display texts as JS strings (no UTF-8 round trip on the
 /// way to the DOM); natively they are `String`s.
 pub trait FieldText {
-    /// The length checked against `MAX_FIELD_BYTES` (UTF-8 bytes for `String`; UTF-16 units for a JS string,
+    /// The length checked against `limits::FIELD` (UTF-8 bytes for `String`; UTF-16 units for a JS string,
     /// which bound the same way).
     fn size(&self) -> usize;
     fn is_blank(&self) -> bool;
@@ -75,9 +72,9 @@ impl Offer {
     /// A valid offer, or `None` (an unknown type or a missing id drops the offer, not the product).
     fn validate(raw: RawOffer) -> Option<Offer> {
         let offer_type = raw.offer_type.filter(|t| OFFER_TYPES.contains(&t.as_str()))?;
-        let offer_id = raw.offer_id.filter(|id| !id.is_empty() && id.len() <= MAX_FIELD_BYTES)?;
-        let period = raw.period.filter(|p| p.len() <= MAX_FIELD_BYTES).unwrap_or_default();
-        let display_amount = raw.display_amount.filter(|a| a.len() <= MAX_FIELD_BYTES);
+        let offer_id = raw.offer_id.filter(|id| !id.is_empty() && id.len() <= limits::FIELD)?;
+        let period = raw.period.filter(|p| p.len() <= limits::FIELD).unwrap_or_default();
+        let display_amount = raw.display_amount.filter(|a| a.len() <= limits::FIELD);
         Some(Offer { offer_type, offer_id, period, display_amount })
     }
 }
@@ -133,7 +130,7 @@ fn problem<S: FieldText>(field: &str, value: Option<&S>, required: bool) -> Opti
     match value {
         None if required => Some(cat(&["missing ", field])),
         None => None,
-        Some(v) if v.size() > MAX_FIELD_BYTES => Some(cat(&[field, " longer than 2048 bytes"])),
+        Some(v) if v.size() > limits::FIELD => Some(cat(&[field, " longer than 2048 bytes"])),
         Some(v) if required && v.is_blank() => Some(cat(&["empty ", field])),
         Some(_) => None,
     }
@@ -153,7 +150,7 @@ impl<S: FieldText> Product<S> {
             .or_else(|| problem("description", raw.description.as_ref(), false))
             .or_else(|| problem("renewalCycle", raw.renewal_cycle.as_ref(), false));
         if let Some(reason) = wrong {
-            return Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= MAX_FIELD_BYTES), reason });
+            return Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD), reason });
         }
         let (Some(sku), Some(kind), Some(display_name), Some(display_amount)) = (raw.sku, kind, raw.display_name, raw.display_amount) else {
             return Err(ProductRejection { sku: None, reason: "missing field".into() }); // ruled out by the checks

@@ -4,14 +4,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::key_set::KeySet;
+use super::locale::Locale;
 use super::product::ProductKind;
 use super::text::cat;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ko,
-    En,
-}
 
 /// How to get from the rows on screen (`old` keys, in order) to `new` keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,43 +80,35 @@ pub fn icon_allowed(url: &str) -> bool {
     })
 }
 
-pub fn pick(lang: Lang, ko: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::En {
-        en
-    } else {
-        ko
-    }
-}
-
-pub fn kind_label(kind: ProductKind, lang: Lang) -> &'static str {
+pub fn kind_label(kind: ProductKind, lang: Locale) -> &'static str {
     match kind {
-        ProductKind::Consumable => pick(lang, "소모품", "Consumable"),
-        ProductKind::NonConsumable => pick(lang, "영구 상품", "Permanent"),
-        ProductKind::Subscription => pick(lang, "구독", "Subscription"),
+        ProductKind::Consumable => lang.pick("소모품", "Consumable"),
+        ProductKind::NonConsumable => lang.pick("영구 상품", "Permanent"),
+        ProductKind::Subscription => lang.pick("구독", "Subscription"),
     }
 }
 
-pub fn cycle_label(cycle: &str, lang: Lang) -> Option<&'static str> {
+pub fn cycle_label(cycle: &str, lang: Locale) -> Option<&'static str> {
     match cycle {
-        "WEEKLY" => Some(pick(lang, "매주", "weekly")),
-        "MONTHLY" => Some(pick(lang, "매월", "monthly")),
-        "YEARLY" => Some(pick(lang, "매년", "yearly")),
+        "WEEKLY" => Some(lang.pick("매주", "weekly")),
+        "MONTHLY" => Some(lang.pick("매월", "monthly")),
+        "YEARLY" => Some(lang.pick("매년", "yearly")),
         _ => None,
     }
 }
 
-pub fn offer_label(offer_type: &str, lang: Lang) -> Option<&'static str> {
+pub fn offer_label(offer_type: &str, lang: Locale) -> Option<&'static str> {
     match offer_type {
-        "FREE_TRIAL" => Some(pick(lang, "무료 체험", "Free trial")),
-        "NEW_SUBSCRIPTION" => Some(pick(lang, "첫 구독 할인", "New subscriber offer")),
-        "RETURNING" => Some(pick(lang, "다시 구독 할인", "Welcome-back offer")),
+        "FREE_TRIAL" => Some(lang.pick("무료 체험", "Free trial")),
+        "NEW_SUBSCRIPTION" => Some(lang.pick("첫 구독 할인", "New subscriber offer")),
+        "RETURNING" => Some(lang.pick("다시 구독 할인", "Welcome-back offer")),
         _ => None,
     }
 }
 
 /// An ISO 8601 period of one unit (`P7D`, `P2W`, `P1M`, `P1Y`) in words: "7일", "2주", "1개월", "1년" / "7 days",
 /// "2 weeks", "1 month", "1 year". Anything else (several units, time parts, junk) is `None`: shown as given.
-pub fn period_words(period: &str, lang: Lang) -> Option<String> {
+pub fn period_words(period: &str, lang: Locale) -> Option<String> {
     // Byte checks and `get` rather than str patterns and indexing: small code, and no panic path in the module.
     let bytes = period.as_bytes();
     let (&unit, rest) = bytes.split_last()?;
@@ -139,16 +126,16 @@ pub fn period_words(period: &str, lang: Lang) -> Option<String> {
     let first = digits.iter().position(|&d| d != b'0')?;
     let count = period.get(1 + first..bytes.len() - 1)?;
     Some(match lang {
-        Lang::Ko => cat(&[count, ko]),
-        Lang::En => cat(&[count, en, if count == "1" { "" } else { "s" }]),
+        Locale::Ko => cat(&[count, ko]),
+        Locale::En => cat(&[count, en, if count == "1" { "" } else { "s" }]),
     })
 }
 
 /// An offer button's words: a free trial by its length ("7일 무료 체험" / "Free trial · 7 days"), any other offer by
 /// its price, or its period when it has no price.
-pub fn offer_words(label: &str, period: &str, display_amount: Option<&str>, free_trial: bool, lang: Lang) -> String {
+pub fn offer_words(label: &str, period: &str, display_amount: Option<&str>, free_trial: bool, lang: Locale) -> String {
     let words = period_words(period, lang);
-    if let (true, Lang::Ko, Some(w)) = (free_trial, lang, &words) {
+    if let (true, Locale::Ko, Some(w)) = (free_trial, lang, &words) {
         return cat(&[w, " ", label]);
     }
     let detail = if free_trial { words.as_deref().or(display_amount) } else { display_amount.or(words.as_deref()) };
@@ -170,18 +157,18 @@ pub enum Text {
     Recovered,
 }
 
-pub fn text(t: Text, lang: Lang) -> &'static str {
+pub fn text(t: Text, lang: Locale) -> &'static str {
     match t {
-        Text::ListLabel => pick(lang, "상품 목록", "Products"),
-        Text::Buy => pick(lang, "구매", "Buy"),
-        Text::Busy => pick(lang, "결제 중…", "Paying…"),
-        Text::Loading => pick(lang, "상품을 불러오고 있어요", "Loading products"),
-        Text::Empty => pick(lang, "지금 구매할 수 있는 상품이 없어요.", "Nothing to buy right now."),
-        Text::Retry => pick(lang, "다시 시도", "Try again"),
-        Text::TestBadge => pick(lang, "테스트", "Test"),
-        Text::Completed => pick(lang, "구매를 완료했어요.", "Purchase completed."),
-        Text::Owned => pick(lang, "보유 중", "Owned"),
-        Text::Recovered => pick(lang, "지급이 완료됐어요.", "Your item has been delivered."),
+        Text::ListLabel => lang.pick("상품 목록", "Products"),
+        Text::Buy => lang.pick("구매", "Buy"),
+        Text::Busy => lang.pick("결제 중…", "Paying…"),
+        Text::Loading => lang.pick("상품을 불러오고 있어요", "Loading products"),
+        Text::Empty => lang.pick("지금 구매할 수 있는 상품이 없어요.", "Nothing to buy right now."),
+        Text::Retry => lang.pick("다시 시도", "Try again"),
+        Text::TestBadge => lang.pick("테스트", "Test"),
+        Text::Completed => lang.pick("구매를 완료했어요.", "Purchase completed."),
+        Text::Owned => lang.pick("보유 중", "Owned"),
+        Text::Recovered => lang.pick("지급이 완료됐어요.", "Your item has been delivered."),
     }
 }
 
@@ -193,21 +180,21 @@ mod tests {
     #[test]
     fn periods_in_words() {
         for (period, ko, en) in [("P7D", "7일", "7 days"), ("P1D", "1일", "1 day"), ("P2W", "2주", "2 weeks"), ("P1M", "1개월", "1 month"), ("P3M", "3개월", "3 months"), ("P1Y", "1년", "1 year"), ("P014D", "14일", "14 days")] {
-            assert_eq!(period_words(period, Lang::Ko).as_deref(), Some(ko));
-            assert_eq!(period_words(period, Lang::En).as_deref(), Some(en));
+            assert_eq!(period_words(period, Locale::Ko).as_deref(), Some(ko));
+            assert_eq!(period_words(period, Locale::En).as_deref(), Some(en));
         }
         for junk in ["", "P", "7D", "P1M2D", "PT1H", "P0D", "PxD", "P99999D", "P1Q", "P-1D", "P１D"] {
-            assert_eq!(period_words(junk, Lang::Ko), None, "{junk}");
+            assert_eq!(period_words(junk, Locale::Ko), None, "{junk}");
         }
     }
 
     #[test]
     fn offer_words_read_naturally() {
-        assert_eq!(offer_words("무료 체험", "P7D", None, true, Lang::Ko), "7일 무료 체험");
-        assert_eq!(offer_words("Free trial", "P7D", None, true, Lang::En), "Free trial · 7 days");
-        assert_eq!(offer_words("첫 구독 할인", "P1M", Some("990원"), false, Lang::Ko), "첫 구독 할인 · 990원");
-        assert_eq!(offer_words("첫 구독 할인", "P1M", None, false, Lang::Ko), "첫 구독 할인 · 1개월");
-        assert_eq!(offer_words("무료 체험", "P1M2D", None, true, Lang::Ko), "무료 체험 · P1M2D");
+        assert_eq!(offer_words("무료 체험", "P7D", None, true, Locale::Ko), "7일 무료 체험");
+        assert_eq!(offer_words("Free trial", "P7D", None, true, Locale::En), "Free trial · 7 days");
+        assert_eq!(offer_words("첫 구독 할인", "P1M", Some("990원"), false, Locale::Ko), "첫 구독 할인 · 990원");
+        assert_eq!(offer_words("첫 구독 할인", "P1M", None, false, Locale::Ko), "첫 구독 할인 · 1개월");
+        assert_eq!(offer_words("무료 체험", "P1M2D", None, true, Locale::Ko), "무료 체험 · P1M2D");
     }
 
     /// Applies a reconcile plan the way the DOM does and returns the resulting order of keys.
