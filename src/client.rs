@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     /// Events waiting for the machine: one loop drains them (an event raised by an effect waits its turn).
     queue: RefCell<Vec<Event>>,
     draining: Cell<bool>,
+    /// When the one timer set for the machine's next deadline fires.
+    wake_at: Cell<Option<u64>>,
     /// Pending `processProductGrant` calls, by orderId.
     grant_waiters: RefCell<Vec<(String, Function)>>,
     /// Pending `recoverPendingOrders()` calls.
@@ -130,6 +132,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         next_purchase: Cell::new(0),
         queue: RefCell::new(Vec::new()),
         draining: Cell::new(false),
+        wake_at: Cell::new(None),
         grant_waiters: RefCell::new(Vec::new()),
         recovery_waiters: RefCell::new(Vec::new()),
         listeners: RefCell::new(Vec::new()),
@@ -228,6 +231,7 @@ impl Inner {
             }
         }
         self.draining.set(false);
+        self.wake_at_next_deadline();
         // Listeners hear once per drain, after every effect: one that starts the next purchase (on `completed`)
         // starts a drain of its own.
         if self.machine.borrow().phase().name() != before {
@@ -238,6 +242,26 @@ impl Inner {
     fn next_event(&self) -> Option<Event> {
         let mut queue = self.queue.borrow_mut();
         (!queue.is_empty()).then(|| queue.remove(0))
+    }
+
+    /// Keeps one timer for the machine's next deadline: a new one only when the deadline is earlier than the timer
+    /// already set (a timer that finds nothing due makes a harmless `Tick`).
+    fn wake_at_next_deadline(self: &Rc<Self>) {
+        let Some(at) = self.machine.borrow().next_deadline() else { return };
+        if self.wake_at.get().is_some_and(|set| set <= at) {
+            return;
+        }
+        self.wake_at.set(Some(at));
+        let weak = Rc::downgrade(self);
+        let fire = move || {
+            if let Some(inner) = weak.upgrade() {
+                if inner.wake_at.get() == Some(at) {
+                    inner.wake_at.set(None);
+                }
+                inner.dispatch(Event::Tick);
+            }
+        };
+        set_timeout(fire, at.saturating_sub(now()));
     }
 
     /// Resolves the `purchase()` call `id` with `outcome`.
@@ -298,17 +322,6 @@ impl Inner {
                     inner.dispatch(Event::CompleteReplied { order_id, ok: ok && v.as_bool() == Some(true) });
                     Ok(JsValue::UNDEFINED)
                 });
-            }
-            Effect::StartTimer { id, ms } => {
-                let weak = Rc::downgrade(self);
-                set_timeout(
-                    move || {
-                        if let Some(inner) = weak.upgrade() {
-                            inner.dispatch(Event::TimerFired { id });
-                        }
-                    },
-                    ms,
-                );
             }
             Effect::Cleanup => {
                 let cleanup = self.cleanup.borrow_mut().take();

@@ -37,7 +37,7 @@ fn event() -> impl Strategy<Value = Event> {
         (code, prop::option::of(order())).prop_map(|(c, o)| Event::HostFailed { error: RawError { code: Some(c.into()), order_id: o, ..Default::default() } }),
         prop::collection::vec(order(), 0..3).prop_map(|ids| Event::Recover { pending: ids.into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect() }),
         (order(), any::<bool>()).prop_map(|(order_id, ok)| Event::CompleteReplied { order_id, ok }),
-        (1u64..40).prop_map(|id| Event::TimerFired { id }),
+        Just(Event::Tick),
         Just(Event::Dispose),
         Just(Event::Resume),
     ]
@@ -82,7 +82,11 @@ proptest! {
                 _ => {}
             }
             let is_buy = matches!(ev, Event::Buy { .. });
+            let is_tick = ev == Event::Tick;
             let effects = m.handle(ev, now);
+            if is_tick {
+                prop_assert!(m.next_deadline().is_none_or(|at| at > now), "a tick left work due at {:?} (now {})", m.next_deadline(), now);
+            }
             // A purchase the machine took (not refused at once) is open until its Finish.
             if is_buy && !effects.iter().any(|f| matches!(f, Effect::Refuse { .. })) {
                 prop_assert!(!was_in_flight, "a second purchase was taken while one was in flight");

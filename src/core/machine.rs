@@ -2,16 +2,21 @@
 //! boundary executes the effects and feeds what happened back as events, with the current time.
 //!
 //! It runs one purchase at a time (the phase), and any number of hand-offs of paid orderIds to the backend
-//! (the purchase's own, and those recovery found), each with retries and a deadline. Every paid orderId is
-//! in the outbox before its first hand-off and leaves it only when the backend confirmed.
+//! (the purchase's own, and those recovery found), each with retries and a deadline (machine/handoff.rs). Every
+//! paid orderId is in the outbox before its first hand-off and leaves it only when the backend confirmed.
+//!
+//! Time is state, as in str0m: `next_deadline()` says when the machine next needs a `Tick` (the host's silence
+//! running out, a retry, a deadline), and the boundary keeps one timer for it.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use super::text::cat;
 use super::error::{ErrorCode, RawError, RoutedError};
 use super::grant::{GrantFailure, GrantReply};
 use super::outbox::{Outbox, OutboxEntry, OutboxReason};
 use super::small_map::{VecMap, VecSet};
+use handoff::{First, HandOff, Origin, Stage};
+
+mod handoff;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PurchaseKind {
@@ -133,8 +138,8 @@ pub enum Event {
     Recover { pending: Vec<PendingOrder> },
     /// `completeProductGrant` answered.
     CompleteReplied { order_id: String, ok: bool },
-    /// A timer started by `Effect::StartTimer` fired.
-    TimerFired { id: u64 },
+    /// Time passed: the boundary's one timer fired at (or after) `next_deadline()`.
+    Tick,
     /// The client is being disposed (or its page hidden into the back/forward cache).
     Dispose,
     /// The page came back from the back/forward cache: the machine works again.
@@ -192,8 +197,6 @@ pub enum Effect {
     SettleGrant { order_id: String, granted: bool },
     /// Tell Toss the grant of a recovered order finished (only ever after the backend confirmed it).
     CompleteProductGrant { order_id: String },
-    /// Feed `TimerFired { id }` after `ms` milliseconds.
-    StartTimer { id: u64, ms: u64 },
     /// Call the SDK's cleanup for the current purchase.
     Cleanup,
     /// Resolve the `purchase()` call that ran.
@@ -233,40 +236,6 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum TimerKind {
-    HostSilence,
-    Retry(String),
-    Deadline(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Stage {
-    /// Waiting for the outbox write before the first POST.
-    Saving,
-    Posting,
-    /// Waiting for the retry timer.
-    Waiting,
-    /// Past the deadline: no more attempts; a POST still in flight is still honoured.
-    Expired,
-}
-
-#[derive(Debug, Clone)]
-struct HandOff {
-    sku: String,
-    stage: Stage,
-    posting: bool,
-    attempts: u32,
-    deadline_at: u64,
-    /// A `processProductGrant` call waits for this order.
-    settle_sdk: bool,
-    /// The host holds the order paid-but-ungranted: `completeProductGrant` after confirmation.
-    complete_in_host: bool,
-    in_recovery: bool,
-    /// The last attempt's failure, if it failed.
-    failure: Option<GrantFailure>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Machine {
     phase: Phase,
@@ -275,8 +244,8 @@ pub struct Machine {
     config: Config,
     outbox: Outbox,
     handoffs: VecMap<String, HandOff>,
-    timers: VecMap<u64, TimerKind>,
-    next_timer: u64,
+    /// While the purchase waits on the host (order sheet open, or our grant answer given): when it times out.
+    silence_until: Option<u64>,
     /// Orders the backend confirmed in this session.
     confirmed: VecSet<String>,
     /// `completeProductGrant` calls in flight.
@@ -328,17 +297,14 @@ impl Machine {
             Event::HostFailed { error } => self.host_failed(error),
             Event::Recover { pending } => self.recover(pending),
             Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
-            Event::TimerFired { id } => self.timer_fired(id),
+            Event::Tick => self.tick(),
             Event::Dispose => self.dispose(),
             Event::Resume => self.disposed = false,
         }
         if self.phase.name() != before {
-            // Entering a phase that waits on the host (re)starts the silence timer; leaving one retires it.
-            self.timers.retain(|_, k| *k != TimerKind::HostSilence);
-            if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
-                let ms = self.config.host_silence_ms;
-                self.start_timer(TimerKind::HostSilence, ms);
-            }
+            // Entering a phase that waits on the host (re)starts the silence clock; leaving one stops it.
+            let waits_on_host = matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. });
+            self.silence_until = waits_on_host.then(|| now.saturating_add(self.config.host_silence_ms));
         }
         self.finish_recovery_if_done();
         core::mem::take(&mut self.effects)
@@ -348,10 +314,20 @@ impl Machine {
         self.effects.push(effect);
     }
 
-    fn start_timer(&mut self, kind: TimerKind, ms: u64) {
-        self.next_timer += 1;
-        self.timers.insert(self.next_timer, kind);
-        self.emit(Effect::StartTimer { id: self.next_timer, ms });
+    /// When the machine next needs `Tick` without any other event (the boundary keeps one timer for it): the host's
+    /// silence running out, a hand-off's retry or deadline.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.silence_until.into_iter().chain(self.handoffs.values().filter_map(HandOff::next_deadline)).min()
+    }
+
+    fn tick(&mut self) {
+        if self.silence_until.is_some_and(|at| at <= self.now) {
+            self.silence_until = None;
+            if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
+                self.fail(RoutedError::new(ErrorCode::Timeout, "host silent"));
+            }
+        }
+        self.handoffs_tick();
     }
 
     fn persist(&mut self) {
@@ -453,7 +429,7 @@ impl Machine {
             self.handoffs.remove(&order_id);
         }
         let added = self.outbox.add(&order_id, &sku, self.now, OutboxReason::Purchase, !in_purchase);
-        self.start_handoff(order_id.clone(), sku, true, false, false, added);
+        self.start_handoff(order_id.clone(), sku, Origin::Paid, if added { First::Save } else { First::Post });
         self.sync_purchase_phase(&order_id);
     }
 
@@ -464,170 +440,6 @@ impl Machine {
             if o == order_id && posting {
                 self.phase = Phase::Granting { sku: sku.clone(), order_id: o.clone() };
             }
-        }
-    }
-
-    fn start_handoff(&mut self, order_id: String, sku: String, settle_sdk: bool, complete_in_host: bool, in_recovery: bool, save_first: bool) {
-        let deadline_ms = self.config.grant_deadline_ms;
-        let handoff = HandOff {
-            sku,
-            stage: if save_first { Stage::Saving } else { Stage::Posting },
-            posting: false,
-            attempts: 0,
-            deadline_at: self.now.saturating_add(deadline_ms),
-            settle_sdk,
-            complete_in_host,
-            in_recovery,
-            failure: None,
-        };
-        self.handoffs.insert(order_id.clone(), handoff);
-        self.start_timer(TimerKind::Deadline(order_id.clone()), deadline_ms);
-        if save_first {
-            self.persist();
-        } else {
-            self.post(&order_id);
-        }
-    }
-
-    fn post(&mut self, order_id: &str) {
-        let (now, attempt_timeout) = (self.now, self.config.attempt_timeout_ms);
-        let Some(h) = self.handoffs.get_mut(order_id) else { return };
-        h.stage = Stage::Posting;
-        h.posting = true;
-        h.attempts += 1;
-        let timeout_ms = attempt_timeout.min(h.deadline_at.saturating_sub(now)).max(1);
-        let sku = h.sku.clone();
-        self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, timeout_ms });
-    }
-
-    fn outbox_saved(&mut self) {
-        let saving: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.stage == Stage::Saving).map(|(id, _)| id.clone()).collect();
-        for order_id in saving {
-            self.post(&order_id);
-            self.sync_purchase_phase(&order_id);
-        }
-    }
-
-    fn grant_replied(&mut self, order_id: String, reply: GrantReply) {
-        let Some(h) = self.handoffs.get_mut(&order_id) else {
-            // A late reply for an order no hand-off waits for: still honour a confirmation.
-            if reply == GrantReply::Granted {
-                self.backend_confirmed(&order_id);
-            }
-            return;
-        };
-        h.posting = false;
-        let failure = reply.failure();
-        match reply {
-            GrantReply::Granted => {
-                let h = self.end_handoff(&order_id);
-                self.backend_confirmed(&order_id);
-                if let Some(h) = h {
-                    if h.settle_sdk {
-                        self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: true });
-                    }
-                    if h.complete_in_host {
-                        self.completing.add(order_id.clone());
-                        self.emit(Effect::CompleteProductGrant { order_id: order_id.clone() });
-                    }
-                    if h.in_recovery {
-                        if let Some(r) = self.recovery.as_mut() {
-                            r.granted.push(order_id.clone());
-                        }
-                    }
-                }
-                self.purchase_settled(&order_id, None);
-            }
-            GrantReply::Refused { reason, .. } => {
-                let h = self.end_handoff(&order_id);
-                if self.outbox.mark_refused(&order_id, &reason) {
-                    self.persist();
-                }
-                if let Some(h) = h {
-                    if h.settle_sdk {
-                        self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: false });
-                    }
-                    if h.in_recovery {
-                        if let Some(r) = self.recovery.as_mut() {
-                            r.refused.push((order_id.clone(), reason));
-                        }
-                    }
-                }
-                self.purchase_settled(&order_id, failure);
-            }
-            GrantReply::Unreachable { reason, .. } => {
-                h.failure = failure;
-                if h.stage == Stage::Expired {
-                    self.handoffs.remove(&order_id);
-                    return;
-                }
-                let backoff = self.config.retry_base_ms.saturating_mul(1u64 << h.attempts.saturating_sub(1).min(20)).min(self.config.retry_max_ms);
-                if self.now.saturating_add(backoff) < h.deadline_at {
-                    h.stage = Stage::Waiting;
-                    self.start_timer(TimerKind::Retry(order_id), backoff);
-                } else {
-                    self.expire(&order_id, reason);
-                }
-            }
-        }
-    }
-
-    /// The backend confirmed `order_id`: it leaves the outbox. An order that was waiting there other than the
-    /// purchase in flight (an earlier purchase told "곧 다시 지급을 시도해요", a pending order at Toss) is announced.
-    fn backend_confirmed(&mut self, order_id: &str) {
-        self.confirmed.add(order_id.to_owned());
-        let Some(entry) = self.outbox.confirm(order_id) else { return };
-        self.persist();
-        if !(self.phase.in_flight() && self.phase.order_id() == Some(order_id)) {
-            self.emit(Effect::Recovered { order_id: entry.order_id, sku: entry.sku });
-        }
-    }
-
-    /// Removes a hand-off and its timers.
-    fn end_handoff(&mut self, order_id: &str) -> Option<HandOff> {
-        self.timers.retain(|_, k| !matches!(k, TimerKind::Retry(o) | TimerKind::Deadline(o) if o == order_id));
-        self.handoffs.remove(order_id)
-    }
-
-    /// The deadline passed (or no retry fits before it): settle as not granted; the order stays in the outbox.
-    fn expire(&mut self, order_id: &str, reason: &str) {
-        let Some(h) = self.handoffs.get_mut(order_id) else { return };
-        if h.stage == Stage::Expired {
-            return;
-        }
-        h.stage = Stage::Expired;
-        let (settle, in_recovery, posting, failure) = (h.settle_sdk, h.in_recovery, h.posting, h.failure.clone());
-        h.settle_sdk = false;
-        h.in_recovery = false;
-        if settle {
-            self.emit(Effect::SettleGrant { order_id: order_id.to_owned(), granted: false });
-        }
-        if in_recovery {
-            if let Some(r) = self.recovery.as_mut() {
-                r.failed.push((order_id.to_owned(), cat(&["not confirmed in time: ", reason])));
-            }
-        }
-        if !posting {
-            self.end_handoff(order_id);
-        }
-        let failure = failure.unwrap_or(GrantFailure { code: ErrorCode::BackendUnreachable, status: 0, reason: reason.into() });
-        self.purchase_settled(order_id, Some(failure));
-    }
-
-    fn timer_fired(&mut self, id: u64) {
-        let Some(kind) = self.timers.remove(&id) else { return };
-        match kind {
-            TimerKind::HostSilence => {
-                if matches!(self.phase, Phase::Requesting { .. } | Phase::Confirming { .. }) {
-                    self.fail(RoutedError::new(ErrorCode::Timeout, "host silent"));
-                }
-            }
-            TimerKind::Retry(order_id) => {
-                if self.handoffs.get(&order_id).is_some_and(|h| h.stage == Stage::Waiting) {
-                    self.post(&order_id);
-                }
-            }
-            TimerKind::Deadline(order_id) => self.expire(&order_id, "deadline"),
         }
     }
 
@@ -718,7 +530,7 @@ impl Machine {
             }
             added |= self.outbox.add(&order_id, &sku, self.now, OutboxReason::Recovery, true);
             self.handoffs.remove(&order_id);
-            self.start_handoff(order_id, sku, false, in_host, true, false);
+            self.start_handoff(order_id, sku, Origin::Recovery { pending_at_toss: in_host }, First::Post);
         }
         if added {
             self.persist();
@@ -750,7 +562,7 @@ impl Machine {
             self.emit(Effect::SettleGrant { order_id, granted: false });
         }
         self.handoffs.clear();
-        self.timers.clear();
+        self.silence_until = None;
         self.completing.clear();
         if self.phase.in_flight() {
             self.fail(RoutedError::new(ErrorCode::Disposed, "disposed"));

@@ -25,8 +25,10 @@ fn posts(fx: &[Effect]) -> usize {
     fx.iter().filter(|f| matches!(f, Effect::PostGrant { .. })).count()
 }
 
-fn timer(fx: &[Effect], nth: usize) -> u64 {
-    fx.iter().filter_map(|f| if let Effect::StartTimer { id, .. } = f { Some(*id) } else { None }).nth(nth).unwrap_or(u64::MAX)
+/// Lets time run to the machine's next deadline: its effects, and when that was.
+fn tick(m: &mut Machine) -> (Vec<Effect>, u64) {
+    let at = m.next_deadline().unwrap_or(u64::MAX);
+    (m.handle(Event::Tick, at), at)
 }
 
 /// Buys and reports the payment; returns the effects of OrderPaid + OutboxSaved.
@@ -86,11 +88,9 @@ fn retries_with_backoff_then_settles_false_at_the_deadline() {
         if fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }) {
             break;
         }
-        let Some(Effect::StartTimer { id, ms }) = fx.iter().find(|f| matches!(f, Effect::StartTimer { .. })).cloned() else {
-            panic!("neither a retry nor a settlement: {fx:?}");
-        };
-        now += ms;
-        let fired = m.handle(Event::TimerFired { id }, now);
+        let (fired, at) = tick(&mut m);
+        assert!(at > now, "neither a retry nor a settlement: {fx:?}");
+        now = at;
         assert_eq!(posts(&fired), 1, "{fired:?} {now}");
         attempts += 1;
     }
@@ -103,9 +103,9 @@ fn retries_with_backoff_then_settles_false_at_the_deadline() {
 #[test]
 fn deadline_timer_settles_a_hanging_post() {
     let mut m = Machine::new();
-    let fx = paid(&mut m, "s", "o1");
-    let deadline = fx.iter().find_map(|f| if let Effect::StartTimer { id, ms: 25_000 } = f { Some(*id) } else { None });
-    let fx = m.handle(Event::TimerFired { id: deadline.unwrap_or(0) }, T0 + 25_000);
+    paid(&mut m, "s", "o1");
+    assert_eq!(m.next_deadline(), Some(T0 + 25_000));
+    let (fx, _) = tick(&mut m);
     assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
     // The POST that was hanging answers late: the confirmation still empties the outbox.
     m.handle(granted("o1"), T0 + 40_000);
@@ -155,9 +155,9 @@ fn the_error_of_an_ungranted_purchase_carries_the_backends_answer_as_its_cause()
 
     // Unreachable until the deadline: the last attempt's failure is the cause; the next purchase starts clean.
     let mut m = Machine::with_config(Config { grant_deadline_ms: 1_000, ..Config::default() });
-    let deadline = timer(&paid(&mut m, "s", "o2"), 0);
+    paid(&mut m, "s", "o2");
     m.handle(down("o2"), T0 + 1);
-    m.handle(Event::TimerFired { id: deadline }, T0 + 1_000);
+    m.handle(Event::Tick, T0 + 1_000);
     m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0 + 1_000);
     let cause = m.phase().error().and_then(|e| e.cause.clone());
     assert_eq!(cause.map(|c| (c.code, c.status)), Some((ErrorCode::BackendUnreachable, 503)));
@@ -170,9 +170,9 @@ fn the_error_of_an_ungranted_purchase_carries_the_backends_answer_as_its_cause()
 fn an_order_confirmed_after_its_purchase_ended_is_announced_once_and_the_purchases_own_is_not() {
     let recovered = |fx: &[Effect]| fx.iter().filter(|f| matches!(f, Effect::Recovered { .. })).cloned().collect::<Vec<_>>();
     let mut m = Machine::with_config(Config { grant_deadline_ms: 1_000, ..Config::default() });
-    let deadline = timer(&paid(&mut m, "gem", "o1"), 0);
+    paid(&mut m, "gem", "o1");
     m.handle(down("o1"), T0 + 1);
-    m.handle(Event::TimerFired { id: deadline }, T0 + 1_000);
+    m.handle(Event::Tick, T0 + 1_000);
     m.handle(code("PRODUCT_NOT_GRANTED_BY_PARTNER"), T0 + 1_000);
     assert_eq!(m.phase().name(), "failed");
 
@@ -244,13 +244,14 @@ fn recovery_during_the_purchase_hand_off_does_not_post_twice() {
 }
 
 #[test]
-fn a_silent_host_times_out_and_stale_timers_are_ignored() {
+fn a_silent_host_times_out_and_an_early_tick_does_nothing() {
     let mut m = Machine::with_config(Config { host_silence_ms: 50, ..Config::default() });
-    let fx = m.handle(buy("s"), T0);
-    let id = timer(&fx, 0);
-    assert_eq!(m.handle(Event::TimerFired { id: id + 7 }, T0), vec![]);
-    m.handle(Event::TimerFired { id }, T0 + 50);
+    m.handle(buy("s"), T0);
+    assert_eq!(m.next_deadline(), Some(T0 + 50));
+    assert_eq!(m.handle(Event::Tick, T0 + 49), vec![]);
+    m.handle(Event::Tick, T0 + 50);
     assert_eq!(m.phase().error().map(|e| e.code), Some(ErrorCode::Timeout));
+    assert_eq!(m.next_deadline(), None, "nothing left to wait for");
 }
 
 #[test]
