@@ -165,9 +165,9 @@ fn report(rejected: &[ProductRejection]) {
 
 /// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items,
 /// each rejection reported; a non-array is a typed error.
-pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, JsValue> {
+pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, RoutedError> {
     if !Array::is_array(items) {
-        return Err(to_js_error(&RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"), ctx.locale));
+        return Err(RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"));
     }
     let mut raws = Vec::new();
     let mut rejected = Vec::new();
@@ -199,17 +199,16 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
 /// call); the returned promise settles with what `done` returns.
 pub fn fetch_products(
     ctx: Rc<Context>,
-    done: impl FnOnce(Result<Vec<JsProduct>, JsValue>) -> Result<JsValue, JsValue> + 'static,
+    done: impl FnOnce(Result<Vec<JsProduct>, RoutedError>) -> Result<JsValue, JsValue> + 'static,
 ) -> js_sys::Promise {
     let absent = detect_host() == Host::Absent;
     let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { ctx.sdk.call_async("getProductItemList", None) };
     then(&call, move |ok, list| {
-        let locale = ctx.locale;
-        let fail = |code: ErrorCode, detail: &str| Err(to_js_error(&RoutedError::new(code, detail), locale));
+        let fail = |code: ErrorCode, detail: &str| Err(RoutedError::new(code, detail));
         done(if absent {
             fail(ErrorCode::NoHost, "no host")
         } else if !ok {
-            Err(to_js_error(&RoutedError::route(&raw_error(&list)), locale))
+            Err(RoutedError::route(&raw_error(&list)))
         } else if list.is_undefined() || list.is_null() {
             fail(ErrorCode::AppTooOld, "no product list")
         } else {
@@ -220,5 +219,9 @@ pub fn fetch_products(
 
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
 pub fn load_products(ctx: Rc<Context>) -> js_sys::Promise {
-    fetch_products(ctx, |products| Ok(products?.iter().map(product_js).collect::<Array>().into()))
+    let locale = ctx.locale;
+    fetch_products(ctx, move |products| match products {
+        Ok(products) => Ok(products.iter().map(product_js).collect::<Array>().into()),
+        Err(error) => Err(to_js_error(&error, locale)),
+    })
 }

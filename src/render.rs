@@ -11,7 +11,7 @@ use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
 use crate::js::{get, get_string, Callback};
 use crate::deferred::{ignore, then};
-use crate::core::error::{ErrorCode, RoutedError};
+use crate::core::error::{ErrorCode, Route, RoutedError};
 use crate::core::machine::{Outcome, Status};
 use crate::js_error::{message, to_js_error, Locale};
 use crate::core::product::Offer;
@@ -464,17 +464,16 @@ impl View {
         })
     }
 
-    fn show_error(&self, error: &JsValue) -> Result<(), JsValue> {
-        let code = get_string(error, "code", limits::CODE).unwrap_or_default();
-        let message = get_string(error, "message", limits::TEXT).unwrap_or_default();
+    fn show_error(&self, error: &RoutedError) -> Result<(), JsValue> {
+        let message = message(error, self.inner.ctx.locale);
         unattr(&self.list, "aria-busy");
         if self.rows.borrow().is_empty() {
             self.list.set_text_content(None);
         }
-        attr(&self.container, "data-error-code", &code);
-        match get_string(error, "route", 40).as_deref() {
-            Some("update_app") => self.set_state("update-app", Some(&message), false),
-            _ => self.set_state("error", Some(&message), get(error, "retryable").as_bool() == Some(true) || code.is_empty()),
+        attr(&self.container, "data-error-code", error.code_str());
+        match error.code.route() {
+            Route::UpdateApp => self.set_state("update-app", Some(&message), false),
+            _ => self.set_state("error", Some(&message), error.code.retryable()),
         }
     }
 
@@ -620,7 +619,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     view.listen("error", true, View::on_error)?;
     let products = get(&options, "products");
     if Array::is_array(&products) {
-        let valid = validate_items(&view.inner.ctx, &products)?;
+        let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
         view.render(&valid)?;
     } else {
         ignore(&view.clone().load());
@@ -636,7 +635,7 @@ impl ProductList {
         if !self.view.live.get() {
             return Ok(());
         }
-        let valid = validate_items(&self.view.inner.ctx, &products)?;
+        let valid = validate_items(&self.view.inner.ctx, &products).map_err(|e| to_js_error(&e, self.view.inner.ctx.locale))?;
         self.view.render(&valid)
     }
 
