@@ -113,6 +113,50 @@ window.initAndFirstRender = async (impl) => {
   settle();
   return performance.now() - t0;
 };
+/** The host's answer to `getProductItemList` on a first visit: a round trip to Toss's servers. */
+const HOST_MS = 150;
+
+/** A first visit as a mini-app has it: the host answers `getProductItemList` after HOST_MS, for both sides.
+ *  `overlap`: the app starts the SDK call before the module is ready (the wasm compiles meanwhile) and hands the
+ *  items to the list; otherwise it awaits `init()`, then `client.products()`. Returns the total and ait-iap's
+ *  phases in ms: fetch, compile, instantiate, client creation, waiting for products, drawing. */
+window.initFromHost = async (impl, overlap) => {
+  installHostEmulator({ environment: 'sandbox', storageKey: null, latencyMs: HOST_MS, products: products(20) });
+  const container = document.createElement('div');
+  stage.replaceChildren(container);
+  const t0 = performance.now();
+  const phases = {};
+  let last = t0;
+  const mark = (name) => {
+    const now = performance.now();
+    phases[name] = now - last;
+    last = now;
+  };
+  if (impl === 'js') {
+    const { mountBaselineList } = await import('./baseline-list.js');
+    const { products: items } = await IAP.getProductItemList();
+    mountBaselineList(container).update(items);
+  } else {
+    const asked = overlap ? IAP.getProductItemList() : null;
+    const { init, createIap, mountProductList } = await import('../dist/index.js');
+    const bytes = await (await fetch('/dist/ait_iap_bg.wasm')).arrayBuffer();
+    mark('fetch');
+    const module = await WebAssembly.compile(bytes);
+    mark('compile');
+    await init(module);
+    mark('instantiate');
+    const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
+    mark('client');
+    const items = overlap ? (await asked).products : await client.products();
+    mark('products');
+    mountProductList(container, client, { products: items, testBadge: false });
+    settle();
+    mark('render');
+  }
+  settle();
+  return { total: performance.now() - t0, phases };
+};
+
 window.benchReady = true;
 
 /** For profiling: set up once, then alternate between the scenario's two lists `n` times (no layout). */
