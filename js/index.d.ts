@@ -182,8 +182,9 @@ export interface IapClient {
 }
 
 export interface ProductListOptions {
-  /** Show these products instead of loading them from the client. */
-  products?: Product[];
+  /** Show these products instead of loading them from the client; or the promise of an `IAP.getProductItemList()`
+   *  call started before the module was ready (the list loads until it answers, and reads it as its own call). */
+  products?: Product[] | PromiseLike<unknown>;
   locale?: 'ko' | 'en';
   /** Show a test badge on each row (default: in the Toss sandbox). */
   testBadge?: boolean;

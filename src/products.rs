@@ -195,14 +195,20 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
     Ok(products)
 }
 
-/// Loads the list from the SDK, validates it and hands the result to `done` (always later, never inside this
-/// call); the returned promise settles with what `done` returns.
+/// Loads the list from the SDK (or takes `asked`, the answer of a `getProductItemList` call the app started itself),
+/// validates it and hands the result to `done` (always later, never inside this call); the returned promise
+/// settles with what `done` returns.
 pub fn fetch_products(
     ctx: Rc<Context>,
+    asked: Option<js_sys::Promise>,
     done: impl FnOnce(Result<Vec<JsProduct>, RoutedError>) -> Result<JsValue, JsValue> + 'static,
 ) -> js_sys::Promise {
     let absent = detect_host() == Host::Absent;
-    let call = if absent { js_sys::Promise::resolve(&JsValue::UNDEFINED) } else { ctx.sdk.call_async("getProductItemList", None) };
+    let call = match asked {
+        _ if absent => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+        Some(asked) => asked,
+        None => ctx.sdk.call_async("getProductItemList", None),
+    };
     then(&call, move |ok, list| {
         let fail = |code: ErrorCode, detail: &str| Err(RoutedError::new(code, detail));
         done(if absent {
@@ -220,7 +226,7 @@ pub fn fetch_products(
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
 pub fn load_products(ctx: Rc<Context>) -> js_sys::Promise {
     let locale = ctx.locale;
-    fetch_products(ctx, move |products| match products {
+    fetch_products(ctx, None, move |products| match products {
         Ok(products) => Ok(products.iter().map(product_js).collect::<Array>().into()),
         Err(error) => Err(to_js_error(&error, locale)),
     })

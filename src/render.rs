@@ -9,7 +9,7 @@ use crate::core::limits;
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
-use crate::js::{get, get_string, Callback};
+use crate::js::{get, get_function, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, Route, RoutedError};
 use crate::core::machine::{Outcome, Status};
@@ -438,7 +438,8 @@ impl View {
     }
 
     /// Shows the loading state, then the SDK's products (or the error); the promise settles when shown.
-    fn load(self: Rc<Self>) -> js_sys::Promise {
+    /// `asked`: the answer of a product call the app already started (see `mountProductList`'s `products`).
+    fn load(self: Rc<Self>, asked: Option<js_sys::Promise>) -> js_sys::Promise {
         if !self.live.get() {
             return js_sys::Promise::resolve(&JsValue::UNDEFINED);
         }
@@ -446,7 +447,7 @@ impl View {
             return js_sys::Promise::reject(&e);
         }
         let inner = self.inner.clone();
-        fetch_products(inner.ctx.clone(), move |products| {
+        fetch_products(inner.ctx.clone(), asked, move |products| {
             if !self.live.get() {
                 return Ok(JsValue::UNDEFINED);
             }
@@ -531,7 +532,7 @@ impl View {
             return;
         }
         if button.get_attribute("data-action").as_deref() == Some("reload") {
-            ignore(&self.clone().load());
+            ignore(&self.clone().load(None));
             return;
         }
         // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
@@ -575,7 +576,9 @@ pub struct ProductList {
 }
 
 /// Draws `client`'s products into `container`; each buy button runs `client.purchase(sku)`.
-/// `options`: `{ products?, locale?, testBadge? }` (`products` skips loading; `testBadge` defaults to the sandbox).
+/// `options`: `{ products?, locale?, testBadge? }`. `products`: the items (no loading), or the promise of an
+/// `IAP.getProductItemList()` call the app started before the module was ready (loading until it answers);
+/// `testBadge` defaults to the sandbox.
 #[wasm_bindgen(js_name = mountProductList)]
 pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
     let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
@@ -622,7 +625,9 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
         view.render(&valid)?;
     } else {
-        ignore(&view.clone().load());
+        // A pending `IAP.getProductItemList()` the app started before the module was ready: its answer is the list.
+        let asked = get_function(&products, "then").map(|_| js_sys::Promise::resolve(&products));
+        ignore(&view.clone().load(asked));
     }
     Ok(ProductList { view })
 }
@@ -641,7 +646,7 @@ impl ProductList {
 
     /// Loads the products from the client again (nothing after `destroy()`).
     pub fn reload(&self) -> js_sys::Promise {
-        self.view.clone().load()
+        self.view.clone().load(None)
     }
 
     /// Removes the list, its listeners and what it set on the container; a purchase in flight goes on in the
