@@ -56,6 +56,8 @@ function longestIncreasing(seq) {
 export function mountBaselineList(container) {
   const tpl = template();
   const list = el('ul', 'ait-iap-list');
+  // The same stylesheet scope as the library's list (its font stack and colours): the same style and layout work.
+  container.classList.add('ait-iap');
   container.replaceChildren(list);
   let rows = [];
 

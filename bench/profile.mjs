@@ -1,4 +1,4 @@
-// `node bench/profile.mjs [scenario]`: CPU profile of the ait-iap list on one benchmark scenario (V8 sampling
+// `node bench/profile.mjs [scenario|first-visit]`: CPU profile of the ait-iap list on one benchmark scenario (V8 sampling
 // profiler over CDP), printed as the top functions by self time. Used to explain the ratios in BENCHMARKS.md.
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
@@ -10,12 +10,14 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 const page = await browser.newPage();
 await page.goto(server.url + 'bench');
 await page.waitForFunction(() => window.benchReady === true);
-for (let i = 0; i < 3; i++) await page.evaluate(([m, s]) => window.runOnce(m, s), [impl, scenario]);
+const firstVisit = scenario === 'first-visit'; // one fresh page's first visit (bench/page.js initFromHost)
+if (!firstVisit) for (let i = 0; i < 3; i++) await page.evaluate(([m, s]) => window.runOnce(m, s), [impl, scenario]);
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
-await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+await cdp.send('Profiler.setSamplingInterval', { interval: firstVisit ? 10 : 50 });
 await cdp.send('Profiler.start');
-await page.evaluate(([m, s]) => window.repeatTimed(m, s, 200), [impl, scenario]);
+if (firstVisit) console.log(JSON.stringify(await page.evaluate((m) => window.initFromHost(m, false), impl)));
+else await page.evaluate(([m, s]) => window.repeatTimed(m, s, 200), [impl, scenario]);
 const { profile } = await cdp.send('Profiler.stop');
 await browser.close();
 await server.close();
