@@ -110,6 +110,8 @@ struct Row {
     shown: [JsValue; 4],
     shown_kind: Option<(ProductKind, Option<String>)>,
     shown_offers: Option<Vec<Offer>>,
+    /// The buy button's words: 구매, 결제 중… (its purchase is running) or 보유 중 (owned, not buyable).
+    words: Text,
 }
 
 
@@ -188,6 +190,7 @@ impl View {
             shown: Default::default(),
             shown_kind: None,
             shown_offers: None,
+            words: Text::Buy,
         };
         let sku = JsValue::from_str(&row.key);
         set_attr(&row.li, "data-sku", &sku);
@@ -203,8 +206,7 @@ impl View {
             set_text(&row.name, name);
             let js_name: &JsString = name.unchecked_ref();
             set_text(&row.fallback, &js_name.char_at(0));
-            let busy = row.li.has_attribute("aria-busy");
-            set_attr(&row.buy, "aria-label", &buy_label(js_name, text(if busy { Text::Busy } else { Text::Buy }, self.lang)));
+            set_attr(&row.buy, "aria-label", &buy_label(js_name, text(row.words, self.lang)));
             *shown_name = name.clone();
         }
         let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
@@ -345,15 +347,13 @@ impl View {
     }
 
     fn set_buttons_disabled(&self, disabled: bool) -> Result<(), JsValue> {
-        let buttons = self.list.query_selector_all("button.ait-iap-buy, button.ait-iap-offer")?;
+        // An owned item's button stays disabled either way.
+        let buttons = self.list.query_selector_all("button.ait-iap-offer, li:not([data-owned]) button.ait-iap-buy")?;
         for i in 0..buttons.length() {
             if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                 toggle(&b, "disabled", disabled);
                 flag(&b, "aria-disabled", disabled);
             }
-        }
-        if !disabled {
-            self.show_owned();
         }
         Ok(())
     }
@@ -386,10 +386,10 @@ impl View {
     /// Owned non-consumables: "보유 중" on a disabled button, and the row marked `data-owned`.
     fn show_owned(&self) {
         let owned = self.owned.borrow();
-        for row in self.rows.borrow().iter() {
+        for row in self.rows.borrow_mut().iter_mut() {
             let is_owned = matches!(row.shown_kind, Some((ProductKind::NonConsumable, _))) && owned.contains(&row.key);
-            // Owned (kept disabled also after a purchase re-enabled every button), or no longer (refunded).
-            if row.li.has_attribute("aria-busy") || (!is_owned && !row.li.has_attribute("data-owned")) {
+            // Only a change is written (owned now, or no longer: refunded); a row mid-purchase keeps its busy words.
+            if is_owned == (row.words == Text::Owned) || row.words == Text::Busy {
                 continue;
             }
             toggle(&row.li, "data-owned", is_owned);
@@ -400,7 +400,8 @@ impl View {
     }
 
     /// The buy button's words, and its accessible name to match (WCAG 2.5.3, label in name).
-    fn buy_words(&self, row: &Row, t: Text) {
+    fn buy_words(&self, row: &mut Row, t: Text) {
+        row.words = t;
         let words = text(t, self.lang);
         row.buy.set_text_content(Some(words));
         set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
@@ -479,7 +480,7 @@ impl View {
     }
 
     fn row_busy(&self, sku: &str, busy: bool) -> Result<(), JsValue> {
-        if let Some(row) = self.rows.borrow().iter().find(|r| r.key == sku) {
+        if let Some(row) = self.rows.borrow_mut().iter_mut().find(|r| r.key == sku) {
             flag(&row.li, "aria-busy", busy);
             self.buy_words(row, if busy { Text::Busy } else { Text::Buy });
         }
@@ -505,8 +506,9 @@ impl View {
         let code = error.map(|e| e.code);
         if outcome.status == Status::Completed || code == Some(ErrorCode::ItemAlreadyOwned) {
             self.owned.borrow_mut().push(sku.to_owned());
-            self.show_owned();
         }
+        // Also what the order history found while this row was busy.
+        self.show_owned();
         let (message, retry) = match (outcome.status, error) {
             (Status::Completed, _) => (text(Text::Completed, self.lang).to_owned(), false),
             // The user backed out, or the page went away mid-purchase (back/forward cache): say nothing.
