@@ -3,7 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use super::grant::GrantFailure;
 use super::limits;
 use super::text::truncate;
 use alloc::rc::Rc;
@@ -209,6 +208,16 @@ pub struct RawError {
     /// The error as it arrived (the boundary's JS value, opaque here): the routed error carries it along, so an
     /// error is reported with its own raw error and no other.
     pub raw: Option<Opaque>,
+}
+
+/// Why the backend did not confirm an order, for the developer: the `cause` of the error the purchase ends with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantFailure {
+    /// `BackendRefused` or `BackendUnreachable`.
+    pub code: ErrorCode,
+    /// The HTTP status; 0 when none came (network, CORS, timeout, or the app's grant function).
+    pub status: u16,
+    pub reason: String,
 }
 
 /// A value from outside the core that travels with an error untouched; compared by identity.

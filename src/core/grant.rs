@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use super::error::ErrorCode;
+use super::error::{ErrorCode, GrantFailure};
 use super::text::cat;
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
@@ -38,16 +38,6 @@ pub enum GrantReply {
     Refused { reason: String, status: u16 },
     /// Network error (`status` 0), 5xx, timeout or an unreadable reply: worth retrying.
     Unreachable { reason: &'static str, status: u16 },
-}
-
-/// Why the backend did not confirm an order, for the developer: the `cause` of the error the purchase ends with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GrantFailure {
-    /// `BackendRefused` or `BackendUnreachable`.
-    pub code: ErrorCode,
-    /// The HTTP status; 0 when none came (network, CORS, timeout, or the app's grant function).
-    pub status: u16,
-    pub reason: String,
 }
 
 impl GrantReply {

@@ -10,8 +10,8 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use super::error::{ErrorCode, RawError, RoutedError};
-use super::grant::{GrantFailure, GrantReply};
+use super::error::{ErrorCode, GrantFailure, RawError, RoutedError};
+use super::grant::GrantReply;
 use super::outbox::{Outbox, OutboxEntry, OutboxReason};
 use super::small_map::{VecMap, VecSet};
 use handoff::{First, HandOff, Origin, Stage};

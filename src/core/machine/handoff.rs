@@ -5,7 +5,8 @@
 use crate::prelude::*;
 use super::{Effect, Machine};
 use crate::core::error::ErrorCode;
-use crate::core::grant::{GrantFailure, GrantReply};
+use crate::core::error::GrantFailure;
+use crate::core::grant::GrantReply;
 use crate::core::text::cat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
