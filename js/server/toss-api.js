@@ -118,7 +118,9 @@ function httpsPost(agent) {
       // Under TLS 1.3 a server that refuses the client certificate does so after the client's handshake is done:
       // the client sees only a reset on a fresh connection, before any answer.
       let handshaken = false;
-      req.on('socket', (socket) => socket.once('secureConnect', () => { handshaken = true; }));
+      // Only a fresh connection: on a kept-alive socket the listener would never fire, and one per call piled up
+      // (a reset there is an idle connection closed, not a refused certificate).
+      req.on('socket', (socket) => socket.connecting && socket.once('secureConnect', () => { handshaken = true; }));
       req.on('error', (e) => reject(handshaken && e.code === 'ECONNRESET' ? Object.assign(e, { afterHandshake: true }) : e));
       req.end(body);
     });

@@ -152,3 +152,16 @@ test('a runtime fetch (Workers, Deno) is used as given; one bounded retry on a n
   const unknown = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => new Response(JSON.stringify({ resultType: 'SUCCESS', success: { status: 'PAID' } })) });
   await assert.rejects(unknown.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_BAD_RESPONSE' });
 });
+
+test('many calls over one kept-alive connection add no listener per call to its socket', async () => {
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    for (let i = 0; i < 30; i++) assert.equal((await api.getOrderStatus(`order-${i}`, 'user-1')).status, 'NOT_FOUND');
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.ok(!warnings.includes('MaxListenersExceededWarning'), `warnings: ${warnings}`);
+});
