@@ -557,7 +557,7 @@ impl Machine {
 
     fn dispose(&mut self) {
         self.disposed = true;
-        let waiting: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.settle_sdk).map(|(id, _)| id.clone()).collect();
+        let waiting = self.handoffs_where(&|h| h.settle_sdk);
         for order_id in waiting {
             self.emit(Effect::SettleGrant { order_id, granted: false });
         }

@@ -92,8 +92,13 @@ impl Machine {
         self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, timeout_ms });
     }
 
+    /// The orderIds of the hand-offs `f` picks (a copy: the caller then changes the hand-offs).
+    pub(super) fn handoffs_where(&self, f: &dyn Fn(&HandOff) -> bool) -> Vec<String> {
+        self.handoffs.iter().filter(|(_, h)| f(h)).map(|(id, _)| id.clone()).collect()
+    }
+
     pub(super) fn outbox_saved(&mut self) {
-        let saving: Vec<String> = self.handoffs.iter().filter(|(_, h)| h.stage == Stage::Saving).map(|(id, _)| id.clone()).collect();
+        let saving = self.handoffs_where(&|h| h.stage == Stage::Saving);
         for order_id in saving {
             self.post(&order_id);
             self.sync_purchase_phase(&order_id);
@@ -103,9 +108,8 @@ impl Machine {
     /// Time passed: hand-offs past their deadline expire, those whose retry is due POST again.
     pub(super) fn handoffs_tick(&mut self) {
         let now = self.now;
-        let due = |f: &dyn Fn(&HandOff) -> bool| -> Vec<String> { self.handoffs.iter().filter(|(_, h)| f(h)).map(|(id, _)| id.clone()).collect() };
-        let expired = due(&|h| h.stage != Stage::Expired && h.deadline_at <= now);
-        let retries = due(&|h| matches!(h.stage, Stage::Waiting { retry_at } if retry_at <= now));
+        let expired = self.handoffs_where(&|h| h.stage != Stage::Expired && h.deadline_at <= now);
+        let retries = self.handoffs_where(&|h| matches!(h.stage, Stage::Waiting { retry_at } if retry_at <= now));
         for order_id in expired {
             self.expire(&order_id, "deadline");
         }
