@@ -37,7 +37,7 @@ pub(crate) struct Inner {
     /// The SDK, the locale and the catalogue's purchase kinds, shared with products, history and the list.
     pub(crate) ctx: Rc<Context>,
     grant: GrantTarget,
-    store: Rc<OutboxStore>,
+    pub(crate) store: Rc<OutboxStore>,
     /// Settles once the stored outbox is in the machine (storage that answers with a promise), or after
     /// `STORAGE_MS` without an answer (a later answer still joins); `None` after.
     loading: RefCell<Option<Promise>>,

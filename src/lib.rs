@@ -36,6 +36,8 @@ mod client;
 #[cfg(target_arch = "wasm32")]
 mod products;
 #[cfg(all(target_arch = "wasm32", feature = "list"))]
+mod catalogue;
+#[cfg(all(target_arch = "wasm32", feature = "list"))]
 mod render;
 
 #[cfg(target_arch = "wasm32")]

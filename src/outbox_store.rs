@@ -60,11 +60,26 @@ impl OutboxStore {
         }
     }
 
-    /// `getItem(key)`: the text, `null`, or a promise of them.
+    /// The outbox's stored text, `null`, or a promise of them.
     fn get_item(&self) -> JsValue {
+        self.read(&self.key)
+    }
+
+    /// The storage's `getItem(key)`: the text, `null`, or a promise of them (a throwing or missing getItem: `null`).
+    pub fn read(&self, key: &str) -> JsValue {
         get_function(&self.storage, "getItem")
-            .and_then(|f| f.call1(&self.storage, &JsValue::from_str(&self.key)).ok())
+            .and_then(|f| f.call1(&self.storage, &JsValue::from_str(key)).ok())
             .unwrap_or(JsValue::NULL)
+    }
+
+    /// The storage's `setItem(key, text)`, settled as a promise (a throwing or missing setItem rejects).
+    pub fn write_text(&self, key: &str, text: &str) -> Promise {
+        let written = get_function(&self.storage, "setItem").map(|f| f.call2(&self.storage, &JsValue::from_str(key), &JsValue::from_str(text)));
+        match written {
+            Some(Ok(result)) => Promise::resolve(&result),
+            Some(Err(error)) => Promise::reject(&error),
+            None => Promise::reject(&JsValue::UNDEFINED),
+        }
     }
 
     /// Writes the entries, merged with what other clients stored: read and write happen after the previous
@@ -87,13 +102,7 @@ impl OutboxStore {
         let merged = merge_for_save(entries, parse(stored), &self.known.borrow());
         let list: Array = merged.iter().map(entry_js).collect();
         let text = js_sys::JSON::stringify(&list).map(String::from).unwrap_or_else(|_| "[]".into());
-        let written = get_function(&self.storage, "setItem")
-            .map(|f| f.call2(&self.storage, &JsValue::from_str(&self.key), &JsValue::from_str(&text)));
-        match written {
-            Some(Ok(result)) => Promise::resolve(&result),
-            Some(Err(error)) => Promise::reject(&error),
-            None => Promise::reject(&JsValue::UNDEFINED),
-        }
+        self.write_text(&self.key, &text)
     }
 }
 
@@ -101,9 +110,14 @@ fn is_thenable(v: &JsValue) -> bool {
     get_function(v, "then").is_some()
 }
 
+/// A stored JSON text as the value it holds; anything else (not a string, not JSON) is `undefined`.
+pub fn parse_json(text: &JsValue) -> JsValue {
+    text.as_string().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// The stored JSON text as entries; anything unreadable is skipped.
 pub fn parse(text: &JsValue) -> Vec<OutboxEntry> {
-    let parsed = text.as_string().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
+    let parsed = parse_json(text);
     if !Array::is_array(&parsed) {
         return Vec::new();
     }

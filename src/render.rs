@@ -17,7 +17,8 @@ use crate::js_error::{message, to_js_error, Locale};
 use crate::core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use crate::core::grant::Environment;
-use crate::sdk::detect_host;
+use crate::sdk::{detect_host, Host};
+use crate::catalogue;
 use js_sys::{Array, Function, JsString};
 use crate::cell::RefCell;
 use core::cell::Cell;
@@ -447,6 +448,12 @@ impl View {
         if let Err(e) = self.show_loading() {
             return js_sys::Promise::reject(&e);
         }
+        // A repeat visit: the shop as the SDK last listed it, until the SDK answers (outside Toss: the error only).
+        if self.rows.borrow().is_empty() && detect_host() != Host::Absent {
+            // Read in a microtask, before the first paint (storage answering with promises: when it answers).
+            let view = self.clone();
+            ignore(&then(&catalogue::read(&self.inner.store), move |ok, text| Ok((ok && view.show_stored(&text)).into())));
+        }
         let inner = self.inner.clone();
         fetch_products(inner.ctx.clone(), asked, move |products| {
             if !self.live.get() {
@@ -454,6 +461,7 @@ impl View {
             }
             match products {
                 Ok(products) => {
+                    catalogue::save(&self.inner.store, &products);
                     let shown = self.render(&products);
                     if products.iter().any(|p| p.kind == ProductKind::NonConsumable) {
                         self.clone().find_owned(None, OWNED_PAGES);
@@ -464,6 +472,16 @@ impl View {
             }
             .map(|_| JsValue::UNDEFINED)
         })
+    }
+
+    /// Draws the stored catalogue if the list is still waiting for the SDK's answer (`aria-busy`) and the
+    /// catalogue has products. True if drawn.
+    fn show_stored(&self, text: &JsValue) -> bool {
+        if !self.live.get() || !self.list.has_attribute("aria-busy") {
+            return false;
+        }
+        let products = catalogue::parse(&self.inner.ctx, text);
+        !products.is_empty() && self.render(&products).is_ok()
     }
 
     fn show_error(&self, error: &RoutedError) -> Result<(), JsValue> {

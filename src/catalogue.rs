@@ -1,0 +1,31 @@
+//! The last product list the SDK answered, kept in the client's storage: on a repeat visit the list draws it at
+//! first paint, and the SDK's answer then reconciles the rows (changed fields rewritten, removed rows gone).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::context::Context;
+use crate::deferred::ignore;
+use crate::outbox_store::{parse_json, OutboxStore};
+use crate::products::{product_js, validate_items, JsProduct};
+use js_sys::{Array, Promise};
+use wasm_bindgen::JsValue;
+
+const KEY: &str = "ait-iap:catalogue";
+
+/// The promise of the stored catalogue's text (storage may answer at once or with a promise).
+pub fn read(store: &OutboxStore) -> Promise {
+    Promise::resolve(&store.read(KEY))
+}
+
+/// The stored products, validated again as any list is (storage is outside data); anything unreadable: none.
+pub fn parse(ctx: &Context, text: &JsValue) -> Vec<JsProduct> {
+    validate_items(ctx, &parse_json(text)).unwrap_or_default()
+}
+
+/// Keeps `products` for the next visit; a storage that fails is no reason to bother the app.
+pub fn save(store: &OutboxStore, products: &[JsProduct]) {
+    let list: Array = products.iter().map(product_js).collect();
+    if let Ok(text) = js_sys::JSON::stringify(&list) {
+        ignore(&store.write_text(KEY, &String::from(text)));
+    }
+}
