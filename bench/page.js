@@ -118,10 +118,13 @@ const HOST_MS = 150;
 
 /** A first visit as a mini-app has it: the host answers `getProductItemList` after HOST_MS, for both sides.
  *  `overlap`: the app starts the SDK call before the module is ready (the wasm compiles meanwhile) and hands the
- *  items to the list; otherwise it awaits `init()`, then `client.products()`. Returns the total and ait-iap's
- *  phases in ms: fetch, compile, instantiate, client creation, waiting for products, drawing. */
-window.initFromHost = async (impl, overlap) => {
+ *  items to the list; otherwise it awaits `init()`, then `client.products()`. `repeat` (with `overlap`): a repeat
+ *  visit, the last catalogue in storage (ait-iap draws it before the SDK answers; plain JS has no such store and
+ *  waits). Returns the total (until the 20 rows are drawn) and ait-iap's phases in ms: fetch, compile,
+ *  instantiate, client creation, waiting for products, drawing. */
+window.initFromHost = async (impl, overlap, repeat = false) => {
   installHostEmulator({ environment: 'sandbox', storageKey: null, latencyMs: HOST_MS, products: products(20) });
+  if (repeat) localStorage.setItem('ait-iap:catalogue', JSON.stringify(products(20)));
   const container = document.createElement('div');
   stage.replaceChildren(container);
   const t0 = performance.now();
