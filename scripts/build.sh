@@ -32,6 +32,7 @@ build ait_iap --features small
 build ait_iap_headless --no-default-features --features small
 
 cp js/*.css js/*.d.ts js/host-emulator.js js/emulator-*.js dist/
+cp js/react.js dist/ # ait-iap/react: shipped as written; it imports ./index.js (one module instance) and react
 cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, shipped as written (readable; no bundling needed)
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,

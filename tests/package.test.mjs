@@ -52,11 +52,13 @@ after(() => browser?.close());
  *  start's), installs the tarball (offline). */
 function prepare(name, { as = name, source } = {}) {
   const dir = join(work, as);
+  // The React 18 app is the React app with its own vite.config.js.
+  if (name === 'react18-app') cpSync(join(root, 'tests/fixtures/react-app'), dir, { recursive: true });
   cpSync(join(root, 'tests/fixtures', name), dir, { recursive: true });
   if (name !== 'ts-consumer') {
     cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
     mkdirSync(join(dir, 'src'), { recursive: true });
-    if (name === 'react-app') writeFileSync(join(dir, 'src/main.jsx'), docBlock('docs/api.md', 'react-example', 'jsx'));
+    if (name.startsWith('react')) writeFileSync(join(dir, 'src/main.jsx'), source ?? docBlock('docs/api.md', 'react-example', 'jsx'));
     else writeFileSync(join(dir, 'src/main.js'), source ?? readmeExample());
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: as, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
@@ -68,7 +70,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
   assert.deepEqual(packed, [
     'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
-    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js',
+    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react.d.ts', 'dist/react.js',
     ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
     'dist/server.d.ts', 'dist/vite.d.ts', 'dist/vite/emulated-toss.js', 'dist/vite/index.js', 'package.json',
@@ -114,20 +116,21 @@ async function sellInChromium(distDir, check = async () => {}) {
 
 /** Prepares the Vite fixture `name` (options as for `prepare`), builds it and checks the entry survived; returns
  *  its directory. */
-async function viteBuild(name, options) {
+async function viteBuild(name, { mode = 'production', ...options } = {}) {
   const dir = prepare(name, options);
   const { build } = await import('vite');
   // Vite's build and dev server each set NODE_ENV in their own process when it is unset, and the next one started
-  // in this process would follow it: a production build as apps make them, then NODE_ENV as it was.
+  // in this process would follow it: a production build as apps make them (or a development one), then NODE_ENV as
+  // it was.
   const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
+  process.env.NODE_ENV = mode;
   try {
-    await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn' });
+    await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', mode });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
-  assertEntryKept(join(dir, 'dist'));
+  if (mode === 'production') assertEntryKept(join(dir, 'dist'));
   return dir;
 }
 
@@ -197,6 +200,83 @@ test('a fresh Vite + React 19 app in StrictMode runs the README\'s React example
   });
 });
 
+/** Every phase the page shows in its `[data-phase]` line, in order (recorded from the first paint on). */
+const recordPhases = (page) =>
+  page.addInitScript(() => {
+    window.phases = [];
+    new MutationObserver(() => {
+      const phase = document.querySelector('[data-phase]')?.dataset.phase;
+      if (phase && window.phases.at(-1) !== phase) window.phases.push(phase);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'] });
+  });
+
+const PHASES = ['idle', 'requesting', 'purchased', 'granting', 'confirming', 'completed'];
+
+for (const [label, fixture] of [['React 19', 'react-app'], ['React 18', 'react18-app']]) {
+  test(`${label} in StrictMode runs the README's ait-iap/react example from the tarball: usePurchase, leaving mid-purchase, NO_HOST`, async () => {
+    // A development build: React runs StrictMode's double mount only there. The page gets the emulator before the
+    // app runs (serveApp), so the example's own development-only install sees a host and stays out.
+    const dir = await viteBuild(fixture, { as: `${fixture}-hooks`, mode: 'development', source: docBlock('README.md', 'react-hooks-example', 'jsx') });
+    const version = JSON.parse(readFileSync(join(dir, fixture === 'react-app' ? '../../../node_modules/react/package.json' : '../../react-18/node_modules/react/package.json'), 'utf8')).version;
+    assert.equal(version.split('.')[0], label.split(' ')[1]);
+    const bundle = readdirSync(join(dir, 'dist/assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, 'dist/assets', f), 'utf8')).join('\n');
+    assert.ok(bundle.includes(version), `the bundle carries React ${version}`);
+    assert.match(bundle, /StrictMode/, "React's development build");
+    browser ??= await chromium.launch(BROWSER);
+    // Inside the emulated Toss app, the backend holding each hand-off 800 ms (a purchase stays in "granting").
+    const app = await serveApp(join(dir, 'dist'), { grantDelayMs: 800 });
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    try {
+      await recordPhases(page);
+      await page.goto(app.url);
+      await page.locator(`button[data-sku="${SKU2}"]`, { hasText: '테스트 상품 - 2' }).waitFor();
+      const calls = (name) => page.evaluate((n) => window.hostEmulator.calls().filter((c) => c.functionName === n).length, name);
+      assert.equal(await calls('getPendingOrders'), 1, 'one client: one recovery at start');
+      await page.locator(`button[data-sku="${SKU2}"]`).click();
+      await page.locator('[data-phase="completed"]', { hasText: '지급 완료!' }).waitFor({ timeout: 15_000 });
+      const phases = await page.evaluate(() => window.phases);
+      assert.deepEqual(phases.filter((p) => PHASES.includes(p)), phases, `only purchase phases: ${phases}`);
+      assert.deepEqual([...phases].sort((a, b) => PHASES.indexOf(a) - PHASES.indexOf(b)), phases, `in order: ${phases}`);
+      for (const phase of ['idle', 'requesting', 'granting', 'completed']) assert.ok(phases.includes(phase), `${phase} shown: ${phases}`);
+      assert.equal(app.deliveries.length, 1, 'delivered once');
+      assert.equal(app.stats.handoffs, 1, 'one hand-off: StrictMode made one client, whose recovery at start found nothing');
+
+      // Leave the shop while the backend holds the hand-off, and come back: the order is granted once.
+      await page.locator(`button[data-sku="${SKU2}"]:not([disabled])`).click();
+      await page.locator('[data-phase="granting"]').waitFor();
+      await page.getByRole('button', { name: '상점 닫기' }).click();
+      await page.getByRole('button', { name: '상점 열기' }).click();
+      await page.locator(`button[data-sku="${SKU2}"]`).waitFor();
+      const deadline = Date.now() + 15_000;
+      while (app.deliveries.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1500)); // and no second delivery after
+      assert.equal(app.deliveries.length, 2, `the order paid before leaving was delivered once: ${JSON.stringify(app.deliveries)}`);
+      assert.notEqual(app.deliveries[1].orderId, app.deliveries[0].orderId);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+      await app.close();
+    }
+
+    // Outside Toss (no host; the production build, without the emulator): useProducts reports the typed error.
+    const prod = await viteBuild(fixture, { as: `${fixture}-hooks-prod`, source: docBlock('README.md', 'react-hooks-example', 'jsx') });
+    const outside = await serveApp(join(prod, 'dist'), { host: false });
+    const bare = await browser.newPage();
+    try {
+      await bare.goto(outside.url);
+      const alert = bare.locator('[role="alert"][data-code="NO_HOST"]');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /토스 앱에서 열어 주세요/);
+    } finally {
+      await bare.close();
+      await outside.close();
+    }
+  });
+}
+
 test('a fresh Vite app runs the README\'s headless example from the tarball: its own .wasm, a purchase granted once', async () => {
   const dir = await viteBuild('vite-app', { as: 'headless-app', source: docBlock('docs/api.md', 'headless-example', 'js') });
   const emitted = readdirSync(join(dir, 'dist/assets'));
@@ -263,7 +343,7 @@ console.log(sdk);
 });
 
 test('no `any` in the public types', () => {
-  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts']) {
+  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts', 'dist/react.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, file);
   }

@@ -1,0 +1,70 @@
+// `ait-iap/react`: React (18 and 19) bindings of ait-iap.
+import type { ReactElement, ReactNode } from 'react';
+import type { AitIapError, CreateIapOptions, HistoryOrder, IapClient, Outcome, Product, PurchaseState, SubscriptionInfo } from './index.js';
+
+export interface IapProviderProps extends CreateIapOptions {
+  children?: ReactNode;
+  /** Shown while the module loads. */
+  fallback?: ReactNode;
+  /** Where `init()` finds the `.wasm` (a URL, Response, BufferSource or Module), if not beside the entry. */
+  wasm?: string | URL | Response | BufferSource | WebAssembly.Module;
+}
+
+/** One client for the app, created after `init()` and disposed on unmount; the options are read once, at mount. An
+ *  `init()` that fails (`WASM_LOAD_FAILED`) is thrown to the nearest error boundary. */
+export function IapProvider(props: IapProviderProps): ReactNode;
+
+/** The provider's client. Throws `NOT_INITIALIZED` outside `<IapProvider>` (as every hook here). */
+export function useIapClient(): IapClient;
+
+export interface UsePurchase {
+  /** Resolves with the outcome; never rejects for an expected failure. */
+  purchase(sku: string, options?: { offerId?: string; subscription?: boolean }): Promise<Outcome>;
+  /** The purchase's phase, one render per change. */
+  state: PurchaseState;
+}
+export function usePurchase(): UsePurchase;
+
+export interface Loaded {
+  /** The typed error the library reports (`NO_HOST` outside Toss, …). */
+  error: AitIapError | undefined;
+  loading: boolean;
+  /** Loads again. */
+  reload(): void;
+}
+
+export interface UseProducts extends Loaded {
+  /** `[]` until loaded. */
+  products: Product[];
+}
+export function useProducts(): UseProducts;
+
+export interface UseSubscriptionInfo extends Loaded {
+  info: SubscriptionInfo | undefined;
+}
+/** Nothing is loaded without an `orderId`. */
+export function useSubscriptionInfo(orderId: string | null | undefined): UseSubscriptionInfo;
+
+export interface UseOrderHistory {
+  /** Every order of the pages loaded so far. */
+  orders: HistoryOrder[];
+  error: AitIapError | undefined;
+  loading: boolean;
+  /** No page left. */
+  done: boolean;
+  /** Loads the next page (nothing while one is loading or when done). */
+  loadMore(): void;
+}
+export function useOrderHistory(): UseOrderHistory;
+
+export interface ProductListProps {
+  locale?: 'ko' | 'en';
+  /** A test badge on each row (default: in the Toss sandbox). */
+  testBadge?: boolean;
+  /** Your own items instead of the client's products; each new array updates the changed rows. */
+  products?: Product[];
+  /** The container's class. */
+  className?: string;
+}
+/** The library's product list (`mountProductList`), mounted in an effect and destroyed in its cleanup. */
+export function ProductList(props: ProductListProps): ReactElement;

@@ -1,0 +1,163 @@
+// `ait-iap/react`: one client for the app (<IapProvider>), its purchase state through useSyncExternalStore, the
+// product list, order history and subscription info as hooks, and the library's list as a component.
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { init, createIap, mountProductList } from './index.js';
+
+const ClientContext = createContext(null);
+
+/** One client for the app, created after `init()` and disposed on unmount. The props are `createIap`'s options
+ *  (read once, at mount: give the provider a new `key` to start over with others), plus `wasm` (where `init` finds
+ *  the module, if not beside the entry) and `fallback` (shown while the module loads). An `init()` that fails
+ *  (`WASM_LOAD_FAILED`) is thrown to the nearest error boundary. */
+export function IapProvider({ children, fallback = null, wasm, ...options }) {
+  const [made, setMade] = useState(null);
+  const first = useRef(options);
+  useEffect(() => {
+    // StrictMode mounts, unmounts and mounts again: a client is made only by the mount that is still there when the
+    // module is ready, so there is one client, one recovery at start and one set of SDK listeners.
+    let live = true;
+    let client = null;
+    init(wasm).then(
+      () => {
+        if (!live) return;
+        try {
+          client = createIap(first.current);
+          setMade({ client });
+        } catch (error) {
+          setMade({ error });
+        }
+      },
+      (error) => live && setMade({ error }),
+    );
+    return () => {
+      live = false;
+      client?.dispose();
+      setMade(null);
+    };
+  }, [wasm]);
+  if (made?.error) throw made.error;
+  return made ? createElement(ClientContext.Provider, { value: made.client }, children) : fallback;
+}
+
+/** The provider's client (for what the hooks do not cover: `recoverPendingOrders`, `outbox`, `onRecovered`). */
+export function useIapClient() {
+  const client = useContext(ClientContext);
+  if (!client) throw Object.assign(new Error('ait-iap/react: use the hooks inside <IapProvider>'), { name: 'AitIapError', code: 'NOT_INITIALIZED' });
+  return client;
+}
+
+const sameState = (a, b) => a.phase === b.phase && a.sku === b.sku && a.orderId === b.orderId && a.error?.code === b.error?.code;
+
+/** The client's state as a store for useSyncExternalStore: one snapshot object per change (the `state` getter
+ *  builds new objects, its error too, at every read). */
+function stateStore(client) {
+  let snapshot = client.state;
+  const read = () => {
+    const now = client.state;
+    if (!sameState(now, snapshot)) snapshot = now;
+    return snapshot;
+  };
+  return { subscribe: (notify) => client.subscribe(notify), read };
+}
+
+/** `{ purchase(sku, options?), state }`: `purchase` resolves with the outcome (never rejects for an expected
+ *  failure); `state` is the purchase's phase, re-rendered once per change. */
+export function usePurchase() {
+  const client = useIapClient();
+  const store = useMemo(() => stateStore(client), [client]);
+  const state = useSyncExternalStore(store.subscribe, store.read, store.read);
+  const purchase = useCallback((sku, options) => client.purchase(sku, options), [client]);
+  return { purchase, state };
+}
+
+/** Runs `load(client)` when the client or `deps` change, and again on `reload()`: `{ value, error, loading, reload }`;
+ *  a result that arrives after the component moved on is dropped. */
+function useLoad(load, deps) {
+  const client = useIapClient();
+  const [round, setRound] = useState(0);
+  const [result, setResult] = useState({ value: undefined, error: undefined, loading: true });
+  useEffect(() => {
+    let live = true;
+    setResult((r) => (r.loading ? r : { ...r, loading: true }));
+    load(client).then(
+      (value) => live && setResult({ value, error: undefined, loading: false }),
+      (error) => live && setResult({ value: undefined, error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, round, ...deps]);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  return { ...result, reload };
+}
+
+/** `{ products, error, loading, reload }`: the SDK's product list, validated; `error` is the typed error the client
+ *  reports (`NO_HOST` outside Toss). `products` is `[]` until loaded. */
+export function useProducts() {
+  const { value, ...rest } = useLoad((client) => client.products(), []);
+  return { products: value ?? [], ...rest };
+}
+
+/** `{ info, error, loading, reload }` for a subscription's `orderId` (nothing is loaded without one). */
+export function useSubscriptionInfo(orderId) {
+  const { value, ...rest } = useLoad((client) => (orderId ? client.subscriptionInfo(orderId) : Promise.resolve(undefined)), [orderId]);
+  return { info: value, ...rest };
+}
+
+/** `{ orders, error, loading, done, loadMore }`: the order history one page at a time, the first at mount and the
+ *  next on `loadMore()`. */
+export function useOrderHistory() {
+  const client = useIapClient();
+  const [history, setHistory] = useState({ orders: [], error: undefined, loading: true, done: false });
+  const pager = useRef(null);
+  const more = useCallback(() => {
+    const current = pager.current;
+    if (!current || current.busy || current.done) return;
+    current.busy = true;
+    setHistory((h) => ({ ...h, loading: true }));
+    client.historyPage(current.key ?? undefined).then(
+      (page) => {
+        current.busy = false;
+        current.key = page.nextKey;
+        current.done = page.nextKey == null;
+        if (pager.current === current) setHistory((h) => ({ orders: [...h.orders, ...page.orders], error: undefined, loading: false, done: current.done }));
+      },
+      (error) => {
+        current.busy = false;
+        if (pager.current === current) setHistory((h) => ({ ...h, error, loading: false }));
+      },
+    );
+  }, [client]);
+  useEffect(() => {
+    pager.current = { key: null, busy: false, done: false };
+    setHistory({ orders: [], error: undefined, loading: true, done: false });
+    more();
+    return () => {
+      pager.current = null;
+    };
+  }, [client, more]);
+  return { ...history, loadMore: more };
+}
+
+/** The library's product list, mounted in an effect and destroyed in its cleanup. Props: the list's options
+ *  (`locale`, `testBadge`, `products` to show your own items) and `className` for its container. */
+export function ProductList({ locale, testBadge, products, className }) {
+  const client = useIapClient();
+  const container = useRef(null);
+  const list = useRef(null);
+  const shown = useRef(products);
+  shown.current = products;
+  useEffect(() => {
+    const mounted = mountProductList(container.current, client, { locale, testBadge, products: shown.current });
+    list.current = mounted;
+    return () => {
+      list.current = null;
+      mounted.destroy();
+    };
+  }, [client, locale, testBadge]);
+  useEffect(() => {
+    if (Array.isArray(products)) list.current?.update(products);
+  }, [products]);
+  return createElement('div', { ref: container, className });
+}
