@@ -6,6 +6,7 @@ use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
+use crate::core::subscription_skus::SubscriptionSkus;
 use crate::core::{limits, version};
 use crate::js::{get, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
@@ -118,7 +119,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     let recover_on_start = get(&options, "recoverOnStart").as_bool() != Some(false);
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
-        ctx: Rc::new(Context { sdk, locale, subscriptions: RefCell::new(Vec::new()) }),
+        ctx: Rc::new(Context { sdk, locale, subscriptions: RefCell::new(SubscriptionSkus::default()) }),
         grant,
         store,
         loading: RefCell::new(None),

@@ -5,11 +5,12 @@
 use crate::prelude::*;
 use crate::cell::RefCell;
 use crate::js_error::Locale;
+use crate::core::subscription_skus::SubscriptionSkus;
 use crate::sdk::Sdk;
 
 pub struct Context {
     pub sdk: Sdk,
     pub locale: Locale,
     /// Skus the latest product list naming them has as subscriptions, so `purchase(sku)` opens the right order sheet.
-    pub subscriptions: RefCell<Vec<String>>,
+    pub subscriptions: RefCell<SubscriptionSkus>,
 }

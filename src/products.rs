@@ -180,17 +180,9 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
     let (products, invalid) = validate_list(raws);
     rejected.extend(invalid);
     report(&rejected);
-    // The latest list that names a sku decides how it is bought: listed as a subscription once and as a consumable
-    // now, it is bought one-time (a sticky set bought it as a subscription forever, and on SDK 1.4 not at all).
-    // Skus a list leaves out keep what an earlier list said (an app may show part of its catalogue).
     let mut subscriptions = ctx.subscriptions.borrow_mut();
     for p in products.iter() {
-        let known = subscriptions.contains(&p.sku);
-        if p.kind == ProductKind::Subscription && !known {
-            subscriptions.push(p.sku.clone());
-        } else if p.kind != ProductKind::Subscription && known {
-            subscriptions.retain(|s| *s != p.sku);
-        }
+        subscriptions.note(&p.sku, p.kind == ProductKind::Subscription);
     }
     Ok(products)
 }

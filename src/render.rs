@@ -113,6 +113,8 @@ struct Row {
     shown_offers: Option<Vec<Offer>>,
     /// The buy button's words: 구매, 결제 중… (its purchase is running) or 보유 중 (owned, not buyable).
     words: Text,
+    /// The icon shows (else the letter fallback).
+    icon_shown: bool,
 }
 
 
@@ -192,6 +194,7 @@ impl View {
             shown_kind: None,
             shown_offers: None,
             words: Text::Buy,
+            icon_shown: false,
         };
         let sku = JsValue::from_str(&row.key);
         set_attr(&row.li, "data-sku", &sku);
@@ -232,11 +235,16 @@ impl View {
             let allowed = icon.as_string().is_some_and(|u| icon_allowed(&u));
             if allowed {
                 set_attr(&row.img, "src", &icon);
-            } else {
-                unattr(&row.img, "src");
             }
-            toggle(&row.img, "hidden", !allowed);
-            toggle(&row.fallback, "hidden", allowed);
+            // Which of icon and letter shows is written only when it changes (a new row shows the letter).
+            if allowed != row.icon_shown {
+                if !allowed {
+                    unattr(&row.img, "src");
+                }
+                toggle(&row.img, "hidden", !allowed);
+                toggle(&row.fallback, "hidden", allowed);
+                row.icon_shown = allowed;
+            }
             *shown_icon = icon;
         }
         if row.shown_offers.as_ref() != Some(&p.offers) {
@@ -570,9 +578,10 @@ impl View {
         if img.class_name() != "ait-iap-icon" {
             return;
         }
-        if let Some(row) = self.rows.borrow().iter().find(|r| r.img == img) {
+        if let Some(row) = self.rows.borrow_mut().iter_mut().find(|r| r.img == img) {
             toggle(&row.img, "hidden", true);
             toggle(&row.fallback, "hidden", false);
+            row.icon_shown = false;
         }
     }
 

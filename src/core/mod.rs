@@ -9,6 +9,7 @@ pub mod machine;
 pub mod outbox;
 pub mod product;
 pub mod small_map;
+pub mod subscription_skus;
 pub mod text;
 pub mod version;
 pub mod view;

@@ -200,6 +200,28 @@ test('icons: https loads, localhost http loads in development, a broken one fall
   await page.close();
 });
 
+test('icons across updates: an icon that goes away shows the letter, one that comes back or replaces a broken one shows', async () => {
+  const page = await sandbox.page();
+  const good = `${sandbox.server.url}www/favicon.svg`;
+  await mountTestList(page, [product(1, { iconUrl: good }), product(2, { iconUrl: 'https://127.0.0.1:1/missing.png' })]);
+  await page.waitForFunction(() => document.querySelector('#test-list li[data-sku="p2"] img.ait-iap-icon').hidden);
+  const shown = () => page.evaluate(() => [...document.querySelectorAll('#test-list li')].map((li) => {
+    const img = li.querySelector('img');
+    return [img.getAttribute('src'), !img.hidden, !li.querySelector('.ait-iap-icon--fallback').hidden];
+  }));
+  const update = (icons) => page.evaluate(([a, b]) => window.testList.update([
+    { sku: 'p1', type: 'CONSUMABLE', displayName: '상품 1', displayAmount: '1,000원', iconUrl: a, description: '' },
+    { sku: 'p2', type: 'CONSUMABLE', displayName: '상품 2', displayAmount: '2,000원', iconUrl: b, description: '' },
+  ]), icons);
+  await update(['', good]);
+  assert.deepEqual(await shown(), [[null, false, true], [good, true, false]], 'gone: the letter; broken, then good: the icon');
+  await update(['javascript:alert(1)', good]);
+  assert.deepEqual(await shown(), [[null, false, true], [good, true, false]], 'refused like missing');
+  await update([good, '']);
+  assert.deepEqual(await shown(), [[good, true, false], [null, false, true]], 'back: the icon');
+  await page.close();
+});
+
 test('screenshots of the sandbox list in light and dark are saved for review', async () => {
   mkdirSync('test-results/screenshots', { recursive: true });
   for (const scheme of ['light', 'dark']) {
