@@ -33,14 +33,14 @@ extern "C" {
     #[wasm_bindgen(method, setter = textContent)]
     fn set_text_content_js(this: &JsElement, value: &JsValue);
     #[wasm_bindgen(method, js_name = setAttribute)]
-    fn set_attribute_js(this: &JsElement, name: &str, value: &JsValue);
+    fn set_attribute_js(this: &JsElement, name: &JsValue, value: &JsValue);
 }
 
 fn set_text(e: &Element, value: &JsValue) {
     e.unchecked_ref::<JsElement>().set_text_content_js(value);
 }
 
-fn set_attr(e: &Element, name: &str, value: &JsValue) {
+fn set_attr(e: &Element, name: &JsValue, value: &JsValue) {
     e.unchecked_ref::<JsElement>().set_attribute_js(name, value);
 }
 
@@ -118,8 +118,18 @@ struct Row {
 }
 
 
+/// What a new row writes, as JS strings made once per list: a `&str` crossing is decoded again at every call.
+struct Names {
+    data_sku: JsValue,
+    aria_label: JsValue,
+    src: JsValue,
+    /// " 구매" / " Buy": the end of a buy button's accessible name.
+    buy: JsValue,
+}
+
 struct View {
     inner: Rc<Inner>,
+    names: Names,
     container: Element,
     doc: Document,
     lang: Locale,
@@ -197,8 +207,8 @@ impl View {
             icon_shown: false,
         };
         let sku = JsValue::from_str(&row.key);
-        set_attr(&row.li, "data-sku", &sku);
-        set_attr(&row.buy, "data-sku", &sku);
+        set_attr(&row.li, &self.names.data_sku, &sku);
+        set_attr(&row.buy, &self.names.data_sku, &sku);
         Ok(row)
     }
 
@@ -210,7 +220,7 @@ impl View {
             set_text(&row.name, name);
             let js_name: &JsString = name.unchecked_ref();
             set_text(&row.fallback, &js_name.char_at(0));
-            set_attr(&row.buy, "aria-label", &buy_label(js_name, text(row.words, self.lang)));
+            set_attr(&row.buy, &self.names.aria_label, &self.buy_label(js_name, row.words));
             *shown_name = name.clone();
         }
         let description = p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""));
@@ -234,7 +244,7 @@ impl View {
         if *shown_icon != icon {
             let allowed = icon.as_string().is_some_and(|u| icon_allowed(&u));
             if allowed {
-                set_attr(&row.img, "src", &icon);
+                set_attr(&row.img, &self.names.src, &icon);
             }
             // Which of icon and letter shows is written only when it changes (a new row shows the letter).
             if allowed != row.icon_shown {
@@ -411,9 +421,17 @@ impl View {
     /// The buy button's words, and its accessible name to match (WCAG 2.5.3, label in name).
     fn buy_words(&self, row: &mut Row, t: Text) {
         row.words = t;
-        let words = text(t, self.lang);
-        row.buy.set_text_content(Some(words));
-        set_attr(&row.buy, "aria-label", &buy_label(row.shown[0].unchecked_ref(), words));
+        row.buy.set_text_content(Some(text(t, self.lang)));
+        set_attr(&row.buy, &self.names.aria_label, &self.buy_label(row.shown[0].unchecked_ref(), t));
+    }
+
+    /// The buy button's accessible name: the product's name, then the words the button shows.
+    fn buy_label(&self, name: &JsString, words: Text) -> JsValue {
+        let words = match words {
+            Text::Buy => self.names.buy.clone(),
+            _ => JsValue::from_str(&cat(&[" ", text(words, self.lang)])),
+        };
+        name.concat(&words).into()
     }
 
     /// Shows a purchase's phase or outcome in the row of `sku`, the item the user tapped (the one live region moves
@@ -623,8 +641,15 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     let status = next(&state)?;
     attr(&list, "aria-label", text(Text::ListLabel, lang));
     let template = row_template(&doc, lang, test_badge)?;
+    let names = Names {
+        data_sku: JsValue::from_str("data-sku"),
+        aria_label: JsValue::from_str("aria-label"),
+        src: JsValue::from_str("src"),
+        buy: JsValue::from_str(&cat(&[" ", text(Text::Buy, lang)])),
+    };
     let view = Rc::new(View {
         inner: client.inner.clone(),
+        names,
         container,
         doc,
         lang,
@@ -697,7 +722,3 @@ impl ProductList {
     }
 }
 
-/// The buy button's accessible name: the product's name, then the words the button shows.
-fn buy_label(name: &JsString, words: &str) -> JsValue {
-    name.concat(&JsValue::from_str(" ")).concat(&JsValue::from_str(words)).into()
-}
