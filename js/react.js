@@ -141,13 +141,13 @@ export function useOrderHistory() {
 }
 
 /** The library's product list, mounted in an effect and destroyed in its cleanup. Props: the list's options
- *  (`locale`, `testBadge`, `products` to show your own items) and `className` for its container. */
+ *  (`locale`, `testBadge`) and `className` for its container; `products`, your own items: each new array updates
+ *  the rows that changed, and none (`undefined`) loads the client's products again. */
 export function ProductList({ locale, testBadge, products, className }) {
   const client = useIapClient();
   const container = useRef(null);
   const list = useRef(null);
   const shown = useRef(products);
-  shown.current = products;
   useEffect(() => {
     const mounted = mountProductList(container.current, client, { locale, testBadge, products: shown.current });
     list.current = mounted;
@@ -157,7 +157,10 @@ export function ProductList({ locale, testBadge, products, className }) {
     };
   }, [client, locale, testBadge]);
   useEffect(() => {
+    if (products === shown.current) return;
+    shown.current = products;
     if (Array.isArray(products)) list.current?.update(products);
+    else list.current?.reload();
   }, [products]);
   return createElement('div', { ref: container, className });
 }

@@ -277,6 +277,44 @@ for (const [label, fixture] of [['React 19', 'react-app'], ['React 18', 'react18
   });
 }
 
+test('the rest of ait-iap/react (React 19, StrictMode): order history by pages, subscription info, <ProductList products>, a hook outside the provider', async () => {
+  const source = readFileSync(join(root, 'tests/fixtures/react-hooks-app.jsx'), 'utf8');
+  const dir = await viteBuild('react-app', { as: 'react-hooks-rest', mode: 'development', source });
+  const app = await serveApp(join(dir, 'dist'));
+  browser ??= await chromium.launch(BROWSER);
+  const page = await browser.newPage();
+  // The emulated host's ledger, seeded: eleven completed one-time orders and a subscription, the newest.
+  const now = Date.now();
+  const order = (orderId, sku, kind, at) => ({ orderId, sku, kind, status: 'completed', paidAt: at, completedAt: at });
+  const ledger = [...Array.from({ length: 11 }, (_, i) => order(`seed-${i}`, SKU2, 'CONSUMABLE', now - 60_000 + i)), order('seed-sub', 'pass.monthly', 'SUBSCRIPTION', now)];
+  await page.addInitScript((saved) => localStorage.setItem('ait-iap:host-emulator:ledger', saved), JSON.stringify(ledger));
+  try {
+    await page.goto(app.url);
+    await page.locator('#history[data-loading="false"] li').first().waitFor();
+    assert.equal(await page.locator('#history li').count(), 10, 'the first page');
+    assert.equal(await page.locator('#history').getAttribute('data-done'), 'false');
+    await page.click('#more');
+    await page.locator('#history[data-done="true"]').waitFor();
+    assert.equal(await page.locator('#history li').count(), 12, 'and the next, appended');
+    await page.click('#history li[data-sku="pass.monthly"] button');
+    await page.locator('#info[data-status="ACTIVE"][data-accessible="true"]').waitFor({ state: 'attached' });
+
+    await page.locator('.mine[data-state="ready"] .ait-iap-row').first().waitFor();
+    assert.equal(await page.locator('.mine .ait-iap-row').count(), 2, "the list loads the client's products");
+    await page.click('#first');
+    await page.waitForFunction(() => document.querySelectorAll('.mine .ait-iap-row').length === 1);
+    await page.click('#first');
+    await page.waitForFunction(() => document.querySelectorAll('.mine .ait-iap-row').length === 2);
+    assert.equal(await page.locator('.mine .ait-iap-list').count(), 1, 'one list under StrictMode');
+
+    assert.equal(await page.locator('#outbox').getAttribute('data-count'), '0');
+    assert.equal(await page.locator('#outside').getAttribute('data-code'), 'NOT_INITIALIZED', 'a hook outside <IapProvider>');
+  } finally {
+    await page.close();
+    await app.close();
+  }
+});
+
 test('a fresh Vite app runs the README\'s headless example from the tarball: its own .wasm, a purchase granted once', async () => {
   const dir = await viteBuild('vite-app', { as: 'headless-app', source: docBlock('docs/api.md', 'headless-example', 'js') });
   const emitted = readdirSync(join(dir, 'dist/assets'));
