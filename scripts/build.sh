@@ -24,8 +24,8 @@ build() {
   node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules $FEATURES "dist/${name}_bg.wasm" -o "dist/${name}_bg.wasm" > "target/${name}-names.json"
   node scripts/minify-names.mjs "dist/${name}.js" "target/${name}-names.json" "dist/${name}_bg.wasm"
   rm -f "dist/${name}.d.ts" "dist/${name}_bg.wasm.d.ts" # wasm-bindgen's own types: index.d.ts types the entries
-  # The module's JS imports (js/hand-off.js, js/ait-error.js) as the entries import them too: one module, one copy in the bundle.
-  sed -i -E "s#\./snippets/[^'\"]*/js/(hand-off|ait-error)\.js#./\1.js#" "dist/${name}.js"
+  # The module's JS imports (js/hand-off.js, js/ait-error.js, js/item-fields.js) as the entries import them too: one module, one copy in the bundle.
+  sed -i -E "s#\./snippets/[^'\"]*/js/(hand-off|ait-error|item-fields)\.js#./\1.js#" "dist/${name}.js"
   rm -rf dist/snippets
 }
 build ait_iap --features small
@@ -37,7 +37,7 @@ cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, ship
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.
-SHARED="entry.js ait-error.js create-options.js hand-off.js"
+SHARED="entry.js ait-error.js create-options.js hand-off.js item-fields.js"
 cp js/index.js js/headless.js $(printf 'js/%s ' $SHARED) dist/
 for entry in index headless; do
   node_modules/.bin/esbuild "dist/$entry.js" --bundle --minify --format=esm --target=chrome96,safari15 \

@@ -12,22 +12,28 @@ use crate::js::{get, object, opt_str};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
-use js_sys::{Array, JsString};
+use js_sys::Array;
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// A display text as the JS string it arrived as.
+/// A display text as the JS string it arrived as, with its facts as `textFacts` (js/item-fields.js) read them.
 #[derive(Clone)]
-pub struct JsText(pub JsValue);
+pub struct JsText(pub JsValue, u32);
 
 impl FieldText for JsText {
     fn size(&self) -> usize {
-        self.0.unchecked_ref::<JsString>().length() as usize
+        (self.1 >> 1) as usize
     }
 
     fn is_blank(&self) -> bool {
-        self.0.unchecked_ref::<JsString>().trim().length() == 0
+        self.1 & 1 == 1
     }
+}
+
+#[wasm_bindgen(module = "/js/item-fields.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = textFacts)]
+    fn text_facts(value: &JsValue, required: bool) -> i32;
 }
 
 pub type JsProduct = Product<JsText>;
@@ -65,21 +71,19 @@ fn not_string(key: &str) -> String {
 
 /// A string as a Rust string: missing or null is `None`; any other type is an error.
 fn as_id(v: JsValue) -> Result<Option<String>, ()> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
+    match v.as_string() {
+        Some(s) => Ok(Some(s)),
+        None if v.is_undefined() || v.is_null() => Ok(None),
+        None => Err(()),
     }
-    v.as_string().map(Some).ok_or(())
 }
 
-/// A display field, kept as a JS string.
-fn as_text(v: JsValue) -> Result<Option<JsText>, ()> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    if v.is_string() {
-        Ok(Some(JsText(v)))
-    } else {
-        Err(())
+/// A display field, kept as a JS string (`required`: its blankness is checked).
+fn as_text(v: JsValue, required: bool) -> Result<Option<JsText>, ()> {
+    match text_facts(&v, required) {
+        -1 => Ok(None),
+        facts if facts >= 0 => Ok(Some(JsText(v, facts as u32))),
+        _ => Err(()),
     }
 }
 
@@ -102,10 +106,10 @@ fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
     let raw = RawProduct {
         sku: first_wrong(&mut wrong, "sku", as_id(item.sku())),
         kind: first_wrong(&mut wrong, "type", as_id(item.kind())),
-        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name())),
-        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount())),
-        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url())),
-        description: first_wrong(&mut wrong, "description", as_text(item.description())),
+        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name(), true)),
+        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount(), true)),
+        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url(), false)),
+        description: first_wrong(&mut wrong, "description", as_text(item.description(), false)),
         renewal_cycle: first_wrong(&mut wrong, "renewalCycle", as_id(item.renewal_cycle())),
         offers: raw_offers(item.offers()),
     };

@@ -75,13 +75,20 @@ async fn malformed_products_are_dropped_and_good_ones_kept() {
         null,
         { sku: 'c', type: 'SUBSCRIPTION', displayName: 'x'.repeat(100000), displayAmount: '1' },
         { sku: 'd', type: 'NON_CONSUMABLE', displayName: 'ok', displayAmount: '2,000원', iconUrl: null },
+        { sku: 'e', type: 'CONSUMABLE', displayName: ' \n ', displayAmount: '1' },
+        { sku: 'f', type: 'CONSUMABLE', displayName: 5, displayAmount: '1' },
+        { sku: 'g', type: 'CONSUMABLE', displayName: 'g', displayAmount: '1', description: {} },
+        { sku: 'h', type: 'CONSUMABLE', displayName: 'h', displayAmount: '1', description: '  ', iconUrl: '' },
     ] }"#;
     let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
     let products = JsFuture::from(client.products()).await.unwrap_or(JsValue::UNDEFINED);
     let arr = js_sys::Array::from(&products);
-    assert_eq!(arr.length(), 2);
+    // Dropped: a number sku, an unknown type, null, a 100 000-character name, a blank name, a number name, an
+    // object description. Kept: a blank description (optional).
+    assert_eq!(arr.length(), 3);
     assert_eq!(text(&arr.get(0), "displayName"), "<img src=x onerror=alert(1)>");
     assert_eq!(text(&arr.get(1), "type"), "NON_CONSUMABLE");
+    assert_eq!(text(&arr.get(2), "sku"), "h");
 }
 
 #[wasm_bindgen_test]
