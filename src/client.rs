@@ -8,7 +8,7 @@ use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
 use crate::core::subscription_skus::SubscriptionSkus;
 use crate::core::{limits, version};
-use crate::js::{get, get_string, object, opt_str, Callback};
+use crate::js::{as_array, get, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
@@ -473,16 +473,15 @@ impl Inner {
         };
         then(&listed, move |ok, reply| {
             let orders = get(&reply, "orders");
-            let pending = if ok && Array::is_array(&orders) {
-                Array::from(&orders)
+            let pending = match as_array(&orders).filter(|_| ok) {
+                Some(orders) => orders
                     .iter()
                     .filter_map(|o| {
                         let order_id = get_string(&o, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?;
                         Some(PendingOrder { order_id, sku: get_string(&o, "sku", limits::FIELD).unwrap_or_default() })
                     })
-                    .collect()
-            } else {
-                Vec::new()
+                    .collect(),
+                None => Vec::new(),
             };
             let done = Promise::new(&mut |resolve, _| inner.recovery_waiters.borrow_mut().push(resolve));
             inner.dispatch(Event::Recover { pending });

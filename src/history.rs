@@ -5,7 +5,7 @@ use crate::prelude::*;
 use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::limits;
-use crate::js::{get, get_string, object};
+use crate::js::{as_array, get, get_string, object};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
 use js_sys::{Array, Promise};
@@ -43,10 +43,10 @@ pub fn history_page(ctx: Rc<Context>, key: Option<String>) -> Promise {
             return Err(typed_error(&ctx, ErrorCode::AppTooOld, "no order history"));
         }
         let orders = get(&page, "orders");
-        if !Array::is_array(&orders) {
+        let Some(orders) = as_array(&orders) else {
             return Err(typed_error(&ctx, ErrorCode::InvalidProductData, "orders is not an array"));
-        }
-        let valid: Array = Array::from(&orders).iter().filter_map(|o| order_js(&o)).collect();
+        };
+        let valid: Array = orders.iter().filter_map(|o| order_js(&o)).collect();
         let next = get_string(&page, "nextKey", limits::KEY).filter(|k| !k.is_empty() && get(&page, "hasNext").as_bool() == Some(true));
         Ok(object(&[("orders", valid.into()), ("nextKey", next.map(JsValue::from).unwrap_or(JsValue::NULL))]))
     })

@@ -2,7 +2,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,6 +35,11 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 /// `obj[key]` when it is a string no longer than `max` bytes (UTF-8).
 pub fn get_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
     get(obj, key).as_string().filter(|s| s.len() <= max)
+}
+
+/// `value` as the array it is (not a copy: `Array::from` would copy it), or `None`.
+pub fn as_array(value: &JsValue) -> Option<&Array> {
+    Array::is_array(value).then(|| value.unchecked_ref())
 }
 
 pub fn get_function(obj: &JsValue, key: &str) -> Option<Function> {

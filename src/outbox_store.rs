@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use crate::core::limits;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
-use crate::js::{get, get_function, get_string, object};
+use crate::js::{as_array, get, get_function, get_string, object};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
 use crate::cell::RefCell;
@@ -118,10 +118,8 @@ pub fn parse_json(text: &JsValue) -> JsValue {
 /// The stored JSON text as entries; anything unreadable is skipped.
 pub fn parse(text: &JsValue) -> Vec<OutboxEntry> {
     let parsed = parse_json(text);
-    if !Array::is_array(&parsed) {
-        return Vec::new();
-    }
-    Array::from(&parsed)
+    let Some(parsed) = as_array(&parsed) else { return Vec::new() };
+    parsed
         .iter()
         .filter_map(|e| {
             Some(OutboxEntry {

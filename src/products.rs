@@ -8,7 +8,7 @@ use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
 use crate::core::limits;
 use crate::core::text::cat;
-use crate::js::{get, object, opt_str};
+use crate::js::{as_array, get, object, opt_str};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
 use crate::sdk::{detect_host, Host};
@@ -120,11 +120,9 @@ fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
 }
 
 fn raw_offers(offers: JsValue) -> Vec<RawOffer> {
-    if !Array::is_array(&offers) {
-        return Vec::new();
-    }
+    let Some(offers) = as_array(&offers) else { return Vec::new() };
     let text = |o: &JsValue, key: &str| as_id(get(o, key)).ok().flatten();
-    Array::from(&offers)
+    offers
         .iter()
         .take(16)
         .map(|o| RawOffer {
@@ -170,12 +168,12 @@ fn report(rejected: &[ProductRejection]) {
 /// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items,
 /// each rejection reported; a non-array is a typed error.
 pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, RoutedError> {
-    if !Array::is_array(items) {
+    let Some(items) = as_array(items) else {
         return Err(RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"));
-    }
+    };
     let mut raws = Vec::new();
     let mut rejected = Vec::new();
-    for item in Array::from(items).iter() {
+    for item in items.iter() {
         match raw_product(&item) {
             Ok(raw) => raws.push(raw),
             Err(r) => rejected.push(r),

@@ -9,7 +9,7 @@ use crate::core::limits;
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
-use crate::js::{get, get_function, get_string, Callback};
+use crate::js::{as_array, get, get_function, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, Route, RoutedError};
 use crate::core::machine::{Outcome, Status};
@@ -388,7 +388,7 @@ impl View {
                 return Ok(JsValue::UNDEFINED); // no history (an old host): every item stays buyable
             }
             let orders = get(&page, "orders");
-            for order in js_sys::Array::from(&orders).iter() {
+            for order in as_array(&orders).into_iter().flat_map(|orders| orders.iter()) {
                 if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", limits::FIELD), get_string(&order, "status", 20).as_deref()) {
                     self.owned.borrow_mut().push(sku);
                 }
