@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 # Panic locations embed each dependency's source path: drop the registry prefix from them.
 REMAP=""
 for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do REMAP="$REMAP --remap-path-prefix=$dir="; done
+# A 128 KB stack instead of Rust's default 1 MB, as in .cargo/config.toml (which RUSTFLAGS here would override): the
+# module's calls are shallow, and the unused megabyte was most of its memory. An overflow traps (the stack is first).
+STACK=" -C link-arg=-zstack-size=131072"
 # Stripped Rust wasm needs its features named; --all-features would emit stringref and break the module.
 # -iit: Rust code never relies on loads or arithmetic trapping.
 FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals"
@@ -17,7 +20,7 @@ rm -rf dist && mkdir -p dist
 build() {
   local name="$1"
   shift
-  RUSTFLAGS="${RUSTFLAGS:-}$REMAP" cargo build --quiet --release --target wasm32-unknown-unknown "$@"
+  RUSTFLAGS="${RUSTFLAGS:-}$REMAP$STACK" cargo build --quiet --release --target wasm32-unknown-unknown "$@"
   wasm-bindgen --target web --encode-into always --out-dir dist --out-name "$name" target/wasm32-unknown-unknown/release/ait_iap.wasm
   node_modules/.bin/wasm-opt -iit --merge-similar-functions --flatten --rereloop -Oz -Oz $FEATURES --strip-producers "dist/${name}_bg.wasm" -o "dist/${name}_bg.wasm"
   # Short import/export names (wasm-bindgen's carry hashes: ~6 KB that barely compress), the glue rewritten to match.

@@ -171,7 +171,7 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
     let Some(items) = as_array(items) else {
         return Err(RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"));
     };
-    let mut raws = Vec::new();
+    let mut raws = Vec::with_capacity(items.length() as usize);
     let mut rejected = Vec::new();
     for item in items.iter() {
         match raw_product(&item) {

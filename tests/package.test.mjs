@@ -136,6 +136,9 @@ async function viteBuild(name, { mode = 'production', ...options } = {}) {
 
 test('a fresh Vite app runs the README example from the tarball, built and in the dev server', async () => {
   const dir = await viteBuild('vite-app');
+  const assets = join(dir, 'dist/assets');
+  const bundle = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+  assert.doesNotMatch(bundle, /IapProvider|useSyncExternalStore/, 'ait-iap/react adds nothing to an app that does not import it');
   await sellInChromium(join(dir, 'dist'));
   const { createServer } = await import('vite');
   // `vite dev`, where developers spend their time: its dependency pre-bundling must not separate the module from
