@@ -12,7 +12,7 @@ export interface IapProviderProps extends CreateIapOptions {
 
 /** One client for the app, created after `init()` and disposed on unmount; the options are read once, at mount. An
  *  `init()` that fails (`WASM_LOAD_FAILED`) is thrown to the nearest error boundary. */
-export function IapProvider(props: IapProviderProps): ReactNode;
+export function IapProvider(props: IapProviderProps): ReactElement;
 
 /** The provider's client. Throws `NOT_INITIALIZED` outside `<IapProvider>` (as every hook here). */
 export function useIapClient(): IapClient;

@@ -1,6 +1,6 @@
 // `ait-iap/react`: one client for the app (<IapProvider>), its purchase state through useSyncExternalStore, the
 // product list, order history and subscription info as hooks, and the library's list as a component.
-import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { init, createIap, mountProductList } from './index.js';
 
 const ClientContext = createContext(null);
@@ -36,7 +36,7 @@ export function IapProvider({ children, fallback = null, wasm, ...options }) {
     };
   }, [wasm]);
   if (made?.error) throw made.error;
-  return made ? createElement(ClientContext.Provider, { value: made.client }, children) : fallback;
+  return made ? createElement(ClientContext.Provider, { value: made.client }, children) : createElement(Fragment, null, fallback);
 }
 
 /** The provider's client (for what the hooks do not cover: `recoverPendingOrders`, `outbox`, `onRecovered`). */

@@ -68,10 +68,11 @@ for version in 22.23.5 24.22.3; do
 done
 
 # React 18 for the ait-iap/react fixture app (React 19 is a devDependency; both cannot share one node_modules).
-if [ "$(node -p "require('./target/react-18/node_modules/react-dom/package.json').version" 2>/dev/null)" != "18.3.1" ]; then
+# Its types too, for the strict TypeScript consumer on React 18's types.
+if [ "$(node -p "require('./target/react-18/node_modules/@types/react/package.json').version" 2>/dev/null)" != "18.3.32" ]; then
   say "installing React 18 into target/react-18"
   mkdir -p target/react-18
-  npm install --prefix target/react-18 --no-save --no-package-lock --no-audit --no-fund --loglevel=error react@18.3.1 react-dom@18.3.1
+  npm install --prefix target/react-18 --no-save --no-package-lock --no-audit --no-fund --loglevel=error react@18.3.1 react-dom@18.3.1 @types/react@18.3.32
 fi
 
 bash scripts/build.sh

@@ -355,6 +355,13 @@ test('a fresh webpack 5 app runs the README example from the tarball', async () 
 test('a strict TypeScript app using every API type-checks against the packed types', () => {
   const dir = prepare('ts-consumer');
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { stdio: 'inherit' });
+  // ait-iap/react's use on React 18's own types (@types/react 18, from target/react-18).
+  const types18 = join(root, 'target/react-18/node_modules/@types/react');
+  const config = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
+  config.files = ['react-consumer.tsx'];
+  config.compilerOptions.paths = { react: [types18], 'react/*': [`${types18}/*`] };
+  writeFileSync(join(dir, 'tsconfig.react18.json'), JSON.stringify(config));
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.react18.json')], { stdio: 'inherit' });
 });
 
 test('the types name every code of the documented error table', () => {
