@@ -5,14 +5,15 @@ import { init, createIap, mountProductList } from './index.js';
 
 const ClientContext = createContext(null);
 
-/** One client for the app, created after `init()` and disposed on unmount. The props are `createIap`'s options
- *  (read once, at mount: give the provider a new `key` to start over with others), plus `wasm` (where `init` finds
- *  the module, if not beside the entry) and `fallback` (shown while the module loads). An `init()` that fails
+/** One client for the app, created after `init()` and disposed on unmount. The props are `createIap`'s options and
+ *  `wasm` (where `init` finds the module, if not beside the entry), read once at mount (give the provider a new `key`
+ *  to start over with others), and `fallback` (shown while the module loads). An `init()` that fails
  *  (`WASM_LOAD_FAILED`) is thrown to the nearest error boundary. */
-export function IapProvider({ children, fallback = null, wasm, ...options }) {
+export function IapProvider({ children, fallback = null, ...props }) {
   const [made, setMade] = useState(null);
-  const first = useRef(options);
+  const first = useRef(props);
   useEffect(() => {
+    const { wasm, ...options } = first.current;
     // StrictMode mounts, unmounts and mounts again: a client is made only by the mount that is still there when the
     // module is ready, so there is one client, one recovery at start and one set of SDK listeners.
     let live = true;
@@ -21,7 +22,7 @@ export function IapProvider({ children, fallback = null, wasm, ...options }) {
       () => {
         if (!live) return;
         try {
-          client = createIap(first.current);
+          client = createIap(options);
           setMade({ client });
         } catch (error) {
           setMade({ error });
@@ -34,7 +35,7 @@ export function IapProvider({ children, fallback = null, wasm, ...options }) {
       client?.dispose();
       setMade(null);
     };
-  }, [wasm]);
+  }, []);
   if (made?.error) throw made.error;
   return made ? createElement(ClientContext.Provider, { value: made.client }, children) : createElement(Fragment, null, fallback);
 }
