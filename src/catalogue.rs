@@ -5,7 +5,8 @@
 use crate::prelude::*;
 use crate::context::Context;
 use crate::deferred::ignore;
-use crate::outbox_store::{parse_json, OutboxStore};
+use crate::js::parse_json;
+use crate::outbox_store::OutboxStore;
 use crate::products::{product_js, validate_items, JsProduct};
 use js_sys::{Array, Promise};
 use wasm_bindgen::JsValue;

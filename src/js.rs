@@ -42,6 +42,11 @@ pub fn as_array(value: &JsValue) -> Option<&Array> {
     Array::is_array(value).then(|| value.unchecked_ref())
 }
 
+/// A stored JSON text as the value it holds; anything else (not a string, not JSON) is `undefined`.
+pub fn parse_json(text: &JsValue) -> JsValue {
+    text.as_string().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED)
+}
+
 pub fn get_function(obj: &JsValue, key: &str) -> Option<Function> {
     get(obj, key).dyn_into::<Function>().ok()
 }

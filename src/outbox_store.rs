@@ -1,11 +1,12 @@
 //! The outbox in storage: `localStorage` by default, or any object with `getItem(key)` and `setItem(key, value)`,
-//! synchronous or returning promises (the SDK's `Storage`). Stored as JSON.
+//! synchronous or returning promises (the SDK's `Storage`). Stored as JSON. The list's stored catalogue
+//! (catalogue.rs) uses the same storage through `read` and `write_text`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::limits;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
-use crate::js::{as_array, get, get_function, get_string, object};
+use crate::js::{as_array, get, get_function, get_string, object, parse_json};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
 use crate::cell::RefCell;
@@ -42,7 +43,7 @@ impl OutboxStore {
     /// The saved outbox; anything unreadable is skipped (never a panic, never a lost valid entry). Storage that
     /// answers with a promise gives an empty outbox now and the promise of the stored entries (`parse` them).
     pub fn load(&self) -> (Outbox, Option<Promise>) {
-        let item = self.get_item();
+        let item = self.read(&self.key);
         if is_thenable(&item) {
             return (Outbox::default(), Some(Promise::resolve(&item)));
         }
@@ -58,11 +59,6 @@ impl OutboxStore {
                 known.push(e.order_id.clone());
             }
         }
-    }
-
-    /// The outbox's stored text, `null`, or a promise of them.
-    fn get_item(&self) -> JsValue {
-        self.read(&self.key)
     }
 
     /// The storage's `getItem(key)`: the text, `null`, or a promise of them (a throwing or missing getItem: `null`).
@@ -89,7 +85,7 @@ impl OutboxStore {
         self.remember(&entries);
         let after = self.last_write.borrow_mut().take().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
         let store = self.clone();
-        let read = then(&after, move |_, _| Ok(store.get_item()));
+        let read = then(&after, move |_, _| Ok(store.read(&store.key)));
         let store = self.clone();
         let written = then(&read, move |ok, stored| Ok(store.write(&entries, &if ok { stored } else { JsValue::NULL }).into()));
         // Storage that never answers must not hold up the next writes, nor the hand-off waiting for this one.
@@ -108,11 +104,6 @@ impl OutboxStore {
 
 fn is_thenable(v: &JsValue) -> bool {
     get_function(v, "then").is_some()
-}
-
-/// A stored JSON text as the value it holds; anything else (not a string, not JSON) is `undefined`.
-pub fn parse_json(text: &JsValue) -> JsValue {
-    text.as_string().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The stored JSON text as entries; anything unreadable is skipped.
