@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { createGrantHandler, postgresLedger, toNodeListener } from '../js/server/index.js';
-import { readJson, sendJson, pathOf } from './http-json.mjs';
+import { ownJson, sendJson, pathOf } from './http-json.mjs';
 
 const ITEMS_DDL = `CREATE TABLE IF NOT EXISTS sandbox_items (
   order_id text PRIMARY KEY, user_key text NOT NULL, sku text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now())`;
@@ -74,7 +74,9 @@ export async function createDevBackend({ toss, dataDir }) {
       return true;
     }
     if (path === '/__backend/mode' && req.method === 'POST') {
-      mode = (await readJson(req))?.mode ?? 'up';
+      const body = await ownJson(req, res);
+      if (!body) return true;
+      mode = body.value?.mode ?? 'up';
       sendJson(res, 200, { mode });
       return true;
     }

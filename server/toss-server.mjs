@@ -3,7 +3,7 @@
 // documented request, header and response, over HTTPS that requires the partner's client certificate (mTLS),
 // as the real one does.
 import https from 'node:https';
-import { readJson, sendJson, pathOf } from './http-json.mjs';
+import { ownJson, readJson, refused, sendJson, pathOf } from './http-json.mjs';
 import { ORDER_STATUS_PATH } from '../js/server/order-status.js';
 import { STATUS_REASONS as REASONS, orderStatusOf } from '../js/vite/emulated-toss.js';
 export { ORDER_STATUS_PATH };
@@ -44,17 +44,20 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
   async function handle(req, res) {
     const path = pathOf(req);
     if (path === '/__emulator/orders' && req.method === 'POST') {
-      const order = await readJson(req);
-      if (typeof order?.orderId === 'string') orders.set(order.orderId, order);
+      const body = await ownJson(req, res);
+      if (!body) return true;
+      if (typeof body.value?.orderId === 'string') orders.set(body.value.orderId, body.value);
       sendJson(res, 200, { ok: true });
       return true;
     }
     if (path === '/__emulator/orders' && req.method === 'GET') {
-      sendJson(res, 200, { orders: [...orders.values()] });
+      if (!refused(req, res)) sendJson(res, 200, { orders: [...orders.values()] });
       return true;
     }
     if (path === '/__emulator/order-status' && req.method === 'POST') {
-      const { orderId, status } = (await readJson(req)) ?? {};
+      const body = await ownJson(req, res);
+      if (!body) return true;
+      const { orderId, status } = body.value ?? {};
       if (status) overrides.set(orderId, status);
       else overrides.delete(orderId);
       sendJson(res, 200, { orderId, status: statusOf(orderId) });

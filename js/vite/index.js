@@ -3,10 +3,12 @@
 // orders (an emulated get-order-status) and granting it once in a PGlite ledger kept under node_modules/.ait-iap
 // (in memory, with a warning, when @electric-sql/pglite is not installed). It also keeps Vite's dependency
 // pre-bundling away from ait-iap (which would separate the module from its .wasm) and, unless you set one, builds
-// for the WebViews ait-iap supports.
+// for the WebViews ait-iap supports. Both routes answer the dev server's own page only (readOwnJson, refusalOf).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { createGrantHandler, memoryLedger, postgresLedger, toNodeListener } from '../server/index.js';
+import { readJsonBody } from '../server/request-body.js';
 import { createEmulatedToss } from './emulated-toss.js';
 
 const WEBVIEWS = ['chrome96', 'safari15'];
@@ -31,16 +33,20 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
       const toss = createEmulatedToss();
       const backend = startBackend({ toss, dataDir: dataDir ?? join(server.config.root, 'node_modules/.ait-iap/pglite'), userKey, log });
       server.httpServer?.once('close', () => backend.then((b) => b.close()));
-      server.middlewares.use(async (req, res, next) => {
+      async function route(req, res, next) {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-        if (path === mirrorPath) {
-          if (req.method === 'POST') toss.record(JSON.parse(await text(req) || 'null'));
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.method === 'POST' ? { ok: true } : { orders: [...toss.orders.values()] }));
-          return;
+        if (path !== mirrorPath && path !== grantPath) return next();
+        if (path === mirrorPath && req.method === 'POST') {
+          const body = await readOwnJson(req);
+          if ('value' in body) toss.record(body.value);
+          return reply(res, body.status ?? 200, 'value' in body ? { ok: true } : { reason: body.reason });
         }
-        if (path === grantPath) return (await backend).listener(req, res);
-        next();
-      });
+        const refused = refusalOf(req);
+        if (refused) return reply(res, refused.status, { reason: refused.reason });
+        if (path === mirrorPath) return reply(res, 200, { orders: [...toss.orders.values()] });
+        return (await backend).listener(req, res);
+      }
+      server.middlewares.use((req, res, next) => route(req, res, next).catch(next));
       log.info(`  ait-iap: development backend at ${grantPath}, host emulator mirror at ${mirrorPath}`, { timestamp: true });
     },
   };
@@ -70,8 +76,41 @@ async function startBackend({ toss, dataDir, userKey, log }) {
   return { listener, close };
 }
 
-async function text(req) {
-  let body = '';
-  for await (const chunk of req) body += chunk;
-  return body;
+const reply = (res, status, value) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+
+/**
+ * Why a development route turns `req` away, as `{ status, reason }`, or null. 403: an `Origin` other than the dev
+ * server's own (scheme, host and port of the request's Host), so another site's page cannot use or read it;
+ * a request without one (curl, a test) passes. 415: a POST whose body is not declared `application/json`, since
+ * a text/plain POST is a "simple request" that any site may send without a CORS preflight.
+ */
+export function refusalOf(req) {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== ownOrigin(req)) return { status: 403, reason: `Origin ${origin} is not this dev server's` };
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (req.method === 'POST' && type !== 'application/json') return { status: 415, reason: 'a POST here must be content-type: application/json' };
+  return null;
+}
+
+function ownOrigin(req) {
+  const host = req.headers.host ?? req.headers[':authority']; // HTTP/2 (a `server.https` dev server) names it so
+  if (!host) return null; // without a Host, no Origin matches
+  try {
+    return new URL(`${req.socket?.encrypted ? 'https' : 'http'}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The JSON body of a POST from the dev server's own page: `{ value }`, or `{ status, reason }` saying why not:
+ * refusalOf's 403 and 415, then ait-iap/server's capped reader's 413 (over 16 KB) and 400 (not UTF-8 JSON).
+ */
+export async function readOwnJson(req) {
+  const refused = refusalOf(req);
+  if (refused) return refused;
+  const length = req.headers['content-length'];
+  return readJsonBody(new Request('http://dev.invalid/', {
+    method: 'POST', headers: length === undefined ? {} : { 'content-length': length }, body: Readable.toWeb(req), duplex: 'half',
+  }));
 }
