@@ -7,11 +7,21 @@ export declare class AitIapServerError extends Error {
     | 'INVALID_OPTIONS' | 'MISSING_CERT' | 'INVALID_CERT' | 'INVALID_KEY' | 'INVALID_CA' | 'CERT_EXPIRED' | 'CERT_NOT_YET_VALID'
     | 'CERT_KEY_MISMATCH' | 'INVALID_ORDER_ID' | 'INVALID_USER_KEY' | 'INVALID_SKU' | 'TOSS_RESULT_FAIL' | 'TOSS_BAD_RESPONSE'
     | 'TOSS_HTTP_ERROR' | 'TOSS_TIMEOUT' | 'TOSS_UNREACHABLE' | 'TOSS_CLIENT_CERT_REJECTED' | 'TOSS_SERVER_UNTRUSTED'
-    | 'NO_DATABASE' | 'LEDGER_INCONSISTENT';
+    | 'NO_DATABASE' | 'LEDGER_INCONSISTENT' | 'LEDGER_TOO_NEW' | 'TLS_VERIFICATION_DISABLED' | 'TRANSACTION_CLOSED'
+    | 'DELIVERY_TIMEOUT' | 'ORDER_BUSY'
+    // Refusals the grant handler reports to onError (the client is told only "refused"):
+    | 'SKU_MISMATCH' | 'UNVERIFIED_ORDER' | 'ORDER_NOT_PAID' | 'OTHER_USER' | 'ENVIRONMENT_REFUSED';
   /** True when the same call may succeed later (the order may be paid: answer 5xx, the client retries). */
   transient: boolean;
   /** The HTTP status Toss answered, for TOSS_HTTP_ERROR. */
   status?: number;
+  /** Facts for the logs, when they apply: the order, the sku Toss reported and the one the request claimed,
+   *  Toss's status and business error code. Never a userKey. */
+  orderId?: string;
+  tossSku?: string;
+  claimedSku?: string | null;
+  tossStatus?: OrderStatus;
+  tossErrorCode?: string;
 }
 
 export type OrderStatus = 'PURCHASED' | 'PAYMENT_COMPLETED' | 'ORDER_IN_PROGRESS' | 'FAILED' | 'REFUNDED' | 'NOT_FOUND' | 'MINIAPP_MISMATCH' | 'ERROR';
@@ -35,8 +45,20 @@ export interface TossApiOptions {
   timeoutMs?: number;
 }
 
+/** What Toss answered about one order. */
+export interface OrderStatusAnswer {
+  status: OrderStatus;
+  reason: string;
+  /** The product Toss says was bought; null when its answer names none. */
+  sku: string | null;
+  /** `statusDeterminedAt` (Korea time) as a Date: when it was paid, or for REFUNDED when it was refunded. */
+  determinedAt: Date | null;
+  /** Toss's `success` object as it came (the ledger keeps it as evidence). */
+  answer?: Record<string, unknown>;
+}
+
 export interface TossApi {
-  getOrderStatus(orderId: string, userKey: string): Promise<{ status: OrderStatus; reason: string }>;
+  getOrderStatus(orderId: string, userKey: string): Promise<OrderStatusAnswer>;
   /** Closes the kept-alive connections. */
   close(): void;
 }
@@ -50,28 +72,46 @@ export interface Tx {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
+/** An order to deliver: `sku` is what Toss reported as paid (or, with acceptClaimedSkuWhenTossOmitsIt, the claim). */
 export interface Order {
   orderId: string;
   sku: string;
   userKey: string;
+  /** What the client said it ran in: its word, recorded, not verified. */
   environment: 'toss' | 'sandbox';
+  /** Where `sku` came from. Default 'toss'. */
+  skuSource?: 'toss' | 'claimed';
+  /** The sku the request named, or null when it named none. */
+  claimedSku?: string | null;
+  determinedAt?: Date | null;
+  tossAnswer?: Record<string, unknown> | null;
 }
 
 export interface Grant extends Order {
+  skuSource: 'toss' | 'claimed';
+  claimedSku: string | null;
+  determinedAt: Date | null;
   grantedAt: Date;
+  checkedAt: Date | null;
+  checkFailures: number;
+  nextCheckAt: Date | null;
   revokedAt: Date | null;
 }
 
-export type GrantVerdict = { granted: true; alreadyGranted: boolean } | { granted: false; reason: 'OTHER_USER' | 'REFUNDED' };
+export type GrantVerdict = { granted: true; alreadyGranted: boolean } | { granted: false; reason: 'OTHER_USER' | 'OTHER_SKU' | 'REFUNDED' };
 
 export interface Ledger {
   readonly kind: 'postgres' | 'memory';
-  migrate(): Promise<void>;
+  /** Creates the table or upgrades it in place; `from` 0 when it was created. */
+  migrate(): Promise<{ from: number; to: number } | void>;
   find(orderId: string): Promise<Grant | null>;
-  grantOnce(order: Order, deliver: (order: Order, tx: Tx) => unknown): Promise<GrantVerdict>;
-  dueForCheck(before: Date, limit: number): Promise<Grant[]>;
-  markChecked(orderId: string): Promise<void>;
-  revokeOnce(order: Order, revoke: (order: Order, tx: Tx) => unknown): Promise<boolean>;
+  /** `timeoutMs` (default 5000): a delivery that takes longer rolls back with DELIVERY_TIMEOUT. */
+  grantOnce(order: Order, deliver: (order: Order, tx: Tx) => unknown, options?: { timeoutMs?: number }): Promise<GrantVerdict>;
+  dueForCheck(before: Date, limit: number, now?: Date): Promise<Grant[]>;
+  markChecked(orderId: string, now?: Date): Promise<void>;
+  /** A failed check: backs off 5 minutes, doubling, at most a day. */
+  markCheckFailed(orderId: string, now?: Date): Promise<{ failures: number; nextCheckAt: Date }>;
+  revokeOnce(order: Order, revoke: (grant: Grant, tx: Tx) => unknown): Promise<boolean>;
 }
 
 /** A `pg` Pool or a PGlite instance (structurally). */
@@ -79,7 +119,10 @@ export type Database =
   | { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; connect(): Promise<Tx & { release(error?: unknown): void }> }
   | { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> };
 
-export declare function postgresLedger(db: Database, options?: { table?: string }): Ledger;
+/** `lockTimeoutMs` (default 500): how long a claim waits for another claim of the same order (then ORDER_BUSY, 503). */
+export declare function postgresLedger(db: Database, options?: { table?: string; lockTimeoutMs?: number }): Ledger;
+/** The ledger schema this version writes (2: Toss's sku, its evidence, the reconcile back-off). */
+export declare const LEDGER_SCHEMA_VERSION: 2;
 /** The ledger table's DDL, for teams that run their own migrations. */
 export declare function ledgerDdl(table?: string): string;
 /** FOR UNIT TESTS ONLY: in this process's memory; a restart forgets it and two instances grant twice. */
@@ -92,9 +135,16 @@ export interface GrantHandlerOptions {
   userKeyOf: (request: Request) => string | null | undefined | Promise<string | null | undefined>;
   /** Gives the item; write it through `tx` so that it commits with the grant. */
   deliver: (order: Order, tx: Tx) => unknown;
-  /** The origins your mini-app's page is served from (CORS). */
+  /** The origins your mini-app's page is served from (CORS): `https://…`, or `http://localhost…`. */
   allowOrigins?: string[];
-  /** Called with failures of `deliver`, the database or the handler itself (default: console.error). */
+  /** The environments whose hand-offs this backend accepts (default both). */
+  environments?: ('toss' | 'sandbox')[];
+  /** A delivery that takes longer rolls back and answers 503. Default 5000. */
+  deliverTimeoutMs?: number;
+  /** RISK: when Toss's answer names no product, deliver the sku the request claims (the user's word). Default false:
+   *  such an order is refused as unverified (409). */
+  acceptClaimedSkuWhenTossOmitsIt?: boolean;
+  /** Told every failure and refusal with its code and facts (default: one console line each). */
   onError?: (error: unknown, orderId: string) => void;
 }
 
@@ -121,7 +171,8 @@ export declare function toNodeListener(handler: (request: Request) => Promise<Re
 export interface ReconcileReport {
   checked: number;
   revoked: string[];
-  failed: { orderId: string; error: unknown }[];
+  /** Checks that failed: each order backs off before its next check. */
+  failed: { orderId: string; error: unknown; failures?: number; nextCheckAt?: Date }[];
 }
 
 export declare function reconcile(options: {

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import { ownJson, readJson, refused, sendJson, pathOf } from './http-json.mjs';
 import { ORDER_STATUS_PATH } from '../js/server/order-status.js';
-import { STATUS_REASONS as REASONS, orderStatusOf } from '../js/vite/emulated-toss.js';
+import { orderStatusAnswer, orderStatusOf } from '../js/vite/emulated-toss.js';
 export { ORDER_STATUS_PATH };
 
 /**
@@ -17,8 +17,10 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
   const orders = new Map();
   /** orderId → status forced by a test (ORDER_IN_PROGRESS, ERROR, ...). */
   const overrides = new Map();
+  /** orderId → fields of the `success` object forced by a test (another sku, a missing one, a wrong type). */
+  const answerOverrides = new Map();
   const statusRequests = [];
-  /** How get-order-status answers: 'normal', or broken for a test: 'fail', 'not-json', '5xx', 'hang'. */
+  /** How get-order-status answers: 'normal', or broken for a test: 'fail', 'fail-beside-paid', 'not-json', '5xx', 'hang'. */
   let answer = 'normal';
 
   function statusOf(orderId) {
@@ -34,10 +36,14 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
     if (answer === '5xx') return res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
     if (answer === 'not-json') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
     if (answer === 'fail') return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INTERNAL', reason: '일시적인 오류입니다.' } });
+    if (answer === 'fail-beside-paid') { // a FAIL envelope that also carries a paid `success`: FAIL decides
+      const success = orderStatusAnswer(body?.orderId, orders.get(body?.orderId), { miniAppId, paidStatus }, paidStatus);
+      return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INTERNAL', reason: '일시적인 오류입니다.' }, success });
+    }
     if (!userKey) return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_USER_KEY', reason: 'x-toss-user-key 헤더가 필요합니다.' } });
     if (typeof body?.orderId !== 'string') return sendJson(res, 200, { resultType: 'FAIL', error: { errorCode: 'INVALID_REQUEST', reason: 'orderId가 필요합니다.' } });
-    const status = statusOf(body.orderId);
-    sendJson(res, 200, { resultType: 'SUCCESS', success: { orderId: body.orderId, status, reason: REASONS[status] } });
+    const success = orderStatusAnswer(body.orderId, orders.get(body.orderId), { miniAppId, paidStatus }, statusOf(body.orderId));
+    sendJson(res, 200, { resultType: 'SUCCESS', success: { ...success, ...answerOverrides.get(body.orderId) } });
   }
 
   /** The emulator's HTTP routes (the page mirrors its orders here; tests force statuses). */
@@ -82,5 +88,5 @@ export function createTossServer({ miniAppId = 'ait-iap-sandbox', paidStatus = '
     };
   }
 
-  return { handle, listenTls, orders, overrides, statusRequests, statusOf, setAnswer: (mode) => { answer = mode; } };
+  return { handle, listenTls, orders, overrides, answerOverrides, statusRequests, statusOf, setAnswer: (mode) => { answer = mode; } };
 }

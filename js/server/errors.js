@@ -5,14 +5,16 @@ export class AitIapServerError extends Error {
   /**
    * @param {string} code stable, SCREAMING_SNAKE_CASE
    * @param {string} message for the developer, in English
-   * @param {{ transient?: boolean, status?: number, cause?: unknown }} [extra]
+   * @param {{ transient?: boolean, status?: number, cause?: unknown, [fact: string]: unknown }} [extra]
+   *   any other field is a fact for the logs (`orderId`, `tossSku`, `claimedSku`, `tossErrorCode`, …)
    */
-  constructor(code, message, { transient = false, status, cause } = {}) {
+  constructor(code, message, { transient = false, status, cause, ...facts } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'AitIapServerError';
     this.code = code;
     this.transient = transient;
     if (status !== undefined) this.status = status;
+    for (const [name, value] of Object.entries(facts)) if (value !== undefined) this[name] = value;
   }
 }
 

@@ -1,30 +1,72 @@
 // The hand-off endpoint as a Web `Request → Response` function (Next.js route handlers, Hono, Bun, Deno,
-// Workers; `toNodeListener` for node:http and Express). It answers the README's contract: 200 granted (or granted
-// before), 4xx refused with a reason, 5xx try again, and never grants an order Toss does not report as paid.
+// Workers; `toNodeListener` for node:http and Express). It answers the hand-off contract (hand-off-contract.json):
+// 200 granted (or granted before), 4xx refused, 5xx try again. What is delivered is what Toss reports as paid:
+// the request only names the order; a sku it claims is compared with Toss's, never delivered on its word.
+// Replies say little ("try again", "refused"); `onError` gets the details.
 import { AitIapServerError } from './errors.js';
-import { checkOrderId, checkSku, checkUserKey } from './ids.js';
+import { CONTRACT, checkOrderId, checkUserKey, claimedSkuOf } from './ids.js';
 import { NOT_YET, PAID } from './order-status.js';
-import { corsHeaders, preflight } from './cors.js';
+import { checkOrigins, corsHeaders, preflight } from './cors.js';
 import { readJsonBody } from './request-body.js';
 import { verdictOn } from './ledger.js';
 
-const ENVIRONMENTS = ['toss', 'sandbox'];
+const ENVIRONMENTS = CONTRACT.environment;
 
 /**
- * @param {{ toss: { getOrderStatus(orderId: string, userKey: string): Promise<{ status: string, reason: string }> },
+ * @param {{ toss: { getOrderStatus(orderId: string, userKey: string): Promise<{ status: string, reason: string, sku: string | null, determinedAt: Date | null, answer?: object }> },
  *           ledger: ReturnType<typeof import('./ledger.js').postgresLedger>,
  *           userKeyOf: (request: Request) => string | null | undefined | Promise<string | null | undefined>,
- *           deliver: (order: object, tx: object) => unknown, allowOrigins?: string[],
+ *           deliver: (grant: object, tx: object) => unknown, allowOrigins?: string[], environments?: string[],
+ *           deliverTimeoutMs?: number, acceptClaimedSkuWhenTossOmitsIt?: boolean,
  *           onError?: (error: unknown, orderId: string) => void }} options
  */
-export function createGrantHandler({ toss, ledger, userKeyOf, deliver, allowOrigins = [], onError = logError }) {
+export function createGrantHandler({
+  toss, ledger, userKeyOf, deliver, allowOrigins = [], environments = ENVIRONMENTS, deliverTimeoutMs = 5000,
+  acceptClaimedSkuWhenTossOmitsIt = false, onError = logError,
+}) {
   for (const [name, ok] of [['toss', typeof toss?.getOrderStatus === 'function'], ['ledger', typeof ledger?.grantOnce === 'function'],
-    ['userKeyOf', typeof userKeyOf === 'function'], ['deliver', typeof deliver === 'function'], ['allowOrigins', Array.isArray(allowOrigins)]]) {
+    ['userKeyOf', typeof userKeyOf === 'function'], ['deliver', typeof deliver === 'function'], ['onError', typeof onError === 'function'],
+    ['acceptClaimedSkuWhenTossOmitsIt', typeof acceptClaimedSkuWhenTossOmitsIt === 'boolean'],
+    ['deliverTimeoutMs', Number.isFinite(deliverTimeoutMs) && deliverTimeoutMs > 0 && deliverTimeoutMs <= 60_000],
+    ['environments', Array.isArray(environments) && environments.length > 0 && environments.every((e) => ENVIRONMENTS.includes(e))]]) {
     if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createGrantHandler: ${name} is missing or of the wrong type`);
+  }
+  checkOrigins(allowOrigins);
+
+  /** A refusal the partner should hear about: told to `onError`, answered with as little as `reply` says. */
+  const refuse = (status, reply, code, message, facts) => {
+    onError(new AitIapServerError(code, message, facts), facts.orderId);
+    return [status, { granted: false, reason: reply }];
+  };
+
+  function verdictReply(verdict, order) {
+    if (verdict.granted) return [200, verdict.alreadyGranted ? { granted: true, alreadyGranted: true } : { granted: true }];
+    const { orderId } = order;
+    if (verdict.reason === 'OTHER_USER') return refuse(403, 'refused', 'OTHER_USER', `order ${orderId} was granted to another user`, { orderId });
+    if (verdict.reason === 'OTHER_SKU') {
+      return refuse(409, 'refused', 'SKU_MISMATCH', `order ${orderId} was granted as another product than this request claims`, { orderId, claimedSku: order.claimedSku });
+    }
+    return [409, { granted: false, reason: 'refunded' }];
+  }
+
+  /** The sku to deliver and where it came from, or the refusal: Toss's word decides; a claim only has to match it. */
+  function productOf(order, answer) {
+    const { orderId, claimedSku } = order;
+    if (answer.sku !== null) {
+      if (claimedSku !== null && claimedSku !== answer.sku) {
+        return refuse(409, 'refused', 'SKU_MISMATCH', `order ${orderId}: Toss reports ${JSON.stringify(answer.sku)} paid, the request claimed ${JSON.stringify(claimedSku)}: nothing delivered`,
+          { orderId, tossSku: answer.sku, claimedSku });
+      }
+      return { sku: answer.sku, skuSource: 'toss' };
+    }
+    if (acceptClaimedSkuWhenTossOmitsIt && claimedSku !== null) return { sku: claimedSku, skuSource: 'claimed' };
+    return refuse(409, 'unverified order', 'UNVERIFIED_ORDER', `order ${orderId}: Toss's answer names no product${claimedSku === null ? ' and the request claims none' : ''}: nothing delivered (acceptClaimedSkuWhenTossOmitsIt accepts the claim)`,
+      { orderId, claimedSku });
   }
 
   async function decide(request) {
     if (request.method !== 'POST') return [405, { granted: false, reason: 'only POST' }];
+    if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) return [415, { granted: false, reason: 'content-type must be application/json' }];
     const body = await readJsonBody(request);
     if (!('value' in body)) return [body.status, { granted: false, reason: body.reason }];
     const order = orderOf(body.value);
@@ -36,28 +78,40 @@ export function createGrantHandler({ toss, ledger, userKeyOf, deliver, allowOrig
     try {
       order.userKey = checkUserKey(userKey);
     } catch (e) {
-      return [401, { granted: false, reason: `userKeyOf: ${e.message}` }];
+      onError(e, order.orderId);
+      return [401, { granted: false, reason: 'not signed in' }];
+    }
+    if (!environments.includes(order.environment)) {
+      return refuse(409, 'refused', 'ENVIRONMENT_REFUSED', `order ${order.orderId} names environment ${order.environment}, which this backend does not accept`, { orderId: order.orderId });
     }
 
     const known = await ledger.find(order.orderId);
-    if (known) return verdictReply(verdictOn(known, order.userKey));
+    if (known) return verdictReply(verdictOn(known, order.userKey, order.claimedSku), order);
 
-    let status, reason;
+    let answer;
     try {
-      ({ status, reason } = await toss.getOrderStatus(order.orderId, order.userKey));
+      answer = await toss.getOrderStatus(order.orderId, order.userKey);
     } catch (e) {
-      if (e instanceof AitIapServerError && e.transient) return [503, { granted: false, reason: `${e.code}: ${e.message}` }];
-      throw e;
+      if (!(e instanceof AitIapServerError && e.transient)) throw e;
+      onError(e, order.orderId); // TOSS_CLIENT_CERT_REJECTED, TOSS_TIMEOUT, …: the partner must hear of it
+      return [503, { granted: false, reason: 'try again' }];
     }
-    if (NOT_YET.has(status)) return [503, { granted: false, status, reason: `order status ${status}, try again` }];
-    if (!PAID.has(status)) return [409, { granted: false, status, reason: `order status ${status}${reason ? `: ${reason}` : ''}` }];
-
+    if (NOT_YET.has(answer.status)) return [503, { granted: false, reason: 'try again' }];
+    if (!PAID.has(answer.status)) {
+      return refuse(409, 'not paid', 'ORDER_NOT_PAID', `order ${order.orderId}: Toss answers ${answer.status}${answer.reason ? ` (${answer.reason})` : ''}`, { orderId: order.orderId, tossStatus: answer.status });
+    }
+    const product = productOf(order, answer);
+    if (Array.isArray(product)) return product;
+    const grant = { ...order, ...product, determinedAt: answer.determinedAt ?? null, tossAnswer: answer.answer ?? null };
+    let verdict;
     try {
-      return verdictReply(await ledger.grantOnce(order, deliver));
+      verdict = await ledger.grantOnce(grant, deliver, { timeoutMs: deliverTimeoutMs });
     } catch (e) {
+      // Rolled back, nothing granted: a delivery that failed or ran late may well succeed on a later try.
       onError(e, order.orderId);
-      return [503, { granted: false, reason: `delivery failed, try again: ${e?.message ?? e}` }];
+      return [503, { granted: false, reason: 'try again' }];
     }
+    return verdictReply(verdict, order);
   }
 
   return async function handleGrant(request) {
@@ -69,13 +123,14 @@ export function createGrantHandler({ toss, ledger, userKeyOf, deliver, allowOrig
     try {
       [status, body] = await decide(request);
     } catch (e) {
-      onError(e, '');
-      [status, body] = [500, { granted: false, reason: 'internal error' }];
+      // Toss unreachable or unsure: the order may well be granted on a later try, so the client is told to try
+      // again. Anything else is a bug. Either way the cause goes to the logs only.
+      onError(e, e?.orderId ?? '');
+      [status, body] = e instanceof AitIapServerError && e.transient ? [503, { granted: false, reason: 'try again' }] : [500, { granted: false, reason: 'internal error' }];
     }
-    return new Response(JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors },
-    });
+    const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors };
+    if (status === 503) headers['retry-after'] = '2';
+    return new Response(JSON.stringify(body), { status, headers });
   };
 }
 
@@ -83,20 +138,18 @@ export function createGrantHandler({ toss, ledger, userKeyOf, deliver, allowOrig
 function orderOf(body) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'body must be a JSON object {orderId, sku, environment}';
   const environment = body.environment ?? 'toss';
-  if (!ENVIRONMENTS.includes(environment)) return `environment must be "toss" or "sandbox", got ${JSON.stringify(environment)}`;
+  if (!ENVIRONMENTS.includes(environment)) return `environment must be "toss" or "sandbox", got ${JSON.stringify(environment)?.slice(0, 40)}`;
   try {
-    return { orderId: checkOrderId(body.orderId), sku: checkSku(body.sku), environment, userKey: '' };
+    return { orderId: checkOrderId(body.orderId), claimedSku: claimedSkuOf(body.sku), environment, userKey: '' };
   } catch (e) {
     return e.message;
   }
 }
 
-function verdictReply(verdict) {
-  if (verdict.granted) return [200, verdict.alreadyGranted ? { granted: true, alreadyGranted: true } : { granted: true }];
-  if (verdict.reason === 'OTHER_USER') return [403, { granted: false, reason: 'this order belongs to another user' }];
-  return [409, { granted: false, reason: 'this order was refunded' }];
-}
-
+/** The default `onError`: one line per problem, with its code and the order; transient ones as warnings. */
 function logError(error, orderId) {
-  console.error(`[ait-iap/server] grant of ${orderId || 'a request'} failed:`, error);
+  const code = error?.code ? `${error.code}: ` : '';
+  const line = `[ait-iap/server] ${orderId ? `order ${orderId}` : 'a hand-off'}: ${code}${error?.message ?? error}`;
+  if (error instanceof AitIapServerError && error.transient) console.warn(line);
+  else console.error(line, error instanceof AitIapServerError ? '' : error);
 }

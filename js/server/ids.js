@@ -1,19 +1,48 @@
-// What an orderId, a userKey and a sku may look like before anything is sent or stored. Toss issues orderIds
-// and userKeys as short ASCII tokens; anything else (control characters, quotes, spaces, unicode, kilobytes of
-// text) is refused up front rather than passed to Toss or the database.
+// What an orderId, a claimed sku and a userKey may look like before anything is sent or stored. The orderId and sku
+// rules are the hand-off contract's (hand-off-contract.json, which the client's core tests read too): the server
+// accepts exactly what the client sends. The userKey comes from the partner's own session, not from the client.
+import CONTRACT from './hand-off-contract.json' with { type: 'json' };
 import { AitIapServerError } from './errors.js';
 
-const TOKEN = /^[A-Za-z0-9._:@-]{1,128}$/;
-const SKU = /^[A-Za-z0-9._:-]{1,128}$/;
+export { CONTRACT };
 
-const check = (pattern, code, what) => (value) => {
-  if (typeof value !== 'string') throw new AitIapServerError(code, `${what} must be a string, got ${value === null ? 'null' : typeof value}`);
-  if (!pattern.test(value)) {
-    throw new AitIapServerError(code, `${what} must be 1 to 128 characters of A-Z a-z 0-9 . _ : -${pattern === TOKEN ? ' @' : ''} (got ${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}, ${value.length} characters)`);
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const TOKEN = /^[A-Za-z0-9._:@-]{1,128}$/;
+const utf8 = new TextEncoder();
+
+const typeOf = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+const shown = (value) => `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`;
+
+function string(value, code, what) {
+  if (typeof value !== 'string') throw new AitIapServerError(code, `${what} must be a string, got ${typeOf(value)}`);
+  return value;
+}
+
+/** An orderId: 1 to 200 bytes of visible ASCII (it travels in the Idempotency-Key header). */
+export function checkOrderId(value) {
+  string(value, 'INVALID_ORDER_ID', 'orderId');
+  if (!VISIBLE_ASCII.test(value) || value.length > CONTRACT.orderId.maxBytes) {
+    throw new AitIapServerError('INVALID_ORDER_ID', `orderId must be 1 to ${CONTRACT.orderId.maxBytes} visible ASCII characters (got ${shown(value)}, ${value.length} characters)`);
   }
   return value;
-};
+}
 
-export const checkOrderId = check(TOKEN, 'INVALID_ORDER_ID', 'orderId');
-export const checkUserKey = check(TOKEN, 'INVALID_USER_KEY', 'userKey');
-export const checkSku = check(SKU, 'INVALID_SKU', 'sku');
+/** A sku as Toss could issue it: any text without control characters, not only whitespace, at most 2048 bytes. */
+export function checkSku(value, what = 'sku') {
+  string(value, 'INVALID_SKU', what);
+  if (!value.trim() || CONTROL.test(value) || utf8.encode(value).length > CONTRACT.sku.maxBytes) {
+    throw new AitIapServerError('INVALID_SKU', `${what} must be text of 1 to ${CONTRACT.sku.maxBytes} bytes without control characters (got ${shown(value)})`);
+  }
+  return value;
+}
+
+/** The sku a request claims, or null when it claims none (absent or empty: the server grants Toss's sku). */
+export const claimedSkuOf = (value) => (value === undefined || value === null || value === '' ? null : checkSku(value));
+
+/** A userKey from the partner's session: a short ASCII token. */
+export function checkUserKey(value) {
+  string(value, 'INVALID_USER_KEY', 'userKey');
+  if (!TOKEN.test(value)) throw new AitIapServerError('INVALID_USER_KEY', `userKey must be 1 to 128 characters of A-Z a-z 0-9 . _ : - @ (got ${value.length} characters)`);
+  return value;
+}

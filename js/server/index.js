@@ -4,7 +4,7 @@ export { AitIapServerError } from './errors.js';
 export { createTossApi, TOSS_API_BASE_URL } from './toss-api.js';
 export { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
 export { normalizePem } from './pem.js';
-export { postgresLedger, ledgerDdl } from './ledger.js';
+export { postgresLedger, ledgerDdl, LEDGER_SCHEMA_VERSION } from './ledger.js';
 export { memoryLedger } from './memory-ledger.js';
 export { createGrantHandler } from './grant-handler.js';
 export { toNodeListener } from './node-listener.js';

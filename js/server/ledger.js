@@ -1,96 +1,134 @@
 // The grant ledger on PostgreSQL: one row per granted orderId, written in the same transaction as the partner's
 // delivery, so that an order is delivered exactly once however many requests, tabs and backend instances race
-// for it. Production runs it on `pg` (a Pool shared by every instance); development and tests on PGlite, with
-// the same SQL.
+// for it. Each row keeps the evidence of the grant: the sku Toss reported (or, by the partner's choice, the one the
+// request claimed, with `sku_source` saying which), Toss's `statusDeterminedAt` and its whole answer. Production
+// runs it on `pg` (a Pool shared by every instance); development and tests on PGlite, with the same SQL.
 import { AitIapServerError } from './errors.js';
 import { transactionOf } from './transaction.js';
+import { LEDGER_SCHEMA_VERSION, ledgerDdl, migrateLedger, quotedTable } from './ledger-schema.js';
 
-const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export { LEDGER_SCHEMA_VERSION, ledgerDdl };
 
-/** The table's DDL (README: for teams that run their own migrations). */
-export const ledgerDdl = (table = 'ait_iap_grants') => `CREATE TABLE IF NOT EXISTS ${table} (
-  order_id    text PRIMARY KEY,
-  user_key    text NOT NULL,
-  sku         text NOT NULL,
-  environment text NOT NULL,
-  granted_at  timestamptz NOT NULL DEFAULT now(),
-  checked_at  timestamptz,
-  revoked_at  timestamptz
-)`;
+/** How long a failing check waits before the next one: doubling from 5 minutes, at most a day. */
+export const checkBackoffMs = (failures) => Math.min(5 * 60_000 * 2 ** Math.max(0, failures - 1), 86_400_000);
+
+const COLUMNS = 'order_id, user_key, sku, sku_source, claimed_sku, environment, status_determined_at, granted_at, checked_at, check_failures, next_check_at, revoked_at';
+const dateOrNull = (value) => (value ? new Date(value) : null);
+const rowOf = (r) => r && {
+  orderId: r.order_id, userKey: r.user_key, sku: r.sku, skuSource: r.sku_source, claimedSku: r.claimed_sku, environment: r.environment,
+  determinedAt: dateOrNull(r.status_determined_at), grantedAt: new Date(r.granted_at), checkedAt: dateOrNull(r.checked_at),
+  checkFailures: r.check_failures, nextCheckAt: dateOrNull(r.next_check_at), revokedAt: dateOrNull(r.revoked_at),
+};
 
 /**
  * @param {import('pg').Pool | import('@electric-sql/pglite').PGlite} db
- * @param {{ table?: string }} [options]
+ * @param {{ table?: string, lockTimeoutMs?: number }} [options]
+ *   lockTimeoutMs: how long a claim waits for another claim of the same order to finish (then it is "try again").
  */
-export function postgresLedger(db, { table = 'ait_iap_grants' } = {}) {
-  if (!TABLE_NAME.test(table)) throw new AitIapServerError('INVALID_OPTIONS', `table must be a plain lower-case SQL name, got ${JSON.stringify(table)}`);
+export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 500 } = {}) {
+  const name = quotedTable(table);
+  if (!(Number.isInteger(lockTimeoutMs) && lockTimeoutMs > 0 && lockTimeoutMs <= 60_000)) {
+    throw new AitIapServerError('INVALID_OPTIONS', `lockTimeoutMs must be a whole number of milliseconds in [1, 60000], got ${lockTimeoutMs}`);
+  }
   const transaction = transactionOf(db);
-  const columns = 'order_id, user_key, sku, environment, granted_at, revoked_at';
-  const rowOf = (r) => r && { orderId: r.order_id, userKey: r.user_key, sku: r.sku, environment: r.environment, grantedAt: new Date(r.granted_at), revokedAt: r.revoked_at ? new Date(r.revoked_at) : null };
+  const select = `SELECT ${COLUMNS} FROM ${name} WHERE order_id = $1`;
 
   return {
     kind: 'postgres',
 
-    async migrate() {
-      await db.query(ledgerDdl(table));
-    },
+    /** Creates the table, or brings one made by an earlier version to this one's columns; safe to run concurrently. */
+    migrate: () => migrateLedger(transaction, table),
 
     /** The grant of `orderId`, or null. */
     async find(orderId) {
-      const { rows } = await db.query(`SELECT ${columns} FROM ${table} WHERE order_id = $1`, [orderId]);
+      const { rows } = await db.query(select, [orderId]);
       return rowOf(rows[0]) ?? null;
     },
 
     /**
-     * Claims `order.orderId` and runs `deliver(order, tx)` in one transaction. A concurrent claim of the same
-     * orderId waits on the primary key until this one commits (then finds it granted) or rolls back (then claims it).
-     * @returns {Promise<{ granted: true, alreadyGranted: boolean } | { granted: false, reason: 'OTHER_USER' | 'REFUNDED' }>}
+     * Claims `grant.orderId` and runs `deliver(grant, tx)` in one transaction. A concurrent claim of the same
+     * orderId waits on the primary key (at most `lockTimeoutMs`, then ORDER_BUSY: try again) until this one commits
+     * (then finds it granted) or rolls back (then claims it). A delivery that takes longer than `timeoutMs` rolls
+     * back (DELIVERY_TIMEOUT); so does any statement of it that runs that long.
+     * @returns {Promise<{ granted: true, alreadyGranted: boolean } | { granted: false, reason: 'OTHER_USER' | 'OTHER_SKU' | 'REFUNDED' }>}
      */
-    grantOnce(order, deliver) {
+    grantOnce(grant, deliver, { timeoutMs = 5000 } = {}) {
       return transaction(async (tx) => {
+        await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+        await tx.query(`SET LOCAL statement_timeout = ${Math.ceil(timeoutMs)}`);
         const claimed = await tx.query(
-          `INSERT INTO ${table} (order_id, user_key, sku, environment) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-          [order.orderId, order.userKey, order.sku, order.environment],
-        );
+          `INSERT INTO ${name} (order_id, user_key, sku, sku_source, claimed_sku, environment, status_determined_at, toss_answer)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+          [grant.orderId, grant.userKey, grant.sku, grant.skuSource ?? 'toss', grant.claimedSku ?? null, grant.environment,
+            grant.determinedAt ? grant.determinedAt.toISOString() : null, grant.tossAnswer === undefined ? null : JSON.stringify(grant.tossAnswer)],
+        ).catch(busyIfLocked(grant.orderId));
         if (claimed.rows.length === 1) {
-          await deliver(order, tx);
+          await withinDeadline(deliver(grant, tx), timeoutMs, grant.orderId);
           return { granted: true, alreadyGranted: false };
         }
-        const { rows } = await tx.query(`SELECT ${columns} FROM ${table} WHERE order_id = $1`, [order.orderId]);
-        return verdictOn(rowOf(rows[0]), order.userKey);
+        const { rows } = await tx.query(select, [grant.orderId]);
+        return verdictOn(rowOf(rows[0]), grant.userKey, grant.sku);
       });
     },
 
-    /** Granted, not revoked, last checked (or granted) before `before`: the oldest check first. */
-    async dueForCheck(before, limit) {
+    /** Granted, not revoked, last checked (or granted) before `before`, not backing off at `now`: the oldest first. */
+    async dueForCheck(before, limit, now = new Date()) {
       const { rows } = await db.query(
-        `SELECT ${columns} FROM ${table} WHERE revoked_at IS NULL AND coalesce(checked_at, granted_at) < $1
+        `SELECT ${COLUMNS} FROM ${name} WHERE revoked_at IS NULL AND coalesce(checked_at, granted_at) < $1
+           AND (next_check_at IS NULL OR next_check_at <= $3)
          ORDER BY coalesce(checked_at, granted_at) LIMIT $2`,
-        [before.toISOString(), limit],
+        [before.toISOString(), limit, now.toISOString()],
       );
       return rows.map(rowOf);
     },
 
-    async markChecked(orderId) {
-      await db.query(`UPDATE ${table} SET checked_at = now() WHERE order_id = $1`, [orderId]);
+    async markChecked(orderId, now = new Date()) {
+      await db.query(`UPDATE ${name} SET checked_at = $2, check_failures = 0, next_check_at = NULL WHERE order_id = $1`, [orderId, now.toISOString()]);
     },
 
-    /** Marks the order revoked and runs `revoke(order, tx)` in one transaction, once: false when it was already. */
-    revokeOnce(order, revoke) {
+    /** A check that failed: the order waits `checkBackoffMs(failures)` before the next, so it cannot hold a slot. */
+    async markCheckFailed(orderId, now = new Date()) {
+      const { rows } = await db.query(`UPDATE ${name} SET check_failures = check_failures + 1 WHERE order_id = $1 RETURNING check_failures`, [orderId]);
+      const failures = rows[0]?.check_failures ?? 1;
+      const nextCheckAt = new Date(now.getTime() + checkBackoffMs(failures));
+      await db.query(`UPDATE ${name} SET next_check_at = $2 WHERE order_id = $1`, [orderId, nextCheckAt.toISOString()]);
+      return { failures, nextCheckAt };
+    },
+
+    /** Marks the order revoked and runs `revoke(grant, tx)` in one transaction, once: false when it was already. */
+    revokeOnce(grant, revoke) {
       return transaction(async (tx) => {
-        const { rows } = await tx.query(`UPDATE ${table} SET revoked_at = now(), checked_at = now() WHERE order_id = $1 AND revoked_at IS NULL RETURNING order_id`, [order.orderId]);
+        await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+        const { rows } = await tx.query(`UPDATE ${name} SET revoked_at = now(), checked_at = now() WHERE order_id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [grant.orderId]);
         if (rows.length === 0) return false;
-        await revoke(order, tx);
+        await revoke(rowOf(rows[0]), tx);
         return true;
       });
     },
   };
 }
 
-/** What a second request for a granted order gets: the same user is told it is granted, anyone else is refused. */
-export function verdictOn(grant, userKey) {
+/** What a request for a granted order gets: the buyer asking for the product granted is told it is granted;
+ *  anyone else, or another product, or a refunded order, is refused. `sku` null: the request claims none. */
+export function verdictOn(grant, userKey, sku = null) {
   if (!grant) throw new AitIapServerError('LEDGER_INCONSISTENT', 'the order conflicted but has no row');
   if (grant.userKey !== userKey) return { granted: false, reason: 'OTHER_USER' };
+  if (sku !== null && grant.sku !== sku) return { granted: false, reason: 'OTHER_SKU' };
   if (grant.revokedAt) return { granted: false, reason: 'REFUNDED' };
   return { granted: true, alreadyGranted: true };
 }
+
+/** The delivery's promise, or DELIVERY_TIMEOUT (transient) after `ms`: the transaction then rolls back. */
+export function withinDeadline(promise, ms, orderId) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new AitIapServerError('DELIVERY_TIMEOUT', `deliver did not finish within ${ms} ms: rolled back`, { transient: true, orderId })), ms);
+  });
+  return Promise.race([Promise.resolve(promise), late]).finally(() => clearTimeout(timer));
+}
+
+/** A claim that waited `lock_timeout` for another claim of the same order: ORDER_BUSY, try again. */
+const busyIfLocked = (orderId) => (e) => {
+  if (e?.code === '55P03') throw new AitIapServerError('ORDER_BUSY', 'another request is granting this order right now', { transient: true, orderId, cause: e });
+  throw e;
+};

@@ -1,7 +1,7 @@
 // A ledger in this process's memory, FOR UNIT TESTS ONLY: a restart forgets every grant and two instances grant
 // twice. It has the same interface and answers as postgresLedger; `tx.query` throws, since there is no database.
 import { AitIapServerError } from './errors.js';
-import { verdictOn } from './ledger.js';
+import { checkBackoffMs, verdictOn, withinDeadline } from './ledger.js';
 
 export function memoryLedger() {
   const grants = new Map();
@@ -31,30 +31,37 @@ export function memoryLedger() {
     async find(orderId) {
       return grants.get(orderId) ?? null;
     },
-    grantOnce(order, deliver) {
-      return exclusive(order.orderId, async () => {
-        const known = grants.get(order.orderId);
-        if (known) return verdictOn(known, order.userKey);
-        await deliver(order, tx);
-        grants.set(order.orderId, { ...order, grantedAt: new Date(), revokedAt: null, checkedAt: null });
+    grantOnce(grant, deliver, { timeoutMs = 5000 } = {}) {
+      return exclusive(grant.orderId, async () => {
+        const known = grants.get(grant.orderId);
+        if (known) return verdictOn(known, grant.userKey, grant.sku);
+        await withinDeadline(deliver(grant, tx), timeoutMs, grant.orderId);
+        const { tossAnswer, ...kept } = grant;
+        grants.set(grant.orderId, { skuSource: 'toss', claimedSku: null, determinedAt: null, ...kept, grantedAt: new Date(), revokedAt: null, checkedAt: null, checkFailures: 0, nextCheckAt: null });
         return { granted: true, alreadyGranted: false };
       });
     },
-    async dueForCheck(before, limit) {
+    async dueForCheck(before, limit, now = new Date()) {
       return [...grants.values()]
-        .filter((g) => !g.revokedAt && (g.checkedAt ?? g.grantedAt) < before)
+        .filter((g) => !g.revokedAt && (g.checkedAt ?? g.grantedAt) < before && !(g.nextCheckAt > now))
         .sort((a, b) => (a.checkedAt ?? a.grantedAt) - (b.checkedAt ?? b.grantedAt))
         .slice(0, limit);
     },
-    async markChecked(orderId) {
+    async markChecked(orderId, now = new Date()) {
       const g = grants.get(orderId);
-      if (g) g.checkedAt = new Date();
+      if (g) Object.assign(g, { checkedAt: now, checkFailures: 0, nextCheckAt: null });
+    },
+    async markCheckFailed(orderId, now = new Date()) {
+      const g = grants.get(orderId) ?? {};
+      g.checkFailures = (g.checkFailures ?? 0) + 1;
+      g.nextCheckAt = new Date(now.getTime() + checkBackoffMs(g.checkFailures));
+      return { failures: g.checkFailures, nextCheckAt: g.nextCheckAt };
     },
     revokeOnce(order, revoke) {
       return exclusive(order.orderId, async () => {
         const g = grants.get(order.orderId);
         if (!g || g.revokedAt) return false;
-        await revoke(order, tx);
+        await revoke(g, tx);
         g.revokedAt = g.checkedAt = new Date();
         return true;
       });

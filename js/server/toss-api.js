@@ -3,7 +3,7 @@
 // certificate is always on: there is deliberately no option to turn it off.
 import https from 'node:https';
 import { AitIapServerError, tossTransient } from './errors.js';
-import { checkOrderId, checkUserKey } from './ids.js';
+import { checkOrderId, checkSku, checkUserKey } from './ids.js';
 import { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
 import { parseCertificates, parseClientIdentity } from './pem.js';
 
@@ -24,12 +24,17 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 60_000)) {
     throw new AitIapServerError('INVALID_OPTIONS', `timeoutMs must be a number of milliseconds in (0, 60000], got ${timeoutMs}`);
   }
+  // Node turns every TLS check of the process off with this variable: the partner API's answers would then be
+  // anyone's word. Refuse to start rather than verify nothing.
+  if (globalThis.process?.env?.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new AitIapServerError('TLS_VERIFICATION_DISABLED', 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set: it turns off verification of Toss\'s server certificate; unset it (for a local Toss emulator pass its CA as `ca`)');
+  }
+  if (url.protocol !== 'https:') throw new AitIapServerError('INVALID_OPTIONS', `baseUrl must be https (mTLS), got ${url.protocol}`);
   let post;
   if (fetchFn !== undefined) {
     if (typeof fetchFn !== 'function') throw new AitIapServerError('INVALID_OPTIONS', 'fetch must be a function');
     post = fetchPost(fetchFn);
   } else {
-    if (url.protocol !== 'https:') throw new AitIapServerError('INVALID_OPTIONS', `baseUrl must be https (mTLS), got ${url.protocol}`);
     if (cert === undefined || key === undefined) {
       throw new AitIapServerError('MISSING_CERT', 'cert and key are required: the partner API needs the client certificate from the Apps-in-Toss console (or pass a fetch that does mTLS)');
     }
@@ -60,7 +65,9 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
   return { getOrderStatus, close: () => post.close?.() };
 }
 
-/** `{ status, reason }` from a reply, or the typed transient error that says what was wrong with it. */
+/** What Toss answered about one order, typed: `{ status, reason, sku, determinedAt, answer }` (`sku` the product
+ *  Toss says was bought, or null when its answer names none; `determinedAt` a Date, or null; `answer` Toss's
+ *  `success` object as it came, for the ledger's evidence). A reply that is not that is a typed transient error. */
 function readOrderStatus({ status, text }, orderId) {
   if (status >= 500) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status}`, { status });
   if (status < 200 || status >= 300) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status} (is the certificate registered for this app?)`, { status });
@@ -70,18 +77,38 @@ function readOrderStatus({ status, text }, orderId) {
   } catch {
     throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered something that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
   }
+  // Business errors come as HTTP 200 with resultType FAIL; a `success` beside it is not an answer.
   if (body?.resultType !== 'SUCCESS') {
     const error = body?.error ?? {};
-    throw tossTransient('TOSS_RESULT_FAIL', `get-order-status answered resultType ${JSON.stringify(body?.resultType)}: ${error.errorCode ?? ''} ${error.reason ?? ''}`.trim());
+    throw tossTransient('TOSS_RESULT_FAIL', `get-order-status answered resultType ${JSON.stringify(body?.resultType)}: ${error.errorCode ?? ''} ${error.reason ?? ''}`.trim(), { tossErrorCode: error.errorCode });
   }
   const answer = body.success;
-  if (!ORDER_STATUSES.includes(answer?.status)) {
-    throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered an unknown status ${JSON.stringify(answer?.status)}`);
+  const bad = (what) => tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered ${what}`);
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw bad('no success object');
+  if (!ORDER_STATUSES.includes(answer.status)) throw bad(`an unknown status ${JSON.stringify(answer.status)}`);
+  if (answer.orderId !== undefined && answer.orderId !== orderId) throw bad(`for another order (${JSON.stringify(answer.orderId)})`);
+  let sku = null;
+  if (answer.sku !== undefined && answer.sku !== null) {
+    try {
+      sku = checkSku(answer.sku, "Toss's sku");
+    } catch (e) {
+      throw bad(`a sku that is not one: ${e.message}`);
+    }
   }
-  if (answer.orderId !== undefined && answer.orderId !== orderId) {
-    throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered for another order (${JSON.stringify(answer.orderId)})`);
-  }
-  return { status: answer.status, reason: typeof answer.reason === 'string' ? answer.reason : '' };
+  return { status: answer.status, reason: typeof answer.reason === 'string' ? answer.reason : '', sku, determinedAt: determinedAtOf(answer.statusDeterminedAt, bad), answer };
+}
+
+const KOREA_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** `statusDeterminedAt` (`yyyy-MM-dd'T'HH:mm:ss`, Korea time, no offset) as a Date; null when absent. */
+function determinedAtOf(value, bad) {
+  if (value === undefined || value === null) return null;
+  const m = typeof value === 'string' && KOREA_TIME.exec(value);
+  const [year, month, day, hour, minute, second] = m ? m.slice(1, 7).map(Number) : [];
+  const date = m && new Date(`${value.slice(0, 19)}${(m[7] ?? '').slice(0, 4)}${m[8] ?? '+09:00'}`);
+  const real = m && month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate() && hour < 24 && minute < 60 && second < 60;
+  if (!real || Number.isNaN(date.getTime())) throw bad(`a statusDeterminedAt that is not a time: ${JSON.stringify(value)?.slice(0, 40)}`);
+  return date;
 }
 
 /** TLS verification codes of Node's tls module: Toss's server certificate is not trusted. */

@@ -1,17 +1,18 @@
 // One way to run a function inside a transaction on either engine: a `pg` Pool (a client checked out for it,
 // BEGIN … COMMIT, ROLLBACK on a throw) or PGlite (its own `transaction`). Either way `tx.query(text, params)`
-// resolves `{ rows }`, as `pg` does.
+// resolves `{ rows }`, as `pg` does, and only while the transaction is open: a delivery still running after its
+// deadline cannot write through a connection that went back to the pool.
 import { AitIapServerError } from './errors.js';
 
 export function transactionOf(db) {
-  if (db && typeof db.transaction === 'function') return (work) => db.transaction(work);
+  if (db && typeof db.transaction === 'function') return (work) => db.transaction((tx) => scoped(tx, work));
   if (db && typeof db.connect === 'function' && typeof db.query === 'function') {
     return async (work) => {
       const client = await db.connect();
       let broken;
       try {
         await client.query('BEGIN');
-        const result = await work(client);
+        const result = await scoped(client, work);
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -23,4 +24,20 @@ export function transactionOf(db) {
     };
   }
   throw new AitIapServerError('INVALID_OPTIONS', 'db must be a pg Pool or a PGlite instance');
+}
+
+/** Runs `work` with a `tx` whose `query` works until `work` settles, and refuses after. */
+async function scoped(connection, work) {
+  let open = true;
+  const tx = {
+    query(text, params) {
+      if (!open) return Promise.reject(new AitIapServerError('TRANSACTION_CLOSED', 'this transaction has ended (its delivery ran past the deadline, or threw): nothing was written'));
+      return connection.query(text, params);
+    },
+  };
+  try {
+    return await work(tx);
+  } finally {
+    open = false;
+  }
 }

@@ -20,6 +20,20 @@ export function orderStatusOf(order, { miniAppId = 'ait-iap-sandbox', paidStatus
   return { paid: paidStatus, completed: 'PURCHASED', refunded: 'REFUNDED', failed: 'FAILED' }[order.status] ?? 'ERROR';
 }
 
+/** `yyyy-MM-dd'T'HH:mm:ss` in Korea time, without an offset, as Toss writes `statusDeterminedAt`. */
+export function koreaTime(ms) {
+  return new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19);
+}
+
+/** get-order-status's `success` object for `orderId`, as the real API answers it: the product bought (`sku`) and
+ *  when the status was determined (for REFUNDED the refund time); neither for an order Toss has never seen. */
+export function orderStatusAnswer(orderId, order, options = {}, status = orderStatusOf(order, options)) {
+  const answer = { orderId, status, reason: STATUS_REASONS[status] };
+  if (!order) return answer;
+  const at = { REFUNDED: order.refundedAt, PURCHASED: order.completedAt }[status] ?? order.paidAt;
+  return { orderId, sku: order.sku, statusDeterminedAt: Number.isFinite(at) ? koreaTime(at) : undefined, ...answer };
+}
+
 /** The orders the host emulator mirrors, and a `getOrderStatus` over them with the Toss API client's shape. */
 export function createEmulatedToss() {
   const orders = new Map();
@@ -29,8 +43,9 @@ export function createEmulatedToss() {
       if (typeof order?.orderId === 'string') orders.set(order.orderId, order);
     },
     async getOrderStatus(orderId) {
-      const status = orderStatusOf(orders.get(orderId));
-      return { status, reason: STATUS_REASONS[status] };
+      const answer = orderStatusAnswer(orderId, orders.get(orderId));
+      const determinedAt = answer.statusDeterminedAt ? new Date(`${answer.statusDeterminedAt}+09:00`) : null;
+      return { status: answer.status, reason: answer.reason, sku: answer.sku ?? null, determinedAt, answer };
     },
   };
 }

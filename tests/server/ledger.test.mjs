@@ -3,6 +3,7 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { postgresLedger, memoryLedger, reconcile, ledgerDdl, AitIapServerError } from '../../js/server/index.js';
+import { readFileSync } from 'node:fs';
 import { ENGINES, ITEMS_DDL, insertItem, itemsOf } from './engines.mjs';
 
 const order = (orderId, userKey = 'user-1') => ({ orderId, sku: 'gem.100', userKey, environment: 'sandbox' });
@@ -85,14 +86,96 @@ for (const engine of ENGINES) {
       assert.equal(first.checked, 2);
       assert.deepEqual(first.revoked, ['r-2']);
       assert.deepEqual(first.failed.map((f) => [f.orderId, f.error.code]), [['r-3', 'TOSS_TIMEOUT']]);
+      assert.equal(first.failed[0].failures, 1);
       toss.up = true;
-      const second = await reconcile({ toss, ledger, revoke, olderThan: 0, now: new Date(Date.now() + 120_000) });
+      const soon = await reconcile({ toss, ledger, revoke, olderThan: 0, now: new Date(later.getTime() + 60_000) });
+      assert.deepEqual([soon.checked, soon.revoked], [1, []], 'only r-1: r-3 backs off (5 minutes after one failure)');
+      const second = await reconcile({ toss, ledger, revoke, olderThan: 0, now: new Date(later.getTime() + 5 * 60_000) });
       assert.deepEqual(second.revoked, ['r-3'], 'r-2 is not revoked twice; r-3 is retried');
       assert.deepEqual((await itemsOf(db)).map((r) => r.order_id), ['r-1']);
       assert.equal((await ledger.find('r-2')).revokedAt instanceof Date, true);
       assert.deepEqual(await ledger.grantOnce(order('r-2'), insertItem), { granted: false, reason: 'REFUNDED' });
       const none = await reconcile({ toss, ledger, revoke, olderThan: 3_600_000 });
       assert.equal(none.checked, 0, 'orders checked or granted within olderThan are left alone');
+    });
+
+    test('reconcile never stalls: orders whose check keeps failing back off, and a refund behind them is still taken back', async () => {
+      const failing = Array.from({ length: 7 }, (_, i) => `f-${i}`);
+      for (const id of failing) await ledger.grantOnce(order(id), insertItem);
+      await sleep(5);
+      await ledger.grantOnce(order('refunded-late'), insertItem); // the newest: checked last
+      const toss = { getOrderStatus: async (id) => { if (id.startsWith('f-')) throw new AitIapServerError('TOSS_TIMEOUT', 'hang', { transient: true }); return { status: 'REFUNDED', reason: '' }; } };
+      const revoke = (o, tx) => tx.query('DELETE FROM items WHERE order_id = $1', [o.orderId]);
+      let at = Date.now() + 3_600_000, revoked = [], runs = 0;
+      while (!revoked.length && runs < 5) {
+        runs += 1;
+        ({ revoked } = await reconcile({ toss, ledger, revoke, limit: 3, now: new Date(at) }));
+        at += 60_000; // a cron every minute
+      }
+      assert.deepEqual(revoked, ['refunded-late']);
+      assert.equal(runs, 3, 'limit 3: two runs for the 7 failing orders (they back off), the third reaches the refund');
+      const stuck = await ledger.find('f-0');
+      assert.equal(stuck.checkFailures, 1);
+      assert.ok(stuck.nextCheckAt > new Date(at), 'f-0 waits');
+    });
+
+    test('a delivery past its deadline rolls back (DELIVERY_TIMEOUT), and its late writes are refused', async () => {
+      let late;
+      const deliver = async (o, tx) => {
+        await sleep(150);
+        late = tx.query('INSERT INTO items (order_id, user_key, sku) VALUES ($1, $2, $3)', [o.orderId, o.userKey, o.sku]).then(() => 'written', (e) => e.code);
+      };
+      await assert.rejects(ledger.grantOnce(order('slow-1'), deliver, { timeoutMs: 50 }), { code: 'DELIVERY_TIMEOUT', transient: true });
+      await sleep(200);
+      assert.equal(await late, 'TRANSACTION_CLOSED');
+      assert.equal(await ledger.find('slow-1'), null);
+      assert.deepEqual(await itemsOf(db), []);
+      assert.deepEqual(await ledger.grantOnce(order('slow-1'), insertItem), { granted: true, alreadyGranted: false }, 'the retry delivers');
+    });
+
+    test('a grant keeps its evidence: the sku delivered and its source, the claim, Toss\'s time and answer', async () => {
+      const tossAnswer = { orderId: 'e-1', sku: 'gem.10', status: 'PAYMENT_COMPLETED', statusDeterminedAt: '2026-12-02T12:00:00' };
+      const determinedAt = new Date('2026-12-02T03:00:00Z');
+      await ledger.grantOnce({ ...order('e-1'), sku: 'gem.10', skuSource: 'toss', claimedSku: 'gem.10', determinedAt, tossAnswer }, insertItem);
+      const row = await ledger.find('e-1');
+      assert.deepEqual([row.sku, row.skuSource, row.claimedSku, row.determinedAt.toISOString()], ['gem.10', 'toss', 'gem.10', determinedAt.toISOString()]);
+      assert.deepEqual((await db.query("SELECT toss_answer FROM ait_iap_grants WHERE order_id = 'e-1'")).rows[0].toss_answer, tossAnswer);
+      assert.deepEqual(await ledger.grantOnce({ ...order('e-1'), sku: 'gem.1000' }, insertItem), { granted: false, reason: 'OTHER_SKU' });
+      const revoked = [];
+      await reconcile({ toss: { getOrderStatus: async () => ({ status: 'REFUNDED', reason: '' }) }, ledger, revoke: (g) => revoked.push([g.orderId, g.sku]), olderThan: 0, now: new Date(Date.now() + 60_000) });
+      assert.deepEqual(revoked, [['e-1', 'gem.10']], 'revoke gets the stored sku');
+    });
+
+    test('a ledger written by ait-iap 0.1 (schema 1) upgrades in place; its rows say their sku was the claim', async () => {
+      const table = 'grants_v1';
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+      await db.query(`DELETE FROM ait_iap_schema WHERE table_name = '${table}'`);
+      for (const statement of readFileSync(new URL('../fixtures/ledger-v1.sql', import.meta.url), 'utf8').replaceAll('ait_iap_grants', table).split(';').filter((s) => s.replace(/--.*/g, '').trim())) await db.query(statement);
+      const v1 = postgresLedger(db, { table });
+      assert.deepEqual(await v1.migrate(), { from: 1, to: 2 });
+      assert.deepEqual(await v1.migrate(), { from: 2, to: 2 }, 'idempotent, and the version is recorded');
+      assert.deepEqual((await db.query('SELECT version FROM ait_iap_schema WHERE table_name = $1', [table])).rows, [{ version: 2 }]);
+      const old = await v1.find('v1-order');
+      assert.deepEqual([old.sku, old.skuSource, old.claimedSku, old.checkFailures, old.userKey], ['gem.100', 'claimed', 'gem.100', 0, 'user-1']);
+      assert.deepEqual(await v1.grantOnce(order('v1-order'), () => {}), { granted: true, alreadyGranted: true });
+      assert.deepEqual(await v1.grantOnce({ ...order('v2-order'), skuSource: 'toss' }, () => {}), { granted: true, alreadyGranted: false });
+      assert.equal((await v1.find('v2-order')).skuSource, 'toss');
+      assert.equal((await reconcile({ toss: { getOrderStatus: async () => ({ status: 'PURCHASED' }) }, ledger: v1, revoke: () => {}, olderThan: 0, now: new Date(Date.now() + 60_000) })).checked, 2);
+    });
+
+    test('migrate() from several instances at once: one creates, the others find it done', async () => {
+      const table = 'grants_race';
+      await db.query(`DROP TABLE IF EXISTS ${table}`);
+      await db.query(`DELETE FROM ait_iap_schema WHERE table_name = '${table}'`);
+      const results = await Promise.all(Array.from({ length: 4 }, () => postgresLedger(db, { table }).migrate()));
+      assert.deepEqual(results.map((r) => r.from).sort(), [0, 2, 2, 2]);
+    });
+
+    test('a reserved word as the table name works (quoted)', async () => {
+      const ledgerOfUser = postgresLedger(db, { table: 'user' });
+      await ledgerOfUser.migrate();
+      assert.deepEqual(await ledgerOfUser.grantOnce(order('u-1'), () => {}), { granted: true, alreadyGranted: false });
+      assert.equal((await ledgerOfUser.find('u-1')).orderId, 'u-1');
     });
 
     test('a revoke that throws leaves the order granted, to be tried again', async () => {
@@ -112,9 +195,11 @@ test('the DDL in the backend docs is the one migrate() runs', async () => {
   }
 });
 
-test('postgresLedger refuses what is not a database or a safe table name', () => {
+test('postgresLedger and ledgerDdl refuse what is not a database or a safe table name, and quote the name', () => {
   assert.throws(() => postgresLedger({}), { code: 'INVALID_OPTIONS' });
   assert.throws(() => postgresLedger({ transaction() {} }, { table: 'grants; DROP TABLE x' }), { code: 'INVALID_OPTIONS' });
+  for (const table of ['grants; DROP TABLE x', 'Grants', '"x"', '', 42]) assert.throws(() => ledgerDdl(table), { code: 'INVALID_OPTIONS' }, String(table));
+  assert.match(ledgerDdl('user'), /^CREATE TABLE IF NOT EXISTS "user" \(/);
 });
 
 test('memoryLedger: the same answers, and no transaction to write through', async () => {

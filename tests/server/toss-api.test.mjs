@@ -4,20 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { createTossApi, ORDER_STATUSES, normalizePem } from '../../js/server/index.js';
-import { testCertificates } from '../../server/certs.mjs';
-import { createTossServer } from '../../server/toss-server.mjs';
+import { startToss } from './toss-fixture.mjs';
 
-let certs, toss, tls, api;
+let emulated, certs, toss, tls, api;
 before(async () => {
-  certs = testCertificates();
-  toss = createTossServer();
-  tls = await toss.listenTls(certs);
-  api = createTossApi({ ...certs.client, ca: certs.ca, baseUrl: tls.url, timeoutMs: 1000 });
+  emulated = await startToss();
+  ({ certs, toss, tls, api } = emulated);
 });
-after(async () => {
-  api.close();
-  await tls.close();
-});
+after(() => emulated.close());
 
 /** How many get-order-status requests reached the emulated server while `act` ran. */
 async function requestsDuring(act) {
@@ -120,7 +114,7 @@ test('PEM as environment variables carry it: literal \\n escapes and base64 work
 });
 
 test('orderId and userKey are checked before any request', async () => {
-  const bad = [['', 'u'], ['a b', 'u'], ["1' OR '1'='1", 'u'], ['x'.repeat(129), 'u'], ['ok', ''], ['ok', 'ü'], ['ok\n', 'u'], [42, 'u'], ['ok', null]];
+  const bad = [['', 'u'], ['a b', 'u'], ["1' OR '1'='1", 'u'], ['x'.repeat(201), 'u'], ['주문', 'u'], ['ok', ''], ['ok', 'ü'], ['ok\n', 'u'], [42, 'u'], ['ok', null]];
   const reached = await requestsDuring(async () => {
     for (const [orderId, userKey] of bad) {
       await assert.rejects(api.getOrderStatus(orderId, userKey), (e) => /^INVALID_(ORDER_ID|USER_KEY)$/.test(e.code) && e.transient === false);
@@ -141,7 +135,7 @@ test('a runtime fetch (Workers, Deno) is used as given; one bounded retry on a n
       return new Response(JSON.stringify({ resultType: 'SUCCESS', success: { orderId: JSON.parse(init.body).orderId, status: 'PURCHASED', reason: '' } }));
     },
   });
-  assert.deepEqual(await flaky.getOrderStatus('order-1', 'user-1'), { status: 'PURCHASED', reason: '' });
+  assert.deepEqual(await flaky.getOrderStatus('order-1', 'user-1'), { status: 'PURCHASED', reason: '', sku: null, determinedAt: null, answer: { orderId: 'order-1', status: 'PURCHASED', reason: '' } });
   assert.equal(calls, 2);
   calls = 0;
   const down = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => { calls += 1; throw new TypeError('fetch failed'); } });
@@ -164,4 +158,52 @@ test('many calls over one kept-alive connection add no listener per call to its 
     process.off('warning', onWarning);
   }
   assert.ok(!warnings.includes('MaxListenersExceededWarning'), `warnings: ${warnings}`);
+});
+
+/** A Toss API whose get-order-status answers `success` (or the whole `body`) as given. */
+const answering = (success, body = { resultType: 'SUCCESS', success }) =>
+  createTossApi({ baseUrl: 'https://toss.example', fetch: async () => new Response(JSON.stringify(body)) });
+
+test("Toss's answer is typed: the sku bought and statusDeterminedAt read as Korea time", async () => {
+  toss.orders.set('order-sku', { orderId: 'order-sku', sku: 'ait.0000010000.af647449', status: 'paid', paidAt: Date.UTC(2026, 11, 2, 3, 4, 5) });
+  const answer = await api.getOrderStatus('order-sku', 'user-1');
+  assert.equal(answer.sku, 'ait.0000010000.af647449');
+  assert.equal(answer.answer.statusDeterminedAt, '2026-12-02T12:04:05', 'the emulated Toss writes Korea time without an offset');
+  assert.equal(answer.determinedAt.toISOString(), '2026-12-02T03:04:05.000Z');
+  const plain = { orderId: 'order-1', status: 'PURCHASED' };
+  assert.equal((await answering({ ...plain, statusDeterminedAt: '2026-01-31T23:59:59' }).getOrderStatus('order-1', 'u')).determinedAt.toISOString(), '2026-01-31T14:59:59.000Z');
+  assert.equal((await answering({ ...plain, statusDeterminedAt: '2026-01-31T23:59:59.5+00:00' }).getOrderStatus('order-1', 'u')).determinedAt.toISOString(), '2026-01-31T23:59:59.500Z', 'an explicit offset is honoured');
+  assert.deepEqual(await answering({ ...plain, sku: null, statusDeterminedAt: null }).getOrderStatus('order-1', 'u').then((a) => [a.sku, a.determinedAt]), [null, null]);
+});
+
+test('a wrongly typed sku, orderId or statusDeterminedAt is TOSS_BAD_RESPONSE, never coerced', async () => {
+  const plain = { orderId: 'order-1', status: 'PAYMENT_COMPLETED', sku: 'gem.100' };
+  const wrong = [
+    { sku: 100 }, { sku: '' }, { sku: ['gem.100'] }, { sku: { id: 'gem.100' } }, { sku: 'gem\n100' }, { sku: 's'.repeat(2049) },
+    { orderId: 1 }, { orderId: null }, { orderId: 'order-2' },
+    { statusDeterminedAt: 1767225600000 }, { statusDeterminedAt: 'yesterday' }, { statusDeterminedAt: '2026-13-01T00:00:00' },
+    { statusDeterminedAt: '2026-02-30T00:00:00' }, { statusDeterminedAt: '2026-01-01' }, { statusDeterminedAt: '' }, { statusDeterminedAt: true },
+  ];
+  for (const fields of wrong) {
+    await assert.rejects(answering({ ...plain, ...fields }).getOrderStatus('order-1', 'u'), (e) => e.code === 'TOSS_BAD_RESPONSE' && e.transient, JSON.stringify(fields));
+  }
+  await assert.rejects(answering(null, { resultType: 'SUCCESS', success: 'PAID' }).getOrderStatus('order-1', 'u'), { code: 'TOSS_BAD_RESPONSE' });
+  await assert.rejects(answering(null, { resultType: 'FAIL', error: { errorCode: '4095' }, success: plain }).getOrderStatus('order-1', 'u'), { code: 'TOSS_RESULT_FAIL', tossErrorCode: '4095' });
+});
+
+test('TLS cannot be weakened: NODE_TLS_REJECT_UNAUTHORIZED=0 refuses to start; baseUrl is https in the fetch mode too', () => {
+  const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const warn = process.emitWarning;
+  process.emitWarning = () => {}; // Node warns once when the variable is set
+  try {
+    assert.throws(() => createTossApi({ ...certs.client, ca: certs.ca, baseUrl: tls.url }), { code: 'TLS_VERIFICATION_DISABLED', message: /NODE_TLS_REJECT_UNAUTHORIZED/ });
+    assert.throws(() => createTossApi({ baseUrl: 'https://toss.example', fetch }), { code: 'TLS_VERIFICATION_DISABLED' });
+  } finally {
+    if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+    process.emitWarning = warn;
+  }
+  assert.throws(() => createTossApi({ baseUrl: 'http://toss.example', fetch }), { code: 'INVALID_OPTIONS', message: /https/ });
+  assert.doesNotThrow(() => createTossApi({ baseUrl: 'https://toss.example', fetch }));
 });
