@@ -1,7 +1,7 @@
 // Tiny JSON helpers for the node:http servers of the sandbox (the emulated Toss server, the dev backend). Their
-// routes follow the Vite plugin's rules (ait-iap/vite's readOwnJson and refusalOf): only the sandbox's own page
+// routes follow the Vite plugin's rules (js/vite/own-page.js): only the sandbox's own page
 // (or a client that sends no Origin, as tests and the Toss API client do), POSTs as application/json, bodies capped.
-import { readOwnJson, refusalOf } from '../js/vite/index.js';
+import { readOwnJson, refusalOf } from '../js/vite/own-page.js';
 
 /** The request's JSON body, or undefined when it is refused, over the cap or not JSON. */
 export const readJson = async (req) => (await readOwnJson(req)).value;

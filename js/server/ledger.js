@@ -54,8 +54,8 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
      */
     grantOnce(grant, deliver, { timeoutMs = 5000 } = {}) {
       return transaction(async (tx) => {
-        await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
-        await tx.query(`SET LOCAL statement_timeout = ${Math.ceil(timeoutMs)}`);
+        // Both for this transaction only, in one round trip.
+        await tx.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [String(lockTimeoutMs), String(Math.ceil(timeoutMs))]);
         const claimed = await tx.query(
           `INSERT INTO ${name} (order_id, user_key, sku, sku_source, claimed_sku, environment, status_determined_at, toss_answer)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
@@ -98,7 +98,7 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
     /** Marks the order revoked and runs `revoke(grant, tx)` in one transaction, once: false when it was already. */
     revokeOnce(grant, revoke) {
       return transaction(async (tx) => {
-        await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+        await tx.query("SELECT set_config('lock_timeout', $1, true)", [String(lockTimeoutMs)]);
         const { rows } = await tx.query(`UPDATE ${name} SET revoked_at = now(), checked_at = now() WHERE order_id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [grant.orderId]);
         if (rows.length === 0) return false;
         await revoke(rowOf(rows[0]), tx);

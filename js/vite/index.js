@@ -6,10 +6,9 @@
 // for the WebViews ait-iap supports. Both routes answer the dev server's own page only (readOwnJson, refusalOf).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { createGrantHandler, memoryLedger, postgresLedger, toNodeListener } from '../server/index.js';
-import { readJsonBody } from '../server/request-body.js';
 import { createEmulatedToss } from './emulated-toss.js';
+import { readOwnJson, refusalOf } from './own-page.js';
 
 const WEBVIEWS = ['chrome96', 'safari15'];
 
@@ -77,40 +76,3 @@ async function startBackend({ toss, dataDir, userKey, log }) {
 }
 
 const reply = (res, status, value) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
-
-/**
- * Why a development route turns `req` away, as `{ status, reason }`, or null. 403: an `Origin` other than the dev
- * server's own (scheme, host and port of the request's Host), so another site's page cannot use or read it;
- * a request without one (curl, a test) passes. 415: a POST whose body is not declared `application/json`, since
- * a text/plain POST is a "simple request" that any site may send without a CORS preflight.
- */
-export function refusalOf(req) {
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== ownOrigin(req)) return { status: 403, reason: `Origin ${origin} is not this dev server's` };
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (req.method === 'POST' && type !== 'application/json') return { status: 415, reason: 'a POST here must be content-type: application/json' };
-  return null;
-}
-
-function ownOrigin(req) {
-  const host = req.headers.host ?? req.headers[':authority']; // HTTP/2 (a `server.https` dev server) names it so
-  if (!host) return null; // without a Host, no Origin matches
-  try {
-    return new URL(`${req.socket?.encrypted ? 'https' : 'http'}://${host}`).origin;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The JSON body of a POST from the dev server's own page: `{ value }`, or `{ status, reason }` saying why not:
- * refusalOf's 403 and 415, then ait-iap/server's capped reader's 413 (over 16 KB) and 400 (not UTF-8 JSON).
- */
-export async function readOwnJson(req) {
-  const refused = refusalOf(req);
-  if (refused) return refused;
-  const length = req.headers['content-length'];
-  return readJsonBody(new Request('http://dev.invalid/', {
-    method: 'POST', headers: length === undefined ? {} : { 'content-length': length }, body: Readable.toWeb(req), duplex: 'half',
-  }));
-}

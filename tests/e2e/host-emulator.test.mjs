@@ -313,9 +313,11 @@ describe('emulated get-order-status and the dev backend', () => {
     const page = await sandbox.page();
     const shown = await buy(page);
     const ok = await status(shown.orderId);
-    assert.deepEqual(Object.keys(ok.success).sort(), ['orderId', 'reason', 'status']);
+    assert.deepEqual(Object.keys(ok.success).sort(), ['orderId', 'reason', 'sku', 'status', 'statusDeterminedAt']);
     assert.equal(ok.resultType, 'SUCCESS');
     assert.equal(ok.success.status, 'PURCHASED');
+    assert.equal(ok.success.sku, SKU1, 'the product bought, as Toss names it');
+    assert.match(ok.success.statusDeterminedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, 'Korea time, no offset');
     assert.equal((await status('no-such-order')).success.status, 'NOT_FOUND');
     const missingHeader = await status(shown.orderId, {});
     assert.equal(missingHeader.resultType, 'FAIL');
