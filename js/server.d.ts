@@ -8,7 +8,7 @@ export declare class AitIapServerError extends Error {
     | 'CERT_KEY_MISMATCH' | 'INVALID_ORDER_ID' | 'INVALID_USER_KEY' | 'INVALID_SKU' | 'TOSS_RESULT_FAIL' | 'TOSS_BAD_RESPONSE'
     | 'TOSS_HTTP_ERROR' | 'TOSS_TIMEOUT' | 'TOSS_UNREACHABLE' | 'TOSS_CLIENT_CERT_REJECTED' | 'TOSS_SERVER_UNTRUSTED'
     | 'NO_DATABASE' | 'LEDGER_INCONSISTENT' | 'LEDGER_TOO_NEW' | 'TLS_VERIFICATION_DISABLED' | 'TRANSACTION_CLOSED'
-    | 'DELIVERY_TIMEOUT' | 'ORDER_BUSY'
+    | 'DELIVERY_TIMEOUT' | 'DELIVERY_FAILED' | 'ORDER_BUSY' | 'DATABASE_UNAVAILABLE'
     // Refusals the grant handler reports to onError (the client is told only "refused"):
     | 'SKU_MISMATCH' | 'UNVERIFIED_ORDER' | 'ORDER_NOT_PAID' | 'OTHER_USER' | 'ENVIRONMENT_REFUSED';
   /** True when the same call may succeed later (the order may be paid: answer 5xx, the client retries). */
@@ -102,8 +102,9 @@ export type GrantVerdict = { granted: true; alreadyGranted: boolean } | { grante
 
 export interface Ledger {
   readonly kind: 'postgres' | 'memory';
-  /** Creates the table or upgrades it in place; `from` 0 when it was created. */
-  migrate(): Promise<{ from: number; to: number } | void>;
+  /** Creates the table or upgrades it in place; `from` 0 when it was created. `waitMs` (default 0): while the
+   *  database is not up yet (DATABASE_UNAVAILABLE), try again for this long. */
+  migrate(options?: { waitMs?: number }): Promise<{ from: number; to: number } | void>;
   find(orderId: string): Promise<Grant | null>;
   /** `timeoutMs` (default 5000): a delivery that takes longer rolls back with DELIVERY_TIMEOUT. */
   grantOnce(order: Order, deliver: (order: Order, tx: Tx) => unknown, options?: { timeoutMs?: number }): Promise<GrantVerdict>;
@@ -120,7 +121,9 @@ export type Database =
   | { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> };
 
 /** `lockTimeoutMs` (default 500): how long a claim waits for another claim of the same order (then ORDER_BUSY, 503). */
-export declare function postgresLedger(db: Database, options?: { table?: string; lockTimeoutMs?: number }): Ledger;
+/** `onError`: told when a `pg` Pool that has no 'error' listener of yours loses an idle connection (the ledger adds
+ *  one so that a database restart cannot end the process; default: one console line). */
+export declare function postgresLedger(db: Database, options?: { table?: string; lockTimeoutMs?: number; onError?: (error: unknown) => void }): Ledger;
 /** The ledger schema this version writes (2: Toss's sku, its evidence, the reconcile back-off). */
 export declare const LEDGER_SCHEMA_VERSION: 2;
 /** The ledger table's DDL, for teams that run their own migrations. */

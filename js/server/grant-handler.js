@@ -64,7 +64,7 @@ export function createGrantHandler({
       { orderId, claimedSku });
   }
 
-  async function decide(request) {
+  async function decide(request, seen) {
     if (request.method !== 'POST') return [405, { granted: false, reason: 'only POST' }];
     if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) return [415, { granted: false, reason: 'content-type must be application/json' }];
     const body = await readJsonBody(request);
@@ -72,6 +72,7 @@ export function createGrantHandler({
     const order = orderOf(body.value);
     if (typeof order === 'string') return [400, { granted: false, reason: order }];
     if (request.headers.get('idempotency-key') !== order.orderId) return [400, { granted: false, reason: 'Idempotency-Key must equal orderId' }];
+    seen.orderId = order.orderId;
 
     const userKey = await userKeyOf(request);
     if (userKey === null || userKey === undefined) return [401, { granted: false, reason: 'not signed in' }];
@@ -120,12 +121,13 @@ export function createGrantHandler({
     // The client's early check in development (a simple GET): reachable, and readable by the page when allowed.
     if (request.method === 'GET') return new Response(null, { status: 204, headers: { ...cors } });
     let status, body;
+    const seen = { orderId: '' };
     try {
-      [status, body] = await decide(request);
+      [status, body] = await decide(request, seen);
     } catch (e) {
-      // Toss unreachable or unsure: the order may well be granted on a later try, so the client is told to try
-      // again. Anything else is a bug. Either way the cause goes to the logs only.
-      onError(e, e?.orderId ?? '');
+      // The database restarting or busy: the order may well be granted on a later try, so the client is told to
+      // try again. Anything else is a bug. Either way the cause goes to the logs only.
+      onError(e, seen.orderId);
       [status, body] = e instanceof AitIapServerError && e.transient ? [503, { granted: false, reason: 'try again' }] : [500, { granted: false, reason: 'internal error' }];
     }
     const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors };

@@ -6,6 +6,7 @@
 import { AitIapServerError } from './errors.js';
 import { transactionOf } from './transaction.js';
 import { LEDGER_SCHEMA_VERSION, ledgerDdl, migrateLedger, quotedTable } from './ledger-schema.js';
+import { databaseError } from './database-errors.js';
 
 export { LEDGER_SCHEMA_VERSION, ledgerDdl };
 
@@ -22,26 +23,46 @@ const rowOf = (r) => r && {
 
 /**
  * @param {import('pg').Pool | import('@electric-sql/pglite').PGlite} db
- * @param {{ table?: string, lockTimeoutMs?: number }} [options]
+ * @param {{ table?: string, lockTimeoutMs?: number, onError?: (error: unknown) => void }} [options]
  *   lockTimeoutMs: how long a claim waits for another claim of the same order to finish (then it is "try again").
+ *   onError: told when a `pg` Pool without an 'error' listener loses an idle connection (default: one console line).
  */
-export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 500 } = {}) {
+export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 500, onError = logPoolError } = {}) {
   const name = quotedTable(table);
   if (!(Number.isInteger(lockTimeoutMs) && lockTimeoutMs > 0 && lockTimeoutMs <= 60_000)) {
     throw new AitIapServerError('INVALID_OPTIONS', `lockTimeoutMs must be a whole number of milliseconds in [1, 60000], got ${lockTimeoutMs}`);
   }
   const transaction = transactionOf(db);
+  // A `pg` Pool emits 'error' when the server drops one of its idle connections (a restart, a failover); with no
+  // listener, Node ends the process. The partner's own listener wins; without one, the pool just reconnects later.
+  if (typeof db.on === 'function' && typeof db.listenerCount === 'function' && db.listenerCount('error') === 0) {
+    db.on('error', (e) => onError(databaseError(e, 'keeping an idle connection')));
+  }
   const select = `SELECT ${COLUMNS} FROM ${name} WHERE order_id = $1`;
+  /** A database call whose transient failure (restart, failover, contention) becomes DATABASE_UNAVAILABLE. */
+  const guarded = (doing, call) => call().catch((e) => { throw databaseError(e, doing); });
 
   return {
     kind: 'postgres',
 
-    /** Creates the table, or brings one made by an earlier version to this one's columns; safe to run concurrently. */
-    migrate: () => migrateLedger(transaction, table),
+    /**
+     * Creates the table, or brings one made by an earlier version to this one's columns; safe to run concurrently.
+     * `waitMs`: while the database is not up yet (DATABASE_UNAVAILABLE), try again for this long (default 0).
+     */
+    async migrate({ waitMs = 0 } = {}) {
+      for (let delay = 250, deadline = Date.now() + waitMs; ; delay = Math.min(delay * 2, 5000)) {
+        try {
+          return await guarded('migrating the ledger', () => migrateLedger(transaction, table));
+        } catch (e) {
+          if (e?.code !== 'DATABASE_UNAVAILABLE' || Date.now() + delay > deadline) throw e;
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    },
 
     /** The grant of `orderId`, or null. */
     async find(orderId) {
-      const { rows } = await db.query(select, [orderId]);
+      const { rows } = await guarded('reading a grant', () => db.query(select, [orderId]));
       return rowOf(rows[0]) ?? null;
     },
 
@@ -53,7 +74,7 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
      * @returns {Promise<{ granted: true, alreadyGranted: boolean } | { granted: false, reason: 'OTHER_USER' | 'OTHER_SKU' | 'REFUNDED' }>}
      */
     grantOnce(grant, deliver, { timeoutMs = 5000 } = {}) {
-      return transaction(async (tx) => {
+      return guarded('granting', () => transaction(async (tx) => {
         // Both for this transaction only, in one round trip.
         await tx.query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", [String(lockTimeoutMs), String(Math.ceil(timeoutMs))]);
         const claimed = await tx.query(
@@ -63,22 +84,22 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
             grant.determinedAt ? grant.determinedAt.toISOString() : null, grant.tossAnswer === undefined ? null : JSON.stringify(grant.tossAnswer)],
         ).catch(busyIfLocked(grant.orderId));
         if (claimed.rows.length === 1) {
-          await withinDeadline(deliver(grant, tx), timeoutMs, grant.orderId);
+          await withinDeadline(delivering(deliver, grant, tx), timeoutMs, grant.orderId);
           return { granted: true, alreadyGranted: false };
         }
         const { rows } = await tx.query(select, [grant.orderId]);
         return verdictOn(rowOf(rows[0]), grant.userKey, grant.sku);
-      });
+      }));
     },
 
     /** Granted, not revoked, last checked (or granted) before `before`, not backing off at `now`: the oldest first. */
     async dueForCheck(before, limit, now = new Date()) {
-      const { rows } = await db.query(
+      const { rows } = await guarded('listing grants to check', () => db.query(
         `SELECT ${COLUMNS} FROM ${name} WHERE revoked_at IS NULL AND coalesce(checked_at, granted_at) < $1
            AND (next_check_at IS NULL OR next_check_at <= $3)
          ORDER BY coalesce(checked_at, granted_at) LIMIT $2`,
         [before.toISOString(), limit, now.toISOString()],
-      );
+      ));
       return rows.map(rowOf);
     },
 
@@ -97,13 +118,13 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
 
     /** Marks the order revoked and runs `revoke(grant, tx)` in one transaction, once: false when it was already. */
     revokeOnce(grant, revoke) {
-      return transaction(async (tx) => {
+      return guarded('revoking', () => transaction(async (tx) => {
         await tx.query("SELECT set_config('lock_timeout', $1, true)", [String(lockTimeoutMs)]);
         const { rows } = await tx.query(`UPDATE ${name} SET revoked_at = now(), checked_at = now() WHERE order_id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [grant.orderId]);
         if (rows.length === 0) return false;
         await revoke(rowOf(rows[0]), tx);
         return true;
-      });
+      }));
     },
   };
 }
@@ -116,6 +137,20 @@ export function verdictOn(grant, userKey, sku = null) {
   if (sku !== null && grant.sku !== sku) return { granted: false, reason: 'OTHER_SKU' };
   if (grant.revokedAt) return { granted: false, reason: 'REFUNDED' };
   return { granted: true, alreadyGranted: true };
+}
+
+/** The partner's delivery: whatever it throws is DELIVERY_FAILED (transient: it may succeed on a later try). */
+async function delivering(deliver, grant, tx) {
+  try {
+    return await deliver(grant, tx);
+  } catch (e) {
+    if (e instanceof AitIapServerError) throw e;
+    throw new AitIapServerError('DELIVERY_FAILED', `deliver failed: ${e?.message ?? e}`, { transient: true, orderId: grant.orderId, cause: e });
+  }
+}
+
+function logPoolError(error) {
+  console.warn(`[ait-iap/server] database: ${error?.code ? `${error.code}: ` : ''}${error?.message ?? error}`);
 }
 
 /** The delivery's promise, or DELIVERY_TIMEOUT (transient) after `ms`: the transaction then rolls back. */

@@ -10,6 +10,10 @@ export function transactionOf(db) {
     return async (work) => {
       const client = await db.connect();
       let broken;
+      // A connection the server drops while checked out emits 'error' on the client; unheard, Node would end the
+      // process. Its next query fails anyway, and the client is then destroyed rather than returned.
+      const lost = (e) => { broken = e; };
+      client.on?.('error', lost);
       try {
         await client.query('BEGIN');
         const result = await scoped(client, work);
@@ -19,6 +23,7 @@ export function transactionOf(db) {
         await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError; });
         throw e;
       } finally {
+        client.off?.('error', lost);
         client.release(broken);
       }
     };

@@ -4,19 +4,16 @@
 // On PostgreSQL with 4 processes; on PGlite with one (restarted on its folder).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { testCertificates } from '../../server/certs.mjs';
 import { createTossServer } from '../../server/toss-server.mjs';
 import { startPostgres } from './postgres.mjs';
 import { itemsOf } from './engines.mjs';
-
-const SCRIPT = new URL('./backend-process.mjs', import.meta.url).pathname;
+import { spawnBackend } from './spawn-backend.mjs';
 const PAID = Array.from({ length: 30 }, (_, i) => `paid-${i}`);
 const REFUSED = Array.from({ length: 10 }, (_, i) => `failed-${i}`);
 
@@ -29,22 +26,7 @@ before(async () => {
 });
 after(() => tls.close());
 
-/** Starts a backend process; resolves `{ child, port, deliveries }` once it listens. */
-function startBackend(env) {
-  const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, TOSS_URL: tls.url, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const backend = { child, port: 0, deliveries: [] };
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`backend exited ${code} before listening`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const [word, value] = line.split(' ');
-      if (word === 'delivering') backend.deliveries.push(value);
-      if (word === 'listening') {
-        backend.port = Number(value);
-        resolve(backend);
-      }
-    });
-  });
-}
+const startBackend = (env) => spawnBackend({ TOSS_URL: tls.url, ...env });
 
 const handOff = (port, orderId) =>
   fetch(`http://127.0.0.1:${port}/api/iap/grant`, {

@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL server for the tests: Debian's binaries, a cluster in a temp folder owned by an
 // unprivileged user (PostgreSQL refuses to run as root), listening only on a Unix socket in that folder.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,16 +22,20 @@ export function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'ait-iap-pg-'));
   const asRoot = process.getuid?.() === 0;
   let run = (cmd, args) => execFileSync(join(bin, cmd), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Not blocking this process: the emulated Toss server of a fault test lives in it and must go on answering.
+  let runAsync = (cmd, args) => promisify(execFile)(join(bin, cmd), args);
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
     run = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    runAsync = (cmd, args) => promisify(execFile)('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]);
   }
   const data = join(dir, 'data');
   const port = 20000 + Math.floor(Math.random() * 20000);
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off -c max_connections=200`, 'start']);
+  const options = `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off -c max_connections=200`;
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', options, 'start']);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -42,5 +47,14 @@ export function startPostgres() {
     }
   };
   process.once('exit', stop);
-  return { host: dir, port, database: 'postgres', user: 'postgres', stop };
+  // What a failover, a minor-version upgrade or a maintenance window does to the backends (fault tests).
+  // Each resolves when pg_ctl is done.
+  const fault = {
+    /** `pg_ctl restart -m fast`: every connection terminated (57P01), the server back at once. */
+    restart: () => runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', '-o', options, 'restart']),
+    /** `pg_ctl stop -m fast`: down until `start()`. */
+    stop: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    start: () => runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', options, 'start']),
+  };
+  return { host: dir, port, database: 'postgres', user: 'postgres', stop, fault };
 }
