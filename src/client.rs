@@ -6,9 +6,10 @@ use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
+use crate::core::grant::valid_order_id;
 use crate::core::subscription_skus::SubscriptionSkus;
 use crate::core::{limits, version};
-use crate::js::{as_array, get, get_string, object, opt_str, Callback};
+use crate::js::{as_array, get, get_order_id, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
@@ -206,7 +207,7 @@ impl Inner {
     /// The SDK calls `processProductGrant({orderId})`: the promise settles when the backend has answered
     /// (or the deadline passed). It never rejects into the SDK.
     fn order_paid(self: &Rc<Self>, arg: &JsValue) -> Promise {
-        let Some(order_id) = get_string(arg, "orderId", limits::ORDER_ID).filter(|s| !s.trim().is_empty()) else {
+        let Some(order_id) = get_order_id(arg) else {
             web_sys::console::warn_1(&JsValue::from_str("ait-iap: processProductGrant without orderId"));
             return Promise::resolve(&JsValue::FALSE);
         };
@@ -477,7 +478,7 @@ impl Inner {
                 Some(orders) => orders
                     .iter()
                     .filter_map(|o| {
-                        let order_id = get_string(&o, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?;
+                        let order_id = get_order_id(&o)?;
                         Some(PendingOrder { order_id, sku: get_string(&o, "sku", limits::FIELD).unwrap_or_default() })
                     })
                     .collect(),
@@ -536,7 +537,7 @@ impl IapClient {
     /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
     #[wasm_bindgen(js_name = subscriptionInfo)]
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
-        match order_id.as_string().filter(|s| !s.is_empty() && s.len() <= limits::ORDER_ID) {
+        match order_id.as_string().filter(|s| valid_order_id(s)) {
             Some(id) => crate::history::subscription_info(self.inner.ctx.clone(), id),
             None => Promise::reject(&js_err(ErrorCode::InvalidArgument, "subscriptionInfo: orderId must be a non-empty string", self.inner.ctx.locale)),
         }

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use crate::context::Context;
 use crate::core::error::{ErrorCode, RoutedError};
 use crate::core::limits;
-use crate::js::{as_array, get, get_string, object};
+use crate::js::{as_array, get, get_order_id, get_string, object};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};
 use js_sys::{Array, Promise};
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 fn order_js(o: &JsValue) -> Option<JsValue> {
     let status = get_string(o, "status", 20).filter(|s| s == "COMPLETED" || s == "REFUNDED")?;
     Some(object(&[
-        ("orderId", JsValue::from_str(&get_string(o, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?)),
+        ("orderId", JsValue::from_str(&get_order_id(o)?)),
         ("sku", JsValue::from_str(&get_string(o, "sku", limits::FIELD)?)),
         ("status", JsValue::from_str(&status)),
         ("date", JsValue::from_str(&get_string(o, "date", 40).unwrap_or_default())),

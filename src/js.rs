@@ -37,6 +37,11 @@ pub fn get_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
     get(obj, key).as_string().filter(|s| s.len() <= max)
 }
 
+/// `obj.orderId` when it is a valid orderId (`grant::valid_order_id`): anything else counts as no orderId.
+pub fn get_order_id(obj: &JsValue) -> Option<String> {
+    get(obj, "orderId").as_string().filter(|s| crate::core::grant::valid_order_id(s))
+}
+
 /// `value` as the array it is (not a copy: `Array::from` would copy it), or `None`.
 pub fn as_array(value: &JsValue) -> Option<&Array> {
     Array::is_array(value).then(|| value.unchecked_ref())

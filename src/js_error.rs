@@ -8,7 +8,7 @@ pub use crate::core::locale::Locale;
 use alloc::rc::Rc;
 use crate::core::limits;
 use crate::core::text::{cat, truncate};
-use crate::js::{get, get_string, set};
+use crate::js::{get, get_order_id, get_string, set};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -21,7 +21,7 @@ pub fn raw_error(value: &JsValue) -> RawError {
         code: get_string(value, "code", limits::TEXT),
         user_info_code: get_string(&user_info, "code", limits::TEXT),
         message,
-        order_id: get_string(&user_info, "orderId", limits::ORDER_ID).or_else(|| get_string(value, "orderId", limits::ORDER_ID)),
+        order_id: get_order_id(&user_info).or_else(|| get_order_id(value)),
         raw: Some(Opaque(Rc::new(value.clone()))),
     }
 }

@@ -6,7 +6,7 @@
 use crate::prelude::*;
 use crate::core::limits;
 use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
-use crate::js::{as_array, get, get_function, get_string, object, parse_json};
+use crate::js::{as_array, get, get_function, get_order_id, get_string, object, parse_json};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
 use crate::cell::RefCell;
@@ -114,7 +114,7 @@ pub fn parse(text: &JsValue) -> Vec<OutboxEntry> {
         .iter()
         .filter_map(|e| {
             Some(OutboxEntry {
-                order_id: get_string(&e, "orderId", limits::ORDER_ID).filter(|s| !s.is_empty())?,
+                order_id: get_order_id(&e)?,
                 sku: get_string(&e, "sku", limits::FIELD).unwrap_or_default(),
                 since_ms: get(&e, "since").as_f64().filter(|n| n.is_finite() && *n >= 0.0).unwrap_or(0.0) as u64,
                 reason: OutboxReason::parse(&get_string(&e, "reason", 40).unwrap_or_default()),

@@ -9,7 +9,7 @@ use crate::core::limits;
 use crate::core::product::ProductKind;
 use crate::core::text::cat;
 use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
-use crate::js::{as_array, get, get_function, get_string, Callback};
+use crate::js::{as_array, get, get_function, get_order_id, get_string, Callback};
 use crate::deferred::{ignore, then};
 use crate::core::error::{ErrorCode, Route, RoutedError};
 use crate::core::machine::{Outcome, Status};
@@ -565,7 +565,7 @@ impl View {
 
     /// An order confirmed after its purchase ended (the user was told the item would follow): said at its item.
     fn show_recovered(&self, order: &JsValue) {
-        let (Some(sku), order_id) = (get_string(order, "sku", limits::FIELD), get_string(order, "orderId", limits::ORDER_ID)) else { return };
+        let (Some(sku), order_id) = (get_string(order, "sku", limits::FIELD), get_order_id(order)) else { return };
         if self.live.get() && !self.inner.busy() {
             let _ = self.status(&sku, "recovered", text(Text::Recovered, self.lang), order_id.as_deref(), None, false);
         }

@@ -167,11 +167,41 @@ async fn malformed_errors_and_events_become_typed_outcomes() {
         assert_eq!(prop(&s, "cleanups").as_f64(), Some(1.0), "the SDK cleanup ran: {script}");
         client.dispose();
     }
-    // A processProductGrant without a usable orderId is answered false, never thrown into the SDK.
-    let s = scripted_sdk("s.grants.push(await p.options.processProductGrant({})); p.onError({ code: 'NETWORK_ERROR' })");
-    let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
-    let _ = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await;
-    assert_eq!(js_sys::Array::from(&prop(&s, "grants")).get(0).as_bool(), Some(false));
+    // A processProductGrant without a usable orderId (none, or one the hand-off contract refuses: it travels in a
+    // header) is answered false, never thrown into the SDK.
+    for arg in ["{}", "{ orderId: 'ord 1' }", "{ orderId: '주문-1' }", "{ orderId: 'o'.repeat(201) }"] {
+        let s = scripted_sdk(&format!("s.grants.push(await p.options.processProductGrant({arg})); p.onError({{ code: 'NETWORK_ERROR' }})"));
+        let client = create_iap(options(&s)).unwrap_or_else(|_| panic!("create"));
+        let _ = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await;
+        assert_eq!(js_sys::Array::from(&prop(&s, "grants")).get(0).as_bool(), Some(false), "{arg}");
+        assert_eq!(client.outbox().length(), 0, "{arg}");
+        client.dispose();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn only_orders_the_hand_off_contract_accepts_are_handed_off_and_unclaimable_skus_as_no_claim() {
+    with_host();
+    // Stored entries and the host's pending orders, some with orderIds the contract refuses (they travel in a
+    // header): those are dropped; a sku the server could refuse is sent as "" (Toss's own sku is granted).
+    let o = js(r#"
+        const sdk = {
+          getProductItemList: async () => ({ products: [] }),
+          createOneTimePurchaseOrder: () => () => {},
+          getPendingOrders: async () => ({ orders: [{ orderId: 'pending 1', sku: 'a' }, { orderId: 'p-2', sku: 'gem\n100' }, { orderId: 'p-3', sku: '보석 100' }] }),
+          completeProductGrant: async () => true,
+        };
+        const stored = [{ orderId: '주문-1', sku: 'a' }, { orderId: 'o-1', sku: 'b' }, { orderId: 'o\t2', sku: 'c' }, { orderId: 'o'.repeat(201), sku: 'd' }];
+        const storage = { getItem: () => JSON.stringify(stored), setItem() {} };
+        const calls = [];
+        const grant = (r) => { calls.push(r.orderId + '=' + r.sku); return true; };
+        return { sdk, storage, grant, calls, recoverOnStart: false };"#);
+    let client = create_iap(o.clone()).unwrap_or_else(|_| panic!("create"));
+    let report = JsFuture::from(client.recover_pending_orders()).await.unwrap_or(JsValue::UNDEFINED);
+    let strings = |v: JsValue| js_sys::Array::from(&v).iter().filter_map(|s| s.as_string()).collect::<Vec<_>>();
+    assert_eq!(strings(prop(&o, "calls")), ["o-1=b", "p-2=", "p-3=보석 100"]);
+    assert_eq!(strings(prop(&report, "granted")), ["o-1", "p-2", "p-3"]);
+    client.dispose();
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,30 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::error::{ErrorCode, GrantFailure};
+use super::limits;
 use super::text::cat;
+
+/// Whether `s` can be an orderId: 1 to `limits::ORDER_ID` bytes of visible ASCII (0x21 to 0x7E), since it travels
+/// in the `Idempotency-Key` header. A rule of the hand-off contract (js/server/hand-off-contract.json), which the
+/// server shares; anything else is treated as no orderId at all.
+pub fn valid_order_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= limits::ORDER_ID && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// Whether the hand-off can claim `s` as the sku: 1 to `limits::SKU` bytes, no control character (U+0000 to
+/// U+001F, U+007F to U+009F), not only whitespace (U+FEFF counts too, as JavaScript's `trim` has it). Any
+/// other sku is sent as no claim (""): the server then grants what Toss reports as paid.
+pub fn claimable_sku(s: &str) -> bool {
+    // One pass: a control character refuses at once; `text` is whether anything but whitespace was seen.
+    let mut text = false;
+    for c in s.chars() {
+        if matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}') {
+            return false;
+        }
+        text |= !c.is_whitespace() && c != '\u{feff}';
+    }
+    text && s.len() <= limits::SKU
+}
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

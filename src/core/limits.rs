@@ -1,9 +1,11 @@
 //! How long a text from outside may be, in UTF-8 bytes: every field limit in one place. Longer is refused (an
 //! identifier) or cut (a message), never kept whole.
 
-/// An orderId.
+/// An orderId (visible ASCII: `grant::valid_order_id`).
 pub const ORDER_ID: usize = 200;
-/// A sku, and every field of a product (names, descriptions, prices, icon URLs, offer ids). The console's limits
+/// A sku the hand-off claims (`grant::claimable_sku`): the same as `FIELD`.
+pub const SKU: usize = FIELD;
+/// Every field of a product (names, descriptions, prices, icon URLs, offer ids). The console's limits
 /// are 30 (name) and 45 (description) characters; 2048 bytes is over 600 Korean characters: room for drift, no
 /// megabyte strings.
 pub const FIELD: usize = 2048;

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use super::{Effect, Machine};
 use crate::core::error::ErrorCode;
 use crate::core::error::GrantFailure;
-use crate::core::grant::GrantReply;
+use crate::core::grant::{claimable_sku, GrantReply};
 use crate::core::text::cat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,8 @@ impl Machine {
         h.stage = Stage::Posting;
         h.attempts += 1;
         let timeout_ms = attempt_timeout.min(h.deadline_at.saturating_sub(now)).max(1);
-        let sku = h.sku.clone();
+        // A sku the server could refuse is sent as no claim: a paid order is never refused over its sku.
+        let sku = if claimable_sku(&h.sku) { h.sku.clone() } else { String::new() };
         self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, timeout_ms });
     }
 

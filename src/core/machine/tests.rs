@@ -1,6 +1,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::*;
+use crate::core::limits;
 use crate::core::outbox::MAX_ENTRIES;
 
 const T0: u64 = 1_000_000;
@@ -120,6 +121,26 @@ fn refusal_is_final_and_keeps_the_order() {
     assert!(fx.contains(&Effect::SettleGrant { order_id: "o1".into(), granted: false }));
     assert_eq!(posts(&fx), 0);
     assert_eq!(m.outbox().entries()[0].refused.as_deref(), Some("no"));
+}
+
+#[test]
+fn a_sku_the_server_could_refuse_is_handed_off_as_no_claim() {
+    let claimed = |fx: &[Effect]| -> Vec<String> {
+        fx.iter().filter_map(|f| if let Effect::PostGrant { sku, .. } = f { Some(sku.clone()) } else { None }).collect()
+    };
+    for (sku, sent) in [("보석 100", "보석 100"), ("gem\n100", ""), ("\u{feff}gem", "\u{feff}gem"), (&*"s".repeat(limits::SKU + 1), "")] {
+        let mut m = Machine::new();
+        assert_eq!(claimed(&paid(&mut m, sku, "o1")), [sent], "{sku:?}");
+        assert_eq!(m.outbox().sku_of("o1"), Some(sku), "the outbox keeps the sku as it was");
+        // A retry sends the same.
+        m.handle(down("o1"), T0);
+        assert_eq!(claimed(&tick(&mut m).0), [sent]);
+    }
+    // Orders recovered from the host's list with such skus: the same.
+    let mut m = Machine::new();
+    let skus = [" ", "\u{feff}", "gem\u{0}", "gem"];
+    let pending = skus.iter().enumerate().map(|(i, sku)| PendingOrder { order_id: i.to_string(), sku: (*sku).into() }).collect();
+    assert_eq!(claimed(&m.handle(Event::Recover { pending }, T0)), ["", "", "", "gem"]);
 }
 
 #[test]
