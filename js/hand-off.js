@@ -15,8 +15,10 @@ const unreachable = (url, error) =>
   warnOnce(url, `grant URL ${url} unreachable (${error}): backend down, CORS, or CSP connect-src?`);
 
 /** POSTs the hand-off `body` to `url` (the app's `headers` win over ours). Resolves `{ status, granted, reason }`:
- *  status 0 when nothing answered (network, CORS, CSP, or `timeoutMs` passed); `granted` and `reason` as the JSON
- *  body had them. Never rejects. */
+ *  status 0 when nothing answered (network, CORS, CSP, a redirect, or `timeoutMs` passed); `granted` and `reason`
+ *  as the JSON body had them. Never rejects. A redirect is never followed: the orderId and the user's credentials
+ *  go to the grant URL and nowhere else. 'manual' rather than 'error' (which looks like any network failure): the
+ *  redirect then answers with status 0, and the developer is told. */
 export async function postGrant(url, appHeaders, credentials, body, orderId, timeoutMs) {
   const own = Object.keys(appHeaders).join().toLowerCase();
   const headers = { ...appHeaders };
@@ -25,12 +27,14 @@ export async function postGrant(url, appHeaders, credentials, body, orderId, tim
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetch(url, { method: 'POST', headers, credentials, body, signal: controller.signal });
+    const response = await fetch(url, { method: 'POST', headers, credentials, body, redirect: 'manual', signal: controller.signal });
     const { status } = response;
     const reply = await response.json().catch(() => ({}));
     const reason = typeof reply?.reason === 'string' ? reply.reason : undefined;
     if (status > 299 || typeof reply?.granted !== 'boolean') {
-      warnOnce(url + status, `grant URL ${url}: HTTP ${status} ${reason ?? 'without {"granted": boolean}'}`);
+      // Status 0: the opaque answer to a redirect, which is not followed.
+      const what = status ? `HTTP ${status} ${reason ?? 'without {"granted": boolean}'}` : 'redirected: it must answer itself';
+      warnOnce(url + status, `grant URL ${url}: ${what}`);
     }
     return { status, granted: reply?.granted, reason };
   } catch (error) {

@@ -1,0 +1,63 @@
+// The hand-off never follows a redirect: a grant URL that answers 307 must not carry the orderId (and the user's
+// credentials) to wherever it points, even to a URL that would grant. The redirect counts as no answer: the
+// purchase is not reported granted, the order stays in the outbox, and the developer is told once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { openSandbox, SKU1 } from './harness.mjs';
+
+let sandbox;
+before(async () => { sandbox = await openSandbox(); });
+after(async () => { await sandbox.close(); });
+
+/** A server on its own port (another origin) that answers CORS for whatever origin asks (after a cross-origin
+ *  redirect the browser sends `Origin: null`), so that only the redirect mode decides; `answer(req, res)` handles
+ *  the POSTs, which it counts. */
+async function corsServer(answer) {
+  const posts = [];
+  const server = http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'content-type, idempotency-key' });
+      return res.end();
+    }
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (req.method === 'POST') posts.push(JSON.parse(body));
+      answer(req, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/grant`, posts, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('a grant URL that redirects (307) to one that would grant: the POST is not followed, the purchase not granted', async () => {
+  const elsewhere = await corsServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"granted":true}'));
+  const redirecting = await corsServer((req, res) => res.writeHead(307, { location: elsewhere.url }).end());
+  const page = await sandbox.page();
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  const outcome = await page.evaluate(async ([url, sku]) => {
+    window.iap.dispose();
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant: { url }, recoverOnStart: false, grantDeadlineMs: 1500 });
+    const o = await client.purchase(sku);
+    const outbox = client.outbox().map((e) => e.orderId);
+    client.dispose();
+    return { status: o.status, orderId: o.orderId, code: o.error?.code, outbox };
+  }, [redirecting.url, SKU1]);
+
+  assert.ok(redirecting.posts.length >= 1, 'the grant URL received the hand-off');
+  assert.equal(redirecting.posts[0].orderId, outcome.orderId);
+  assert.deepEqual(elsewhere.posts, [], 'the redirect target never received the POST');
+  assert.equal(outcome.status, 'failed');
+  assert.equal(outcome.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
+  assert.deepEqual(outcome.outbox, [outcome.orderId], 'the paid order is kept, to be handed off again');
+  const told = warnings.filter((w) => w.includes('redirected'));
+  assert.equal(told.length, 1, `the developer is told once that the grant URL redirected: ${JSON.stringify(warnings)}`);
+  assert.ok(told[0].includes(`grant URL ${redirecting.url}: redirected: it must answer itself`), told[0]);
+  assert.deepEqual(sandbox.pageErrors, []);
+  await page.close();
+  await redirecting.close();
+  await elsewhere.close();
+});
