@@ -33,7 +33,7 @@ export async function postGrant(url, appHeaders, credentials, body, orderId, tim
     const reason = typeof reply?.reason === 'string' ? reply.reason : undefined;
     if (status > 299 || typeof reply?.granted !== 'boolean') {
       // Status 0: the opaque answer to a redirect, which is not followed.
-      const what = status ? `HTTP ${status} ${reason ?? 'without {"granted": boolean}'}` : 'redirected: it must answer itself';
+      const what = status ? `HTTP ${status} ${reason ?? 'without {"granted": boolean}'}` : 'redirected (not followed)';
       warnOnce(url + status, `grant URL ${url}: ${what}`);
     }
     return { status, granted: reply?.granted, reason };

@@ -59,7 +59,7 @@ pub enum GrantReply {
     Granted,
     /// A 4xx or `{granted: false, reason}`: final for this attempt chain. `status` 0: not over HTTP.
     Refused { reason: String, status: u16 },
-    /// Network error (`status` 0), 5xx, timeout or an unreadable reply: worth retrying.
+    /// Network error (`status` 0), 5xx, 408, 429, timeout or an unreadable reply: worth retrying.
     Unreachable { reason: &'static str, status: u16 },
 }
 
@@ -71,7 +71,8 @@ impl GrantReply {
             (200..=299, Some(true)) => GrantReply::Granted,
             (200..=299, Some(false)) => GrantReply::Refused { reason: reason_or("granted: false".into()), status },
             (200..=299, None) => GrantReply::Unreachable { reason: "unreadable reply", status },
-            (400..=499, _) => GrantReply::Refused { reason: reason_or("HTTP 4xx".into()), status },
+            // 408 and 429 (a timeout or a rate limit in front of the backend) say "later", not "no".
+            (400..=499, _) if status != 408 && status != 429 => GrantReply::Refused { reason: reason_or("HTTP error".into()), status },
             (0, _) => GrantReply::Unreachable { reason: "no answer", status },
             _ => GrantReply::Unreachable { reason: "HTTP error", status },
         }
