@@ -200,6 +200,14 @@ test('a delivery that fails answers 503 and leaves nothing; the retry delivers',
 test('createGrantHandler refuses missing parts at creation', () => {
   assert.throws(() => createGrantHandler({ toss: api, userKeyOf: () => 'u', deliver: () => {} }), { code: 'INVALID_OPTIONS' });
   assert.throws(() => createGrantHandler({ toss: api, ledger: postgresLedger(db), deliver: () => {} }), { code: 'INVALID_OPTIONS', message: /userKeyOf/ });
+  const parts = { toss: api, ledger: postgresLedger(db), userKeyOf: () => 'u', deliver: () => {} };
+  for (const [origin, shown] of [[undefined, 'undefined'], ['*', '"\\*"'], ['https://mini.example/', 'mini.example/'], ['http://mini.example', 'http://mini.example'], ['null', '"null"'], [42, '42']]) {
+    assert.throws(() => createGrantHandler({ ...parts, allowOrigins: [ORIGIN, origin] }), { code: 'INVALID_OPTIONS', message: new RegExp(`allowOrigins: .*${shown}`) }, String(origin));
+  }
+  assert.doesNotThrow(() => createGrantHandler({ ...parts, allowOrigins: [ORIGIN, 'http://localhost:5173', 'http://127.0.0.1:8080'] }));
+  for (const bad of [{ environments: ['production'] }, { environments: [] }, { deliverTimeoutMs: 0 }, { acceptClaimedSkuWhenTossOmitsIt: 'yes' }]) {
+    assert.throws(() => createGrantHandler({ ...parts, ...bad }), { code: 'INVALID_OPTIONS' }, JSON.stringify(bad));
+  }
 });
 
 test("toNodeListener after a body parser (Express's express.json()) uses the parsed body", async () => {
