@@ -67,3 +67,6 @@ export const SDK_ERROR_CODES: readonly string[];
 export const GATES: Readonly<Record<string, { android: string; ios: string }>>;
 export const GRANT_TIMEOUT_MS: number;
 export function installHostEmulator(options?: HostEmulatorOptions): HostEmulator;
+/** Whether the page has the Toss app's native host: inside the Toss app, or with an emulator installed. In
+ *  development: `if (import.meta.env.DEV && !hasTossHost()) installHostEmulator(…)`. */
+export function hasTossHost(): boolean;

@@ -29,6 +29,13 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Whether the page has the Toss app's native host: inside the Toss app (its WebView's bridge), or with an emulator
+ *  installed. Apps install the emulator in development when there is none:
+ *  `if (import.meta.env.DEV && !hasTossHost()) installHostEmulator()`. */
+export function hasTossHost() {
+  return globalThis.ReactNativeWebView != null;
+}
+
 /** The native key-value store behind the SDK's `Storage`: in localStorage under `prefix` (null: memory only). */
 function nativeStorage(local, prefix) {
   if (!prefix || !local) {
