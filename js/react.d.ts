@@ -1,12 +1,19 @@
-// `ait-iap/react`: React (18 and 19) bindings of ait-iap.
+// `ait-iap/react`: React (18 and 19) bindings of ait-iap (`<ProductList>`: `ait-iap/react/product-list`).
 import type { ReactElement, ReactNode } from 'react';
 import type { AitIapError, CreateIapOptions, HistoryOrder, IapClient, Outcome, Product, PurchaseState, SubscriptionInfo } from './index.js';
+
+export type {
+  ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
+  PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
+  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder,
+} from './index.js';
 
 export interface IapProviderProps extends CreateIapOptions {
   children?: ReactNode;
   /** Shown while the module loads. */
   fallback?: ReactNode;
-  /** Where `init()` finds the `.wasm` (a URL, Response, BufferSource or Module), if not beside the entry. */
+  /** Where `init()` finds the `.wasm` (a URL, Response, BufferSource or Module), if not beside the entry: the engine's
+   *  `ait_iap_headless_bg.wasm`, or `ait_iap_bg.wasm` (with the list) once `ait-iap/react/product-list` is imported. */
   wasm?: string | URL | Response | BufferSource | WebAssembly.Module;
 }
 
@@ -56,15 +63,3 @@ export interface UseOrderHistory {
   loadMore(): void;
 }
 export function useOrderHistory(): UseOrderHistory;
-
-export interface ProductListProps {
-  locale?: 'ko' | 'en';
-  /** A test badge on each row (default: in the Toss sandbox). */
-  testBadge?: boolean;
-  /** Your own items instead of the client's products; each new array updates the changed rows. */
-  products?: Product[];
-  /** The container's class. */
-  className?: string;
-}
-/** The library's product list (`mountProductList`), mounted in an effect and destroyed in its cleanup. */
-export function ProductList(props: ProductListProps): ReactElement;

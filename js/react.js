@@ -1,9 +1,24 @@
 // `ait-iap/react`: one client for the app (<IapProvider>), its purchase state through useSyncExternalStore, the
-// product list, order history and subscription info as hooks, and the library's list as a component.
+// products, order history and subscription info as hooks. The library's list as a component is
+// `ait-iap/react/product-list` (react-product-list.js), so that an app of hooks alone ships the engine alone.
 import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { init, createIap, mountProductList } from './index.js';
+import * as headless from './headless.js';
 
 const ClientContext = createContext(null);
+
+/** The module the provider loads and makes its client with: the engine alone (ait_iap_headless_bg.wasm), or the
+ *  engine with the list (ait_iap_bg.wasm) once `ait-iap/react/product-list` is imported, whose <ProductList> draws
+ *  with its client's own module. */
+let engine = headless;
+/** The module that made each provider's client. */
+const moduleOf = new WeakMap();
+
+/** For `ait-iap/react/product-list`, as it is imported (not part of the API): the providers mounted from now on
+ *  load `module`; returns whether a client was made with it. */
+export function withProductList(module) {
+  engine = module;
+  return (client) => moduleOf.get(client) === module;
+}
 
 /** One client for the app, created after `init()` and disposed on unmount. The props are `createIap`'s options and
  *  `wasm` (where `init` finds the module, if not beside the entry), read once at mount (give the provider a new `key`
@@ -14,15 +29,17 @@ export function IapProvider({ children, fallback = null, ...props }) {
   const first = useRef(props);
   useEffect(() => {
     const { wasm, ...options } = first.current;
+    const module = engine;
     // StrictMode mounts, unmounts and mounts again: a client is made only by the mount that is still there when the
     // module is ready, so there is one client, one recovery at start and one set of SDK listeners.
     let live = true;
     let client = null;
-    init(wasm).then(
+    module.init(wasm).then(
       () => {
         if (!live) return;
         try {
-          client = createIap(options);
+          client = module.createIap(options);
+          moduleOf.set(client, module);
           setMade({ client });
         } catch (error) {
           setMade({ error });
@@ -139,29 +156,4 @@ export function useOrderHistory() {
     };
   }, [client, more]);
   return { ...history, loadMore: more };
-}
-
-/** The library's product list, mounted in an effect and destroyed in its cleanup. Props: the list's options
- *  (`locale`, `testBadge`) and `className` for its container; `products`, your own items: each new array updates
- *  the rows that changed, and none (`undefined`) loads the client's products again. */
-export function ProductList({ locale, testBadge, products, className }) {
-  const client = useIapClient();
-  const container = useRef(null);
-  const list = useRef(null);
-  const shown = useRef(products);
-  useEffect(() => {
-    const mounted = mountProductList(container.current, client, { locale, testBadge, products: shown.current });
-    list.current = mounted;
-    return () => {
-      list.current = null;
-      mounted.destroy();
-    };
-  }, [client, locale, testBadge]);
-  useEffect(() => {
-    if (products === shown.current) return;
-    shown.current = products;
-    if (Array.isArray(products)) list.current?.update(products);
-    else list.current?.reload();
-  }, [products]);
-  return createElement('div', { ref: container, className });
 }

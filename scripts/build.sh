@@ -35,7 +35,9 @@ build ait_iap --features small
 build ait_iap_headless --no-default-features --features small
 
 cp js/*.css js/*.d.ts js/host-emulator.js js/emulator-*.js dist/
-cp js/react.js dist/ # ait-iap/react: shipped as written; it imports ./index.js (one module instance) and react
+# ait-iap/react and ait-iap/react/product-list: shipped as written; they import react, the first ./headless.js and the
+# second ./index.js, which the provider then loads instead (one module instance each).
+cp js/react.js js/react-product-list.js dist/
 cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, shipped as written (readable; no bundling needed)
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,

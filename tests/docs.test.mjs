@@ -29,8 +29,9 @@ test('every relative link and anchor in the README and docs/ resolves', () => {
   assert.deepEqual(broken, []);
 });
 
-test('the README is short (≤ 12 KB) and each English guide has a Korean one', () => {
-  assert.ok(readFileSync(join(root, 'README.md')).length <= 12 * 1024);
+// 12.5 KB: 12 until the examples became TypeScript with their plain-JS differences noted (issue 22).
+test('the README is short (≤ 12.5 KB) and each English guide has a Korean one', () => {
+  assert.ok(readFileSync(join(root, 'README.md')).length <= 12.5 * 1024);
   const english = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort();
   assert.deepEqual(readdirSync(join(root, 'docs/ko')).sort(), english);
 });

@@ -10,28 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buy, SKU2, BROWSER } from './e2e/harness.mjs';
 import { serveApp } from './fixtures/serve-app.mjs';
+import { docBlock, forWebpack, readmeExample } from './fixtures/examples.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Inside the repository, so that each app finds its toolchain (vite, webpack) and the SDK in the repository's
 // node_modules; ait-iap itself is only in the app's own node_modules, from the tarball.
 const work = join(root, 'target/fixtures');
-
-/** The code block after `<!-- marker -->` in the doc `file` (`lang`: its fence's language). */
-function docBlock(file, marker, lang) {
-  const text = readFileSync(join(root, file), 'utf8');
-  const block = text.split(`<!-- ${marker} -->`)[1]?.match(new RegExp(`^\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``))?.[1];
-  assert.ok(block, `a ${marker} block in ${file}`);
-  return block;
-}
-
-/** The README's quick-start example: the js block after `<!-- example -->`, shown once. */
-export function readmeExample() {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  assert.equal(readme.split('<!-- example -->').length, 2, 'the quick start shows the example once');
-  const block = docBlock('README.md', 'example', 'js');
-  assert.ok(block.trimEnd().split('\n').length <= 10, 'the example is at most 10 lines');
-  return block;
-}
 
 let tarball, packed, browser;
 
@@ -49,7 +33,7 @@ before(() => {
 after(() => browser?.close());
 
 /** Copies the fixture app `name` (as `as`), writes a README example as its source (`source`, default the quick
- *  start's), installs the tarball (offline). */
+ *  start's: TypeScript for Vite, plain JS for webpack), installs the tarball (offline). */
 function prepare(name, { as = name, source } = {}) {
   const dir = join(work, as);
   // The React 18 app is the React app with its own vite.config.js.
@@ -58,8 +42,9 @@ function prepare(name, { as = name, source } = {}) {
   if (name !== 'ts-consumer') {
     cpSync(join(root, 'tests/fixtures/web-framework.js'), join(dir, 'web-framework.js'));
     mkdirSync(join(dir, 'src'), { recursive: true });
-    if (name.startsWith('react')) writeFileSync(join(dir, 'src/main.jsx'), source ?? docBlock('docs/api.md', 'react-example', 'jsx'));
-    else writeFileSync(join(dir, 'src/main.js'), source ?? readmeExample());
+    if (name.startsWith('react')) writeFileSync(join(dir, 'src/main.tsx'), source ?? docBlock('docs/api.md', 'react-example', 'tsx'));
+    else if (name === 'webpack-app') writeFileSync(join(dir, 'src/main.js'), source ?? forWebpack(readmeExample()));
+    else writeFileSync(join(dir, 'src/main.ts'), source ?? readmeExample());
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: as, private: true, type: 'module', dependencies: { 'ait-iap': `file:${tarball}` } }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
@@ -70,7 +55,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
   assert.deepEqual(packed, [
     'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
-    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react.d.ts', 'dist/react.js',
+    'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
     ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
     'dist/server/hand-off-contract.json',
@@ -220,7 +205,7 @@ for (const [label, fixture] of [['React 19', 'react-app'], ['React 18', 'react18
   test(`${label} in StrictMode runs the README's ait-iap/react example from the tarball: usePurchase, leaving mid-purchase, NO_HOST`, async () => {
     // A development build: React runs StrictMode's double mount only there. The page gets the emulator before the
     // app runs (serveApp), so the example's own development-only install sees a host and stays out.
-    const dir = await viteBuild(fixture, { as: `${fixture}-hooks`, mode: 'development', source: docBlock('README.md', 'react-hooks-example', 'jsx') });
+    const dir = await viteBuild(fixture, { as: `${fixture}-hooks`, mode: 'development', source: docBlock('README.md', 'react-hooks-example', 'tsx') });
     const version = JSON.parse(readFileSync(join(dir, fixture === 'react-app' ? '../../../node_modules/react/package.json' : '../../react-18/node_modules/react/package.json'), 'utf8')).version;
     assert.equal(version.split('.')[0], label.split(' ')[1]);
     const bundle = readdirSync(join(dir, 'dist/assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, 'dist/assets', f), 'utf8')).join('\n');
@@ -266,7 +251,7 @@ for (const [label, fixture] of [['React 19', 'react-app'], ['React 18', 'react18
     }
 
     // Outside Toss (no host; the production build, without the emulator): useProducts reports the typed error.
-    const prod = await viteBuild(fixture, { as: `${fixture}-hooks-prod`, source: docBlock('README.md', 'react-hooks-example', 'jsx') });
+    const prod = await viteBuild(fixture, { as: `${fixture}-hooks-prod`, source: docBlock('README.md', 'react-hooks-example', 'tsx') });
     const outside = await serveApp(join(prod, 'dist'), { host: false });
     const bare = await browser.newPage();
     try {
@@ -320,7 +305,7 @@ test('the rest of ait-iap/react (React 19, StrictMode): order history by pages, 
 });
 
 test('a fresh Vite app runs the README\'s headless example from the tarball: its own .wasm, a purchase granted once', async () => {
-  const dir = await viteBuild('vite-app', { as: 'headless-app', source: docBlock('docs/api.md', 'headless-example', 'js') });
+  const dir = await viteBuild('vite-app', { as: 'headless-app', source: docBlock('docs/api.md', 'headless-example', 'ts') });
   const emitted = readdirSync(join(dir, 'dist/assets'));
   assert.ok(emitted.some((f) => /^ait_iap_headless_bg.*\.wasm$/.test(f)), `the headless .wasm was emitted: ${emitted}`);
   assert.ok(!emitted.some((f) => /^ait_iap_bg.*\.wasm$/.test(f)), 'and not the one with the product list');
@@ -392,7 +377,7 @@ console.log(sdk);
 });
 
 test('no `any` in the public types', () => {
-  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts', 'dist/react.d.ts']) {
+  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts', 'dist/react.d.ts', 'dist/react-product-list.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, file);
   }
