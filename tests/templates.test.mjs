@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import { buy, SKU2, BROWSER } from './e2e/harness.mjs';
 import { serveApp } from './fixtures/serve-app.mjs';
 import { docBlock, readmeExample } from './fixtures/examples.mjs';
+import { transform } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = join(root, 'target/templates');
@@ -203,4 +204,15 @@ test("ait-iap/react loads the engine alone until ait-iap/react/product-list is i
     await page.locator('#second-list .ait-iap-row').nth(1).waitFor();
     assert.deepEqual([...wasm], ['ait_iap_headless_bg', 'ait_iap_bg'], 'a provider mounted after the import loads the module with the list');
   });
+});
+
+test("the README's plain-JS notes turn its TypeScript into JavaScript (drop the `!`; in React also `type Phase` and WORDS' type)", async () => {
+  const dropped = (source, ...typescript) => {
+    for (const t of typescript) assert.ok(source.includes(t), t);
+    return typescript.reduce((js, t) => js.replaceAll(t, t === ')!' ? ')' : ''), source);
+  };
+  await transform(dropped(readmeExample(), ')!'), { loader: 'js' });
+  await transform(docBlock('docs/api.md', 'headless-example', 'ts'), { loader: 'js' });
+  await transform(dropped(docBlock('docs/api.md', 'react-example', 'tsx'), ')!'), { loader: 'jsx' });
+  await transform(dropped(docBlock('README.md', 'react-hooks-example', 'tsx'), ', type Phase', ': Partial<Record<Phase, string>>', ')!'), { loader: 'jsx' });
 });
