@@ -56,7 +56,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
-    ...['cors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
+    ...['cors', 'database-errors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
     'dist/server/hand-off-contract.json',
     'dist/server.d.ts', 'dist/vite.d.ts', 'dist/vite/emulated-toss.js', 'dist/vite/index.js', 'dist/vite/own-page.js', 'package.json',
