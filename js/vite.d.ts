@@ -9,6 +9,12 @@ export interface AitIapViteOptions {
   dataDir?: string;
   /** The user every development order is granted to. Default `sandbox-user`. */
   userKey?: string;
+  /**
+   * Also serve Toss's partner API (get-order-status over mTLS) about this page's orders, for your own backend, as
+   * `npx ait-iap toss-emulator` does, and print the environment that backend needs. `port` default 7443; `dir`, where
+   * the throwaway certificates are made once, default `.ait-iap/toss-emulator` under the project root. Default off.
+   */
+  tossEmulator?: boolean | { port?: number; dir?: string };
 }
 
 export interface AitIapVitePlugin {

@@ -39,6 +39,7 @@ cp js/*.css js/*.d.ts js/host-emulator.js js/emulator-*.js dist/
 # second ./index.js, which the provider then loads instead (one module instance each).
 cp js/react.js js/react-product-list.js dist/
 cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, shipped as written (readable; no bundling needed)
+cp -r js/toss-emulator dist/ # ait-iap/toss-emulator and the `ait-iap` command (package.json bin): Node code, shipped as written
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.

@@ -4,21 +4,27 @@
 // (in memory, with a warning, when @electric-sql/pglite is not installed). It also keeps Vite's dependency
 // pre-bundling away from ait-iap (which would separate the module from its .wasm) and, unless you set one, builds
 // for the WebViews ait-iap supports. Both routes answer the dev server's own page only (readOwnJson, refusalOf).
+// With `tossEmulator`, it also serves Toss's partner API over mTLS about the same orders, for your own backend (the
+// Toss emulator of `npx ait-iap toss-emulator`), and prints the environment that backend needs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGrantHandler, memoryLedger, postgresLedger, toNodeListener } from '../server/index.js';
+import { envLines, startTossEmulator } from '../toss-emulator/index.js';
 import { createEmulatedToss } from './emulated-toss.js';
 import { readOwnJson, refusalOf } from './own-page.js';
 
 const WEBVIEWS = ['chrome96', 'safari15'];
 
 /**
- * @param {{ grantPath?: string, mirrorPath?: string, dataDir?: string, userKey?: string }} [options]
+ * @param {{ grantPath?: string, mirrorPath?: string, dataDir?: string, userKey?: string,
+ *   tossEmulator?: boolean | { port?: number, dir?: string } }} [options]
  *   grantPath: where the app POSTs its orders (default /api/iap/grant); mirrorPath: the emulator's mirrorUrl
  *   (default /__emulator/orders); dataDir: the ledger's folder (default node_modules/.ait-iap/pglite under the
- *   project root); userKey: the user every development order is granted to (default sandbox-user).
+ *   project root); userKey: the user every development order is granted to (default sandbox-user);
+ *   tossEmulator: also serve Toss's partner API for your own backend (port default 7443, dir default
+ *   .ait-iap/toss-emulator under the project root, as `npx ait-iap toss-emulator`).
  */
-export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__emulator/orders', dataDir, userKey = 'sandbox-user' } = {}) {
+export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__emulator/orders', dataDir, userKey = 'sandbox-user', tossEmulator = false } = {}) {
   return {
     name: 'ait-iap',
     config(user) {
@@ -32,6 +38,10 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
       const toss = createEmulatedToss();
       const backend = startBackend({ toss, dataDir: dataDir ?? join(server.config.root, 'node_modules/.ait-iap/pglite'), userKey, log });
       server.httpServer?.once('close', () => backend.then((b) => b.close()));
+      if (tossEmulator) {
+        const partnerApi = startPartnerApi({ toss, options: tossEmulator === true ? {} : tossEmulator, root: server.config.root, log });
+        server.httpServer?.once('close', () => partnerApi.then((api) => api?.close()));
+      }
       async function route(req, res, next) {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (path !== mirrorPath && path !== grantPath) return next();
@@ -73,6 +83,27 @@ async function startBackend({ toss, dataDir, userKey, log }) {
     deliver: (order) => log.info(`  ait-iap: granted ${order.sku} (order ${order.orderId})`, { timestamp: true }),
   }));
   return { listener, close };
+}
+
+/** The Toss emulator, answering from the orders this plugin's mirror received; resolves it, or null when it could not
+ *  start (no openssl, a port in use: said in the log, and `vite dev` goes on without it). */
+async function startPartnerApi({ toss, options: { port, dir }, root, log }) {
+  const start = () => startTossEmulator({
+    port, dir: dir ?? join(root, '.ait-iap/toss-emulator'), mirrorPort: false, lookup: (orderId) => toss.orders.get(orderId),
+    log: (line) => log.info(`  ait-iap toss-emulator: ${line}`, { timestamp: true }),
+  });
+  try {
+    // A restarting dev server (vite.config edited) may still be letting go of the port: try again a little later.
+    const api = await start().catch((e) => (e.code === 'EADDRINUSE' ? new Promise((r) => setTimeout(r, 500)).then(start) : Promise.reject(e)));
+    log.info([
+      `  ait-iap: Toss's partner API for your backend at ${api.url} (mTLS), about this page's orders. Your backend's environment (also in ${api.envFile}):`,
+      ...envLines(api.env).trimEnd().split('\n').map((line) => `    ${line}`),
+    ].join('\n'));
+    return api;
+  } catch (e) {
+    log.error(`  ait-iap: the Toss emulator did not start: ${e.message}`);
+    return null;
+  }
 }
 
 const reply = (res, status, value) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
