@@ -8,4 +8,5 @@ export { postgresLedger, ledgerDdl, LEDGER_SCHEMA_VERSION } from './ledger.js';
 export { memoryLedger } from './memory-ledger.js';
 export { createGrantHandler } from './grant-handler.js';
 export { toNodeListener } from './node-listener.js';
+export { notFound } from './not-found.js';
 export { reconcile } from './reconcile.js';

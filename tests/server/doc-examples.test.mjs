@@ -1,111 +1,224 @@
-// The server examples of docs/backend.md (and their Korean twins in docs/ko/backend.md), as written there, run against a real PostgreSQL server and the emulated Toss
-// server over mTLS: the node:http one as its own process, the Web Request one as a route module. `ait-iap/server`
-// resolves to the built package (a package may import itself by name). `sessionOf`, the partner's own sign-in,
-// is the one thing the test supplies.
+// The server examples of docs/backend.md (and their Korean twins in docs/ko/backend.md), each run as written, as a
+// file of its own: against the Toss emulator as `npx ait-iap toss-emulator` starts it (the environment it prints,
+// its throwaway CA as TOSS_CA) and a real PostgreSQL server (a database of its own for each example), or PGlite.
+// `ait-iap/server` resolves to the built package (a package may import itself by name). Nothing is added to the
+// blocks: their sign-in stand-in reads `Authorization: Dev <userKey>`, which the requests here send.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { testCertificates } from '../../server/certs.mjs';
-import { createTossServer } from '../../server/toss-server.mjs';
+import { PGlite } from '@electric-sql/pglite';
+import { docBlock } from './doc-blocks.mjs';
 import { startPostgres } from './postgres.mjs';
+import { startEmulatorCli } from './toss-emulator-cli.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = join(root, 'target/doc-server');
-const SESSION = "const sessionOf = (request) => ({ tossUserKey: request.headers.get('x-test-user') });\n";
 const ORIGIN = 'https://mini.example';
+const run = promisify(execFile);
 
-function docBlock(marker) {
-  const blocks = ['docs/backend.md', 'docs/ko/backend.md'].map((doc) => {
-    const block = readFileSync(join(root, doc), 'utf8').split(`<!-- ${marker} -->`)[1]?.match(/^\n```js\n([\s\S]*?)```/)?.[1];
-    assert.ok(block, `a ${marker} block in ${doc}`);
-    return block;
-  });
-  assert.equal(blocks[1], blocks[0], `docs/ko/backend.md shows the same ${marker} code`);
-  return blocks[0];
-}
-
-let toss, tls, server, pool, env;
+let emulator, server, admin, env;
 before(async () => {
+  rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const certs = testCertificates();
-  toss = createTossServer();
-  tls = await toss.listenTls(certs);
-  for (const orderId of ['readme-1', 'readme-2']) toss.orders.set(orderId, { orderId, sku: 'gem.100', status: 'paid' });
+  emulator = await startEmulatorCli(['--dir', join(work, 'toss-emulator')]);
   server = startPostgres();
-  pool = new pg.Pool(server);
-  await pool.query('CREATE TABLE items (user_key text NOT NULL, sku text NOT NULL, order_id text PRIMARY KEY)');
-  env = {
-    ...process.env,
-    TOSS_CERT: certs.client.cert.replace(/\n/g, '\\n'), // as an environment variable often carries it
-    TOSS_KEY: Buffer.from(certs.client.key).toString('base64'),
-    TOSS_API_BASE_URL: tls.url,
-    NODE_EXTRA_CA_CERTS: join(root, 'target/certs/ca.crt'), // trust the emulated Toss server, as the system trusts Toss
-    DATABASE_URL: `postgresql://${server.user}@localhost/${server.database}?host=${server.host}&port=${server.port}`,
-    MINI_APP_ORIGIN: ORIGIN,
-  };
+  admin = new pg.Pool(server);
+  env = { ...process.env, ...emulator.env, MINI_APP_ORIGIN: ORIGIN };
+  delete env.NODE_ENV;
 });
 after(async () => {
-  await pool.end();
+  await admin.end();
   server.stop();
-  await tls.close();
+  await emulator.stop();
 });
+
+/** A database of its own for one example: its DATABASE_URL and a pool on it for the test's own queries. */
+async function database(name) {
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = `postgresql://${server.user}@localhost/${name}?host=${server.host}&port=${server.port}`;
+  return { url, pool: new pg.Pool({ ...server, database: name }) };
+}
+
+/** What the host emulator mirrors when a purchase is paid (or later refunded), POSTed as its page does. */
+async function mirror(orderId, fields = {}) {
+  const order = { orderId, sku: 'gem.100', status: 'paid', paidAt: Date.now(), miniAppId: 'ait-iap-sandbox', ...fields };
+  const res = await fetch(emulator.mirrorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) });
+  assert.equal(res.status, 200);
+}
+
+/** Writes the block `marker` as `name` in `dir` (default the work folder); resolves its path. */
+function writeBlock(marker, name, dir = work) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, docBlock(marker));
+  return file;
+}
 
 const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-const grantRequest = (url, orderId, extra = {}) => new Request(url, {
+const grantRequest = (url, orderId, headers = {}) => fetch(url, {
   method: 'POST',
-  headers: { 'content-type': 'application/json', 'idempotency-key': orderId, 'x-test-user': 'user-1', ...extra },
+  headers: { 'content-type': 'application/json', 'idempotency-key': orderId, ...headers },
   body: JSON.stringify({ orderId, sku: 'gem.100', environment: 'sandbox' }),
 });
-const items = async (orderId) => (await pool.query('SELECT user_key, sku FROM items WHERE order_id = $1', [orderId])).rows;
+const DEV_USER = { authorization: 'Dev user-1' };
 
-test('the documented node:http example grants a paid order once, over mTLS, on PostgreSQL, with CORS', async () => {
-  const file = join(work, 'server.mjs');
-  writeFileSync(file, SESSION + docBlock('server-node-example'));
+/** Runs a server block (node:http) in `cwd` on a free port until `check(base)` is done, then stops it with SIGTERM
+ *  and resolves its exit code and how long it took to exit. */
+async function withServer(file, extraEnv, check, cwd = work) {
   const port = await freePort();
-  const child = spawn(process.execPath, [file], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [file], { cwd, env: { ...env, ...extraEnv, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   try {
-    const url = `http://localhost:${port}/api/iap/grant`;
-    let first;
-    for (let i = 0; i < 100 && !first; i++) first = await fetch(grantRequest(url, 'readme-1', { origin: ORIGIN })).catch(() => new Promise((r) => setTimeout(r, 50)));
-    assert.equal(first.status, 200);
-    assert.equal(first.headers.get('access-control-allow-origin'), ORIGIN);
-    assert.deepEqual(await first.json(), { granted: true });
-    assert.deepEqual(await (await fetch(grantRequest(url, 'readme-1'))).json(), { granted: true, alreadyGranted: true });
-    assert.deepEqual(await items('readme-1'), [{ user_key: 'user-1', sku: 'gem.100' }]);
-    const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
-    assert.equal(preflight.status, 204);
+    const base = `http://localhost:${port}`;
+    for (let i = 0; i < 200; i++) {
+      if (await fetch(base, { method: 'OPTIONS' }).then(() => true, () => false)) break;
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await check(base);
   } finally {
-    child.kill();
+    child.kill('SIGTERM');
+  }
+  const stopping = Date.now();
+  return { code: await exited, exitMs: Date.now() - stopping };
+}
+
+/** The checks every node:http block passes: granted once, with CORS, a preflight, 401 without a session, a wrong
+ *  path's 404 readable by the page. */
+async function checkServer(base, orderId) {
+  const url = `${base}/api/iap/grant`;
+  const first = await grantRequest(url, orderId, { origin: ORIGIN, ...DEV_USER });
+  assert.equal(first.headers.get('access-control-allow-origin'), ORIGIN);
+  assert.deepEqual([first.status, await first.json()], [200, { granted: true }]);
+  assert.deepEqual(await (await grantRequest(url, orderId, DEV_USER)).json(), { granted: true, alreadyGranted: true });
+  const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204);
+  const anonymous = await grantRequest(url, orderId, { origin: ORIGIN });
+  assert.deepEqual([anonymous.status, await anonymous.json()], [401, { granted: false, reason: 'not signed in' }]);
+  // A wrong path: the preflight passes and the POST's 404 carries CORS, so the page reads "404".
+  const wrongPreflight = await fetch(`${base}/api/iap/grnat`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' } });
+  assert.equal(wrongPreflight.status, 204);
+  assert.match(wrongPreflight.headers.get('access-control-allow-headers'), /authorization/);
+  const wrong = await grantRequest(`${base}/api/iap/grnat`, orderId, { origin: ORIGIN, ...DEV_USER });
+  assert.deepEqual([wrong.status, wrong.headers.get('access-control-allow-origin'), await wrong.json()], [404, ORIGIN, { reason: 'not found' }]);
+  const elsewhere = await grantRequest(`${base}/api/iap/grnat`, orderId, { origin: 'https://elsewhere.example' });
+  assert.deepEqual([elsewhere.status, elsewhere.headers.get('access-control-allow-origin')], [404, null]);
+}
+
+test('the documented node:http example, as written: a paid order granted once over mTLS on PostgreSQL, CORS, 401, a readable 404, and SIGTERM closes it', async () => {
+  const { url, pool } = await database('node_example');
+  try {
+    await mirror('doc-node-1');
+    const stopped = await withServer(writeBlock('server-node-example', 'server.mjs'), { DATABASE_URL: url }, (base) => checkServer(base, 'doc-node-1'));
+    assert.equal(stopped.code, 0, 'SIGTERM: requests finished, pool and Toss client closed, exit 0');
+    assert.ok(stopped.exitMs < 3000, `exited ${stopped.exitMs} ms after SIGTERM`);
+    assert.deepEqual((await pool.query('SELECT user_key, sku FROM items WHERE order_id = $1', ['doc-node-1'])).rows, [{ user_key: 'user-1', sku: 'gem.100' }]);
+    assert.equal((await pool.query("SELECT count(*)::int AS n FROM ait_iap_grants WHERE order_id = 'doc-node-1' AND sku_source = 'toss'")).rows[0].n, 1);
+  } finally {
+    await pool.end();
   }
 });
 
-test('the documented Web Request example (a Next.js route module) grants a paid order once', async () => {
-  const file = join(work, 'route.mjs');
-  writeFileSync(file, SESSION + docBlock('server-web-example'));
-  const run = `
-    import { POST, OPTIONS, runtime } from ${JSON.stringify(file)};
-    const request = (extra) => new Request('http://localhost/api/iap/grant', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'readme-2', ...extra }, body: JSON.stringify({ orderId: 'readme-2', sku: 'gem.100', environment: 'sandbox' }) });
+test('the documented PGlite example, as written: the same backend with the database in a folder', async () => {
+  const dir = join(work, 'pglite-run');
+  await mirror('doc-pglite-1');
+  const stopped = await withServer(writeBlock('server-pglite-example', 'server.mjs', dir), {}, (base) => checkServer(base, 'doc-pglite-1'), dir);
+  assert.equal(stopped.code, 0);
+  const db = await PGlite.create(join(dir, 'pglite-data'));
+  try {
+    assert.deepEqual((await db.query('SELECT user_key, sku FROM items')).rows, [{ user_key: 'user-1', sku: 'gem.100' }], 'delivered once, and kept in the folder');
+  } finally {
+    await db.close();
+  }
+});
+
+/** Imports a Web route module in a process of its own and sends it `requests` ([method name, init] pairs); resolves
+ *  `[status, body or null, access-control-allow-origin]` for each. `production` sets NODE_ENV before the last one. */
+async function askRoute(file, extraEnv, requests) {
+  const script = `
+    const route = await import(${JSON.stringify(file)});
     const answers = [];
-    for (const extra of [{ 'x-test-user': 'user-1' }, { 'x-test-user': 'user-1' }, { 'x-test-user': 'user-2' }, {}]) {
-      const res = await POST(request(extra));
-      answers.push([res.status, await res.json()]);
+    for (const [method, init, production] of ${JSON.stringify(requests)}) {
+      if (production) process.env.NODE_ENV = 'production';
+      const res = await route[method](new Request('http://localhost/api/iap/grant', init));
+      const text = await res.text();
+      answers.push([res.status, text ? JSON.parse(text) : null, res.headers.get('access-control-allow-origin')]);
     }
-    answers.push([(await OPTIONS(new Request('http://localhost/', { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example' } }))).status, runtime]);
-    console.log(JSON.stringify(answers));
+    console.log(JSON.stringify({ runtime: route.runtime ?? null, answers }));
     process.exit(0);`;
-  // Not execFileSync: the emulated Toss server lives in this process and must go on answering.
-  const { stdout: out } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', run], { env, encoding: 'utf8' });
-  assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), [
-    [200, { granted: true }],
-    [200, { granted: true, alreadyGranted: true }],
-    [403, { granted: false, reason: 'refused' }],
-    [401, { granted: false, reason: 'not signed in' }],
-    [403, 'nodejs'],
-  ]);
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+}
+const post = (orderId, headers = {}) => ['POST', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': orderId, ...headers }, body: JSON.stringify({ orderId, sku: 'gem.100', environment: 'sandbox' }) }];
+
+test('the documented Web Request example (a Next.js route module), its migrate.mjs and its catch-all 404 route, as written', async () => {
+  const { url, pool } = await database('web_example');
+  try {
+    const { stdout } = await run(process.execPath, [writeBlock('server-migrate-example', 'migrate.mjs')], { env: { ...env, DATABASE_URL: url }, encoding: 'utf8' });
+    assert.match(stdout, /ledger schema 0 → 2, items ready/);
+    await mirror('doc-web-1');
+    const route = await askRoute(writeBlock('server-web-example', 'route.mjs'), { DATABASE_URL: url }, [
+      post('doc-web-1', { ...DEV_USER, origin: ORIGIN }),
+      post('doc-web-1', DEV_USER),
+      post('doc-web-1', { authorization: 'Dev user-2' }),
+      post('doc-web-1'),
+      ['OPTIONS', { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example' } }],
+      ['GET', { headers: { origin: ORIGIN } }],
+      [...post('doc-web-1', DEV_USER), true],
+    ]);
+    assert.deepEqual(route, {
+      runtime: 'nodejs',
+      answers: [
+        [200, { granted: true }, ORIGIN],
+        [200, { granted: true, alreadyGranted: true }, null],
+        [403, { granted: false, reason: 'refused' }, null],
+        [401, { granted: false, reason: 'not signed in' }, null],
+        [403, null, null],
+        [204, null, ORIGIN],
+        [401, { granted: false, reason: 'not signed in' }, null], // NODE_ENV=production: the stand-in signs in nobody
+      ],
+    });
+    assert.deepEqual((await pool.query('SELECT user_key, sku FROM items')).rows, [{ user_key: 'user-1', sku: 'gem.100' }]);
+    const catchAll = await askRoute(writeBlock('server-web-not-found', 'not-found-route.mjs'), {}, [
+      ['OPTIONS', { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } }],
+      post('doc-web-1', { origin: ORIGIN }),
+      ['GET', { headers: { origin: 'https://elsewhere.example' } }],
+    ]);
+    assert.deepEqual(catchAll.answers, [[204, null, ORIGIN], [404, { reason: 'not found' }, ORIGIN], [404, { reason: 'not found' }, null]]);
+  } finally {
+    await pool.end();
+  }
+});
+
+test('the documented reconcile cron, as written: a refunded order revoked once, and the process exits at once', async () => {
+  const { url, pool } = await database('cron_example');
+  try {
+    await run(process.execPath, [writeBlock('server-migrate-example', 'migrate.mjs')], { env: { ...env, DATABASE_URL: url } });
+    await mirror('doc-cron-1');
+    const granted = await askRoute(writeBlock('server-web-example', 'route.mjs'), { DATABASE_URL: url }, [post('doc-cron-1', DEV_USER)]);
+    assert.deepEqual(granted.answers, [[200, { granted: true }, null]]);
+    await mirror('doc-cron-1', { status: 'refunded', refundedAt: Date.now() }); // refunded in the host emulator
+    const cron = writeBlock('server-reconcile-example', 'cron.mjs');
+    const once = async () => {
+      const started = Date.now();
+      const { stdout } = await run(process.execPath, [cron], { env: { ...env, DATABASE_URL: url }, encoding: 'utf8' });
+      return { stdout: stdout.trim(), ms: Date.now() - started };
+    };
+    const early = await once();
+    assert.equal(early.stdout, 'checked 0, revoked 0, failed 0', 'granted a moment ago: not asked about yet (olderThan)');
+    await pool.query("UPDATE ait_iap_grants SET granted_at = now() - interval '2 hours'"); // an hour and more later
+    const later = await once();
+    assert.equal(later.stdout, 'checked 1, revoked 1, failed 0');
+    assert.ok(later.ms < 5000, `the cron process ended ${later.ms} ms after it started (a pool left open keeps it 10 s more)`);
+    assert.deepEqual((await pool.query('SELECT * FROM items')).rows, [], 'the refunded item revoked');
+    assert.equal((await once()).stdout, 'checked 0, revoked 0, failed 0', 'once');
+  } finally {
+    await pool.end();
+  }
 });
