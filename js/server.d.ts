@@ -169,7 +169,7 @@ export interface NodeResponse {
 }
 
 /** For node:http and Express: `http.createServer(toNodeListener(handler))`. */
-export declare function toNodeListener(handler: (request: Request) => Promise<Response>): (req: NodeRequest, res: NodeResponse) => Promise<void>;
+export declare function toNodeListener(handler: (request: Request) => Response | Promise<Response>): (req: NodeRequest, res: NodeResponse) => Promise<void>;
 
 /** The answer for a path the backend does not serve: 404 `{"reason":"not found"}` with CORS for an allowed origin
  *  (so the page sees the 404), and for an OPTIONS preflight the grant handler's (204 allowed, 403 otherwise). */

@@ -57,7 +57,8 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
     ...['cors', 'database-errors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
-      'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
+      'not-found', 'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
+    'dist/toss-emulator.d.ts', 'dist/toss-emulator/bin.js', 'dist/toss-emulator/certs.js', 'dist/toss-emulator/index.js',
     'dist/server/hand-off-contract.json',
     'dist/server.d.ts', 'dist/vite.d.ts', 'dist/vite/emulated-toss.js', 'dist/vite/index.js', 'dist/vite/own-page.js', 'package.json',
   ].sort());
@@ -377,7 +378,7 @@ console.log(sdk);
 });
 
 test('no `any` in the public types', () => {
-  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts', 'dist/react.d.ts', 'dist/react-product-list.d.ts']) {
+  for (const file of ['dist/index.d.ts', 'dist/headless.d.ts', 'dist/host-emulator.d.ts', 'dist/server.d.ts', 'dist/vite.d.ts', 'dist/react.d.ts', 'dist/react-product-list.d.ts', 'dist/toss-emulator.d.ts']) {
     const code = readFileSync(join(work, 'ts-consumer/node_modules/ait-iap', file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     assert.doesNotMatch(code, /\bany\b/, file);
   }
