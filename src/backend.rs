@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use crate::core::limits;
 use crate::core::grant::{request_body, Environment, GrantReply};
-use crate::js::{get, get_string, object, set};
+use crate::js::{get, get_string, object};
 use crate::deferred::{then, within};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -15,35 +15,19 @@ use wasm_bindgen::{JsCast, JsValue};
 pub enum GrantTarget {
     /// POST to `url` with extra headers (e.g. `Authorization`) and a credentials mode.
     /// `headers` is a plain object of the app's string headers, copied once at creation.
-    Http { url: String, headers: JsValue, credentials: Option<&'static str> },
+    Http { url: String, headers: JsValue, credentials: Option<String> },
     /// The app's function `({orderId, sku, environment}) => boolean | {granted, reason} | Promise of either`.
     Function(Function),
 }
 
 impl GrantTarget {
-    /// Reads `grant` from the options: a URL string, `{ url, headers?, credentials? }`, or a function.
-    pub fn from_js(value: &JsValue) -> Option<GrantTarget> {
-        if let Some(f) = value.dyn_ref::<Function>() {
-            return Some(GrantTarget::Function(f.clone()));
+    /// `grant` as `readOptions` (js/ait-error.js) checked and read it: the function, or the URL (a string, or
+    /// `{ url, headers?, credentials? }`'s) with a copy of its headers and its credentials.
+    pub fn from_js(value: &JsValue, url: JsValue, headers: JsValue, credentials: JsValue) -> GrantTarget {
+        match value.dyn_ref::<Function>() {
+            Some(f) => GrantTarget::Function(f.clone()),
+            None => GrantTarget::Http { url: url.as_string().unwrap_or_default(), headers, credentials: credentials.as_string() },
         }
-        if let Some(url) = value.as_string() {
-            return Some(GrantTarget::Http { url, headers: object(&[]), credentials: None });
-        }
-        let url = get_string(value, "url", 4096)?;
-        // `is_object` instead of a cast: `dyn_into` costs an `instanceof` import, and is false across realms.
-        let headers = object(&[]);
-        let given = get(value, "headers");
-        // `is_object` instead of a cast: `dyn_into` costs an `instanceof` import, and is false across realms.
-        if given.is_object() {
-            for pair in js_sys::Object::entries(given.unchecked_ref()).iter() {
-                let pair: &js_sys::Array = pair.unchecked_ref();
-                if let (Some(name), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                    set(&headers, &name, &JsValue::from_str(&text));
-                }
-            }
-        }
-        let credentials = get_string(value, "credentials", 20).and_then(|c| ["include", "same-origin", "omit"].into_iter().find(|k| *k == c));
-        Some(GrantTarget::Http { url, headers, credentials })
     }
 }
 
@@ -53,7 +37,7 @@ pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: En
     match target {
         GrantTarget::Http { url, headers, credentials } => {
             let body = request_body(order_id, sku, environment);
-            let _ = then(&post_grant(url, headers, *credentials, &body, order_id, timeout_ms as f64), move |_, reply| {
+            let _ = then(&post_grant(url, headers, credentials.as_deref(), &body, order_id, timeout_ms as f64), move |_, reply| {
                 let status = get(&reply, "status").as_f64().unwrap_or(0.0) as u16;
                 done(GrantReply::from_http(status, get(&reply, "granted").as_bool(), get_string(&reply, "reason", limits::REASON)));
                 Ok(JsValue::UNDEFINED)

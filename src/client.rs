@@ -11,7 +11,7 @@ use crate::core::subscription_skus::SubscriptionSkus;
 use crate::core::{limits, version};
 use crate::js::{as_array, get, get_order_id, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
-use crate::js_error::{raw_error, to_js_error, Locale};
+use crate::js_error::{read_options, raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
 use crate::context::Context;
 use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
@@ -95,36 +95,39 @@ fn js_err(code: ErrorCode, detail: &str, locale: Locale) -> JsValue {
     to_js_error(&RoutedError::new(code, detail), locale)
 }
 
-fn ms_option(options: &JsValue, key: &str) -> Option<u64> {
-    get(options, key).as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| ms as u64)
-}
-
 /// `createIap({ sdk, grant, storage?, storageKey?, locale?, routes?, recoverOnStart?, purchaseTimeoutMs?, grantDeadlineMs? })`.
-/// Throws a typed error for invalid options.
+/// Throws a typed error for invalid options: `readOptions` (js/ait-error.js) names the problem, else the SDK's.
 #[wasm_bindgen(js_name = createIap)]
 pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
-    let locale = Locale::parse(get(&options, "locale").as_string().as_deref());
-    let sdk = Sdk::from_js(&get(&options, "sdk")).map_err(|e| to_js_error(&e, locale))?;
-    let grant = GrantTarget::from_js(&get(&options, "grant")).ok_or_else(|| {
-        js_err(ErrorCode::InvalidArgument, "createIap: grant must be a URL, { url } or a function", locale)
-    })?;
+    let read = read_options(&options);
+    if let Some(problem) = read.as_string() {
+        return Err(js_err(ErrorCode::InvalidArgument, &problem, Locale::Ko));
+    }
+    // The options as `readOptions` read them, by position (the order is its doc comment's).
+    let at = |i: u32| -> JsValue {
+        let read: &Array = read.unchecked_ref();
+        read.get(i)
+    };
+    let locale = if at(4).is_truthy() { Locale::En } else { Locale::Ko };
+    let sdk = Sdk::from_js(&at(0)).map_err(|e| to_js_error(&e, locale))?;
+    let grant = GrantTarget::from_js(&at(1), at(9), at(10), at(11));
     let mut config = Config::default();
-    if let Some(ms) = ms_option(&options, "purchaseTimeoutMs") {
-        config.host_silence_ms = ms;
+    if let Some(ms) = at(7).as_f64() {
+        config.host_silence_ms = ms as u64;
     }
-    if let Some(ms) = ms_option(&options, "grantDeadlineMs") {
-        config.grant_deadline_ms = ms.min(28_000);
+    if let Some(ms) = at(8).as_f64() {
+        config.grant_deadline_ms = ms as u64;
     }
-    let store = Rc::new(OutboxStore::new(get(&options, "storage"), get_string(&options, "storageKey", limits::KEY)));
+    let store = Rc::new(OutboxStore::new(at(2), at(3).as_string()));
     let (outbox, stored) = store.load();
-    let recover_on_start = get(&options, "recoverOnStart").as_bool() != Some(false);
+    let recover_on_start = at(6).is_truthy();
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
         ctx: Rc::new(Context { sdk, locale, subscriptions: RefCell::new(SubscriptionSkus::default()) }),
         grant,
         store,
         loading: RefCell::new(None),
-        routes: get(&options, "routes"),
+        routes: at(5),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
         disposed: Cell::new(false),
         suspended: Cell::new(false),

@@ -43,6 +43,10 @@ extern "C" {
         cause: Option<JsValue>,
         raw: Option<&JsValue>,
     ) -> JsValue;
+    /// What is wrong with `createIap`'s options, naming the option, the value and what is allowed (a string), or
+    /// `undefined`.
+    #[wasm_bindgen(js_name = readOptions)]
+    pub fn read_options(options: &JsValue) -> JsValue;
 }
 
 /// The error's `message`: the user's, in the locale; for a mistake in the calling code, the developer's, in English.

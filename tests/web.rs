@@ -56,6 +56,67 @@ fn invalid_options_throw_a_typed_error() {
     assert_eq!(text(&no_grant.err().unwrap_or(JsValue::UNDEFINED), "code"), "INVALID_ARGUMENT");
 }
 
+/// Every option `createIap` is given wrong, in plain JS where no type stops it, throws INVALID_ARGUMENT shaped as
+/// the module's other errors, whose English message names the option and the value.
+#[wasm_bindgen_test]
+fn every_invalid_option_names_itself_and_its_value() {
+    let cases = [
+        ("locale: 'kr'", r#"createIap: locale: "kr""#),
+        ("locale: 'en-US'", r#"createIap: locale: "en-US""#),
+        ("grant: { url: '/g', credentials: 'include-all' }", r#"createIap: grant.credentials: "include-all""#),
+        ("grant: { url: '/g', headers: { Authorization: 42 } }", "createIap: grant.headers: <object>"),
+        ("grant: { url: '/g', header: {} }", "createIap: grant.header: <object>: unknown option"),
+        ("grant: { uri: '/g' }", "createIap: grant: <object>: grant must be"),
+        ("grant: 42", "createIap: grant: 42: grant must be"),
+        ("grant: undefined", "createIap: grant: undefined: grant must be"),
+        ("routes: { transient: 'retry' }", r#"createIap: routes.transient: "retry": allowed: function"#),
+        ("routes: { transiant() {} }", "createIap: routes.transiant: <function>: unknown option"),
+        ("routes: 'transient'", r#"createIap: routes: "transient""#),
+        ("storage: {}", "createIap: storage: <object>: allowed: { getItem, setItem }"),
+        ("storage: { getItem() {} }", "createIap: storage: <object>"),
+        ("storage: null", "createIap: storage: null"),
+        ("storageKey: ''", r#"createIap: storageKey: """#),
+        ("storageKey: 'k'.repeat(201)", "createIap: storageKey: \"kkk"),
+        ("storageKey: 5", "createIap: storageKey: 5"),
+        ("recoverOnStart: 'no'", r#"createIap: recoverOnStart: "no": allowed: boolean"#),
+        ("grantDeadlineMs: 60000", "createIap: grantDeadlineMs: 60000: allowed: 100-28000 ms"),
+        ("grantDeadlineMs: NaN", "createIap: grantDeadlineMs: NaN"),
+        ("purchaseTimeoutMs: 99", "createIap: purchaseTimeoutMs: 99: allowed: 100-3600000 ms"),
+        ("purchaseTimeoutMs: '5000'", r#"createIap: purchaseTimeoutMs: "5000""#),
+        ("grnat: '/g'", r#"createIap: grnat: "/g": unknown option"#),
+        ("grant: undefined, grnat: '/g'", r#"createIap: grnat: "/g": unknown option"#),
+    ];
+    let sdk = sdk("{ products: [] }");
+    for (option, says) in cases {
+        let given = js(&format!("return {{ grant: '/api/grant', {option} }};"));
+        Reflect::set(&given, &JsValue::from_str("sdk"), &sdk).unwrap_or_default();
+        let err = create_iap(given).err().unwrap_or(JsValue::UNDEFINED);
+        assert!(err.is_instance_of::<js_sys::Error>(), "{option}");
+        assert_eq!(text(&err, "name"), "AitIapError", "{option}");
+        assert_eq!(text(&err, "code"), "INVALID_ARGUMENT", "{option}");
+        assert_eq!((text(&err, "category"), prop(&err, "retryable").as_bool(), text(&err, "route")), ("developer".into(), Some(false), "none".into()), "{option}");
+        assert_eq!(text(&prop(&err, "messages"), "ko"), "잘못된 요청이에요.", "{option}");
+        assert_eq!(text(&prop(&err, "messages"), "en"), "Invalid request.", "{option}");
+        let message = text(&err, "message");
+        assert!(message.starts_with(&format!("ait-iap: {says}")), "{option}: {message}");
+        assert_eq!(message, format!("ait-iap: {}", text(&err, "detail")), "{option}");
+        assert!(message.is_ascii(), "{option}: the developer's message is English: {message}");
+    }
+    // What is allowed passes, in every form the docs give.
+    for option in [
+        "locale: 'en', recoverOnStart: false, grantDeadlineMs: 28000, purchaseTimeoutMs: 3600000",
+        "grant: { url: '/g', headers: { Authorization: 'Bearer x' }, credentials: 'include' }, routes: { transient() {}, paid_unverified() {} }",
+        "grant: () => true, storage: { getItem: async () => null, setItem: async () => {} }, storageKey: 'k'.repeat(200)",
+        "locale: undefined, routes: undefined, storage: undefined, grantDeadlineMs: undefined",
+    ] {
+        let given = js(&format!("return {{ grant: '/api/grant', recoverOnStart: false, {option} }};"));
+        Reflect::set(&given, &JsValue::from_str("sdk"), &sdk).unwrap_or_default();
+        let made = create_iap(given).map_err(|e| text(&e, "message"));
+        assert!(made.is_ok(), "{option}: {made:?}", made = made.as_ref().err());
+        made.map(|client| client.dispose()).unwrap_or_default();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn old_app_without_product_list_is_a_typed_error() {
     with_host();
@@ -195,8 +256,8 @@ async fn only_orders_the_hand_off_contract_accepts_are_handed_off_and_unclaimabl
         const storage = { getItem: () => JSON.stringify(stored), setItem() {} };
         const calls = [];
         const grant = (r) => { calls.push(r.orderId + '=' + r.sku); return true; };
-        return { sdk, storage, grant, calls, recoverOnStart: false };"#);
-    let client = create_iap(o.clone()).unwrap_or_else(|_| panic!("create"));
+        return { options: { sdk, storage, grant, recoverOnStart: false }, calls };"#);
+    let client = create_iap(prop(&o, "options")).unwrap_or_else(|_| panic!("create"));
     let report = JsFuture::from(client.recover_pending_orders()).await.unwrap_or(JsValue::UNDEFINED);
     let strings = |v: JsValue| js_sys::Array::from(&v).iter().filter_map(|s| s.as_string()).collect::<Vec<_>>();
     assert_eq!(strings(prop(&o, "calls")), ["o-1=b", "p-2=", "p-3=보석 100"]);
@@ -216,4 +277,24 @@ async fn dispose_calls_the_sdk_cleanup_and_settles_the_purchase() {
     assert_eq!(prop(&s, "cleanups").as_f64(), Some(1.0));
     let after = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
     assert_eq!(text(&prop(&after, "error"), "code"), "DISPOSED");
+}
+
+/// The host's words are for its user (Korean on a real device): the error's `detail` is the developer's, in English,
+/// and its `message` the user's, in the client's locale.
+#[wasm_bindgen_test]
+async fn a_host_error_says_its_detail_in_english_and_its_message_in_the_locale() {
+    with_host();
+    for (locale, message) in [("ko", "결제를 취소했어요."), ("en", "You canceled the payment.")] {
+        let s = scripted_sdk("p.onError({ code: 'USER_CANCELED', message: '사용자가 결제를 취소했어요.' })");
+        let o = options(&s);
+        Reflect::set(&o, &JsValue::from_str("locale"), &JsValue::from_str(locale)).unwrap_or_default();
+        let client = create_iap(o).unwrap_or_else(|_| panic!("create"));
+        let outcome = JsFuture::from(client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
+        let error = prop(&outcome, "error");
+        assert_eq!(text(&error, "code"), "USER_CANCELED");
+        assert_eq!(text(&error, "detail"), "host error USER_CANCELED");
+        assert_eq!(text(&error, "message"), message);
+        assert_eq!(text(&prop(&error, "raw"), "message"), "사용자가 결제를 취소했어요.", "the host's own words stay in raw");
+        client.dispose();
+    }
 }

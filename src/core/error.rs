@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::limits;
-use super::text::truncate;
+use super::text::{cat, truncate};
 use alloc::rc::Rc;
 use core::any::Any;
 /// The SDK's documented codes, ours, and whatever else a host sends.
@@ -242,6 +242,7 @@ impl core::fmt::Debug for Opaque {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoutedError {
     pub code: ErrorCode,
+    /// For the developer, in English: what went wrong (`host error <code>` for the host's errors).
     pub detail: String,
     pub order_id: Option<String>,
     /// An `Unknown` code's text as the host sent it (bounded), for the report.
@@ -273,7 +274,9 @@ impl RoutedError {
             .or_else(|| raw.message.as_deref().and_then(ErrorCode::find_in_message))
             .unwrap_or(ErrorCode::Unknown);
         let unknown_code = text(&raw.code).filter(|_| code == ErrorCode::Unknown).map(|c| truncate(c, limits::CODE));
-        let detail = truncate(raw.message.as_deref().unwrap_or(""), limits::TEXT);
+        // The host's own words are often Korean, for its user: the detail says in English what the host reported
+        // (its words stay in `raw`).
+        let detail = cat(&["host error ", unknown_code.as_deref().unwrap_or(code.as_str())]);
         RoutedError { code, detail, order_id: raw.order_id.clone(), unknown_code, raw: raw.raw.clone(), cause: None }
     }
 }
@@ -304,6 +307,18 @@ mod tests {
         assert_eq!(RoutedError::route(&unknown).code, ErrorCode::Unknown);
         assert_eq!(RoutedError::route(&unknown).code_str(), "WEIRD");
         assert_eq!(RoutedError::route(&RawError::default()).code.as_str(), "UNKNOWN");
+    }
+
+    /// The host's message is for its user (Korean on a real device): the detail is the developer's, in English.
+    #[test]
+    fn a_host_error_has_an_english_detail_whatever_its_message() {
+        let canceled = RawError { code: Some("USER_CANCELED".into()), message: Some("사용자가 결제를 취소했어요.".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&canceled).detail, "host error USER_CANCELED");
+        let throttled = RawError { code: Some("TOO_MANY_REQUESTS".into()), message: Some("요청이 너무 많아요.".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&throttled).detail, "host error TOO_MANY_REQUESTS");
+        let in_message = RawError { message: Some("실패: NETWORK_ERROR".into()), ..Default::default() };
+        assert_eq!(RoutedError::route(&in_message).detail, "host error NETWORK_ERROR");
+        assert_eq!(RoutedError::route(&RawError::default()).detail, "host error UNKNOWN");
     }
 
     /// The documented error table (docs/errors.md, and the Korean docs/ko/errors.md) is this module's routing,
