@@ -11,6 +11,8 @@ export function normalizePem(value, name) {
   const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : null;
   if (text === null) throw invalid(name, `must be a string or bytes holding PEM, got ${value === null ? 'null' : typeof value}`);
   let pem = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim();
+  // A value pasted from a .env file with its quotes kept: PEM inside them parses as no key at all.
+  if (/^(["'])[\s\S]*\1$/.test(pem)) throw invalid(name, 'is wrapped in quotes (kept from a .env file?): remove the surrounding quotes');
   if (!pem.includes(BEGIN)) {
     const decoded = /^[A-Za-z0-9+/=\s]+$/.test(pem) ? Buffer.from(pem.replace(/\s+/g, ''), 'base64').toString('utf8') : '';
     if (!decoded.includes(BEGIN)) throw invalid(name, 'is neither PEM ("-----BEGIN …") nor base64 of a PEM');

@@ -106,6 +106,11 @@ test('PEM as environment variables carry it: literal \\n escapes and base64 work
     [{ cert: certs.client.cert, key: certs.otherClient.key }, 'CERT_KEY_MISMATCH', /not the private key/],
     [{ cert: certs.client.cert, key: certs.client.key, ca: 'junk' }, 'INVALID_CA', /ca is neither/],
     [{ cert: 42, key: certs.client.key }, 'INVALID_CERT', /must be a string/],
+    // Pasted from a .env file with its quotes kept (double or single; the PEM, its \n-escaped or base64 form).
+    [{ cert: certs.client.cert, key: `"${certs.client.key}"` }, 'INVALID_KEY', /remove the surrounding quotes/],
+    [{ cert: certs.client.cert, key: `'${escaped.key}'\n` }, 'INVALID_KEY', /remove the surrounding quotes/],
+    [{ cert: `"${escaped.cert}"`, key: certs.client.key }, 'INVALID_CERT', /remove the surrounding quotes/],
+    [{ cert: certs.client.cert, key: certs.client.key, ca: `'${base64.cert}'` }, 'INVALID_CA', /ca is wrapped in quotes/],
   ];
   for (const [options, code, message] of bad) assert.throws(() => createTossApi({ ...options, baseUrl: tls.url }), (e) => e.code === code && message.test(e.message), code);
   assert.throws(() => createTossApi({ ...certs.client, baseUrl: 'http://example.com' }), { code: 'INVALID_OPTIONS' });
