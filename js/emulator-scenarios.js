@@ -14,7 +14,9 @@ export const THROTTLED = 'TOO_MANY_REQUESTS';
  * Named scenarios. A scenario object may also be given directly:
  * { on?: 'purchase' | <host function name>, error?: code, errorShape?: 'code' | 'userInfo' | 'message',
  *   afterGrant?: boolean, delayMs?: number, noAnswer?: boolean, duplicatePurchased?: boolean,
- *   grantTimeoutMs?: number, throttled?: boolean }
+ *   grantTimeoutMs?: number, throttled?: boolean, answer?: value | (emulatedAnswer) => value }
+ * `answer` is what a host method (`on`) resolves instead of the emulated answer (a function gets that answer): the
+ * shapes real devices send, which the emulated ledger never makes.
  */
 export const SCENARIOS = Object.freeze({
   success: {},
@@ -27,6 +29,9 @@ export const SCENARIOS = Object.freeze({
   verificationFailedAfterGrant: { error: 'TOSS_SERVER_VERIFICATION_FAILED', afterGrant: true },
   codeInMessageOnly: { error: 'NETWORK_ERROR', errorShape: 'message' },
   codeInUserInfo: { error: 'INTERNAL_ERROR', errorShape: 'userInfo' },
+  // Real devices: `{}` for an order without a subscription; a history page with `hasNext` and no `nextKey`.
+  noSubscription: { on: 'getSubscriptionInfo', answer: {} },
+  hasNextWithoutNextKey: { on: 'getCompletedOrRefundedOrders', answer: (page) => ({ ...page, hasNext: true, nextKey: undefined }) },
   ...Object.fromEntries(SDK_ERROR_CODES.map((code) => [code, { error: code }])),
 });
 
@@ -34,6 +39,13 @@ export function normalizeScenario(s) {
   const scenario = typeof s === 'string' ? SCENARIOS[s] : s;
   if (!scenario || typeof scenario !== 'object') throw new TypeError(`unknown host scenario: ${String(s)}`);
   return { on: 'purchase', ...scenario, name: typeof s === 'string' ? s : scenario.name ?? 'custom' };
+}
+
+/** What a host method resolves under `scenario`: its `answer` if it has one (a function gets the emulated answer,
+ *  which `emulated()` makes), else the emulated answer. */
+export async function scenarioAnswer(scenario, emulated) {
+  const { answer } = scenario;
+  return typeof answer === 'function' ? answer(await emulated()) : 'answer' in scenario ? answer : emulated();
 }
 
 /** The host error object as it crosses the bridge, in the requested shape. */

@@ -537,7 +537,8 @@ impl IapClient {
         crate::history::history_page(self.inner.ctx.clone(), get_string(&key, "key", limits::KEY).or_else(|| key.as_string()))
     }
 
-    /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`.
+    /// The subscription behind `orderId`: `{ status, expiresAt, isAutoRenew, gracePeriodExpiresAt, isAccessible, … }`,
+    /// or `null` when it has none.
     #[wasm_bindgen(js_name = subscriptionInfo)]
     pub fn subscription_info(&self, order_id: JsValue) -> Promise {
         match order_id.as_string().filter(|s| valid_order_id(s)) {

@@ -298,3 +298,57 @@ async fn a_host_error_says_its_detail_in_english_and_its_message_in_the_locale()
         client.dispose();
     }
 }
+
+/// An SDK whose `method` resolves `answer` (a JS expression), for the history and subscription shapes.
+fn answering_sdk(method: &str, answer: &str) -> JsValue {
+    js(&format!(
+        "return {{ getProductItemList: async () => ({{ products: [] }}), createOneTimePurchaseOrder: () => () => {{}}, {method}: async () => ({answer}) }};"
+    ))
+}
+
+/// A real device answers `getSubscriptionInfo` with `{}` for an order without a subscription: `null`, not a
+/// product-data error. A subscription that is there but malformed still is one.
+#[wasm_bindgen_test]
+async fn no_subscription_is_null_and_a_malformed_one_still_an_error() {
+    with_host();
+    for answer in ["{}", "{ subscription: undefined }", "{ subscription: null }"] {
+        let client = create_iap(options(&answering_sdk("getSubscriptionInfo", answer))).unwrap_or_else(|_| panic!("create"));
+        let info = JsFuture::from(client.subscription_info(JsValue::from_str("order-1"))).await;
+        assert!(info.as_ref().is_ok_and(JsValue::is_null), "{answer}: {:?}", info.map_err(|e| text(&e, "code")));
+        client.dispose();
+    }
+    let active = "{ subscription: { catalogId: 1, status: 'ACTIVE', expiresAt: '2030-01-01T00:00:00', isAutoRenew: true, gracePeriodExpiresAt: null, isAccessible: true } }";
+    for (answer, status, code) in [(active, "ACTIVE", ""), ("{ subscription: { status: 'WEIRD', isAccessible: true } }", "", "INVALID_PRODUCT_DATA"), ("undefined", "", "APP_TOO_OLD")] {
+        let client = create_iap(options(&answering_sdk("getSubscriptionInfo", answer))).unwrap_or_else(|_| panic!("create"));
+        let info = JsFuture::from(client.subscription_info(JsValue::from_str("order-1"))).await;
+        assert_eq!(info.as_ref().map(|i| text(i, "status")).unwrap_or_default(), status, "{answer}");
+        assert_eq!(info.as_ref().err().map(|e| text(e, "code")).unwrap_or_default(), code, "{answer}");
+        client.dispose();
+    }
+}
+
+/// A real device can answer `hasNext: true` without a `nextKey`: the history ends at that page (its orders are
+/// kept) and the developer is told why, once.
+#[wasm_bindgen_test]
+async fn history_with_has_next_but_no_next_key_ends_with_one_warning() {
+    with_host();
+    js("globalThis.warnings = []; globalThis.realWarn ??= console.warn; console.warn = (w) => warnings.push(String(w));");
+    let order = "{ orderId: 'o-1', sku: 'a', status: 'COMPLETED', date: '2026-01-01T00:00:00' }";
+    for _ in 0..2 {
+        let page = format!("{{ orders: [{order}], hasNext: true }}");
+        let client = create_iap(options(&answering_sdk("getCompletedOrRefundedOrders", &page))).unwrap_or_else(|_| panic!("create"));
+        let page = JsFuture::from(client.history_page(JsValue::UNDEFINED)).await.unwrap_or(JsValue::UNDEFINED);
+        assert!(prop(&page, "nextKey").is_null());
+        assert_eq!(text(&js_sys::Array::from(&prop(&page, "orders")).get(0), "orderId"), "o-1");
+        client.dispose();
+    }
+    // A page that says it is the last, or gives its next key, is no cause for a warning.
+    for page in [format!("{{ orders: [{order}], hasNext: false }}"), format!("{{ orders: [], hasNext: true, nextKey: '10' }}")] {
+        let client = create_iap(options(&answering_sdk("getCompletedOrRefundedOrders", &page))).unwrap_or_else(|_| panic!("create"));
+        let _ = JsFuture::from(client.history_page(JsValue::UNDEFINED)).await;
+        client.dispose();
+    }
+    let warnings = js("console.warn = realWarn; return warnings;");
+    let warnings: Vec<String> = js_sys::Array::from(&warnings).iter().filter_map(|w| w.as_string()).collect();
+    assert_eq!(warnings, ["ait-iap: getCompletedOrRefundedOrders: hasNext without a usable nextKey: the order history ends here"]);
+}
