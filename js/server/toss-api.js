@@ -126,7 +126,10 @@ function networkError(e, deadline) {
   if (UNTRUSTED.test(code)) {
     return tossTransient('TOSS_SERVER_UNTRUSTED', `Toss's server certificate was not trusted (${code}): nothing was sent`, { cause: e });
   }
-  return tossTransient('TOSS_UNREACHABLE', `get-order-status unreachable: ${e?.message ?? e}`, { cause: e });
+  // A runtime's fetch (Deno, workerd, undici) says only "fetch failed": what failed (a TLS alert, a refused
+  // connection) is in its cause.
+  const why = e?.cause?.message && e.cause.message !== e.message ? ` (${e.cause.message})` : '';
+  return tossTransient('TOSS_UNREACHABLE', `get-order-status unreachable: ${e?.message ?? e}${why}`, { cause: e });
 }
 
 function httpsPost(agent) {

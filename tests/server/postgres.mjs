@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL server for the tests: Debian's binaries, a cluster in a temp folder owned by an
-// unprivileged user (PostgreSQL refuses to run as root), listening only on a Unix socket in that folder.
+// unprivileged user (PostgreSQL refuses to run as root), listening on a Unix socket in that folder, and with
+// `{ tcp: true }` on TCP 127.0.0.1 too (the port is the same: runtimes that reach it only over TCP, such as workerd).
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,8 +17,9 @@ function binDir() {
   return join(ROOT, versions[0], 'bin');
 }
 
-/** Starts a cluster; resolves `{ host, port, database, user, stop }` for `new pg.Pool(...)`. */
-export function startPostgres() {
+/** Starts a cluster; resolves `{ host, port, database, user, stop }` for `new pg.Pool(...)` (`host` the socket's
+ *  folder; with `tcp`, `postgresql://postgres@127.0.0.1:<port>/<database>` reaches it too). */
+export function startPostgres({ tcp = false } = {}) {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'ait-iap-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -34,7 +36,7 @@ export function startPostgres() {
   const data = join(dir, 'data');
   const port = 20000 + Math.floor(Math.random() * 20000);
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-  const options = `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off -c max_connections=200`;
+  const options = `-k ${dir} -p ${port} -c listen_addresses=${tcp ? '127.0.0.1' : "''"} -c fsync=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', options, 'start']);
   let stopped = false;
   const stop = () => {
