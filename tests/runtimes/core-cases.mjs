@@ -182,7 +182,7 @@ export async function databaseDownCase(check, { grantUrl, toss, prefix, backend,
  * A runtime's block through every case, on PostgreSQL: `serve(db, identity, tossUrl, { production })` starts the
  * block as that runtime runs it (`production`: its sign-in stand-in off) and resolves `{ grantUrl, output(), stop() }`.
  * The core cases against the block with the partner's certificate; the rogue certificate against Toss and against
- * a Toss that asks for none; the stand-in off in production; the database down. `migrate: [name, (db) => …]`:
+ * a Toss that asks for none; the stand-in off in production; the database down; Toss not answering. `migrate: [name, (db) => …]`:
  * the tables made first, as a case of its own. Resolves the main backend.
  */
 export async function blockCases(check, { serve, toss, database, prefix, logged, wrongPath, label, migrate }) {
@@ -197,5 +197,19 @@ export async function blockCases(check, { serve, toss, database, prefix, logged,
     assert.deepEqual((await handOff(production.grantUrl, { orderId: `${prefix}-once`, sku: 'gem.100' })).slice(0, 2), [401, { granted: false, reason: 'not signed in' }]);
   });
   await databaseDownCase(check, { grantUrl: backend.grantUrl, toss: toss.toss, prefix, backend, fault: database.server.fault, label });
+  await labelled(check, label)('Toss not answering: 503 "try again" once timeoutMs (5 s) has passed, before the client gives up the attempt (8 s)', async () => {
+    const orderId = `${prefix}-hang`;
+    toss.toss.orders.set(orderId, { orderId, sku: 'gem.100', status: 'paid', paidAt: Date.now() });
+    toss.toss.setAnswer('hang');
+    try {
+      const started = Date.now();
+      assert.deepEqual((await handOff(backend.grantUrl, { orderId, sku: 'gem.100' }, undefined, { signal: AbortSignal.timeout(8000) })).slice(0, 2), [503, { granted: false, reason: 'try again' }]);
+      const took = Date.now() - started;
+      assert.ok(took >= 4900, `answered after ${took} ms`);
+      assert.match(backend.output(), /TOSS_TIMEOUT/);
+    } finally {
+      toss.toss.setAnswer('normal');
+    }
+  });
   return backend;
 }
