@@ -3,7 +3,7 @@
 // repository's tests also ask for a client certificate from another CA and an expired one (`forTests`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const NAMES = ['ca', 'server', 'client'];
 const TEST_NAMES = ['other-ca', 'other-client', 'expired-client'];
@@ -34,7 +34,8 @@ export function emulatorCertificates(dir, { forTests = false } = {}) {
   return { ...certs, otherCa: read('other-ca.crt'), otherClient: pair('other-client'), expiredClient: pair('expired-client') };
 }
 
-function make(dir, forTests) {
+function make(folder, forTests) {
+  const dir = resolve(folder); // without a trailing slash, which would put the work folder inside it
   const work = `${dir}.making-${process.pid}-${Date.now()}`;
   mkdirSync(dirname(dir), { recursive: true });
   rmSync(work, { recursive: true, force: true });

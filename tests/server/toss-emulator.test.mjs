@@ -236,3 +236,18 @@ test('without openssl it says to install it and leaves no half-made folder; a ta
   const help = await run(process.execPath, [EMULATOR_BIN, 'toss-emulator', '--help']);
   assert.match(help.stdout, /--orders-from URL/);
 });
+
+test('certificates asked for in a folder named with a trailing slash, whose parent does not exist yet, are made there (a fresh clone\'s target/certs/)', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { emulatorCertificates } = await import('../../js/toss-emulator/certs.js');
+  const root = mkdtempSync(join(tmpdir(), 'ait-iap-certs-'));
+  try {
+    const certs = emulatorCertificates(join(root, 'not-yet', 'certs') + '/', { forTests: true });
+    assert.match(certs.ca, /BEGIN CERTIFICATE/);
+    assert.match(certs.expiredClient.key, /PRIVATE KEY/);
+    assert.deepEqual(readdirSync(join(root, 'not-yet')), ['certs'], 'no work folder left beside it');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
