@@ -10,7 +10,9 @@ export declare class AitIapServerError extends Error {
     | 'NO_DATABASE' | 'LEDGER_INCONSISTENT' | 'LEDGER_TOO_NEW' | 'TLS_VERIFICATION_DISABLED' | 'TRANSACTION_CLOSED'
     | 'DELIVERY_TIMEOUT' | 'DELIVERY_FAILED' | 'ORDER_BUSY' | 'DATABASE_UNAVAILABLE'
     // Refusals the grant handler reports to onError (the client is told only "refused"):
-    | 'SKU_MISMATCH' | 'UNVERIFIED_ORDER' | 'ORDER_NOT_PAID' | 'OTHER_USER' | 'ENVIRONMENT_REFUSED';
+    | 'SKU_MISMATCH' | 'UNVERIFIED_ORDER' | 'ORDER_NOT_PAID' | 'OTHER_USER' | 'ENVIRONMENT_REFUSED'
+    // The subscription webhook's refusals and flags (Toss is told a short reason):
+    | 'INVALID_NOTIFICATION';
   /** True when the same call may succeed later (the order may be paid: answer 5xx, the client retries). */
   transient: boolean;
   /** The HTTP status Toss answered, for TOSS_HTTP_ERROR. */
@@ -192,3 +194,64 @@ export declare function reconcile(options: {
   limit?: number;
   now?: Date;
 }): Promise<ReconcileReport>;
+
+// ---- Subscriptions: Toss's status-change notifications ----
+
+export type SubscriptionChangeReason =
+  | 'CREATED' | 'RENEWED' | 'RECOVERED' | 'RESTARTED' | 'ENTERED_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED'
+  | 'AUTO_RENEW_ENABLED' | 'AUTO_RENEW_DISABLED' | 'EXTENDED' | 'EXPIRED' | 'REVOKED';
+export type SubscriptionStatus = 'ACTIVE' | 'EXPIRED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'REVOKED';
+export declare const SUBSCRIPTION_CHANGE_REASONS: readonly SubscriptionChangeReason[];
+export declare const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[];
+
+/** One snapshot of a subscription as a notification reports it. */
+export interface SubscriptionSnapshot {
+  status: SubscriptionStatus;
+  accessGranted: boolean;
+  /** Null when Toss sends none (seen on CREATED). */
+  expiresAt: Date | null;
+  autoRenew: boolean;
+}
+
+/** A notification body as read by `parseSubscriptionNotification`. */
+export type SubscriptionNotification =
+  | { eventType: 'callback.registration_verification'; occurredAt: Date | null }
+  | {
+      eventType: 'subscription.status_changed';
+      eventVersion: '1.0';
+      occurredAt: Date;
+      orderId: string;
+      sku: string;
+      changeReason: SubscriptionChangeReason;
+      /** Null when the body has none (CREATED). */
+      previous: SubscriptionSnapshot | null;
+      current: SubscriptionSnapshot;
+    };
+
+/** Reads a notification body strictly; throws AitIapServerError INVALID_NOTIFICATION with a short reason. */
+export declare function parseSubscriptionNotification(body: unknown): SubscriptionNotification;
+
+/** A notification time: without an offset it is Korea time (+09:00); with `Z` or `±hh:mm`, that instant. */
+export declare function notificationTime(value: string, what?: string): Date;
+/** A time as Toss writes it: Korea time, no offset (`2026-08-01T12:00:00`). */
+export declare function koreaTimeText(time: Date | string | number): string;
+
+type TimeInput = Date | string | number;
+interface SnapshotInput {
+  status: SubscriptionStatus;
+  accessGranted: boolean;
+  expiresAt?: TimeInput | null;
+  autoRenew: boolean;
+}
+/** A body in the shape Toss sends, for development senders and tests; throws on what Toss would not send. */
+export declare function subscriptionNotification(fields: {
+  eventType?: 'subscription.status_changed';
+  orderId: string;
+  sku: string;
+  changeReason: SubscriptionChangeReason;
+  current: SnapshotInput;
+  previous?: SnapshotInput;
+  /** Default now. */
+  occurredAt?: TimeInput;
+}): Record<string, unknown>;
+export declare function subscriptionNotification(fields: { eventType: 'callback.registration_verification'; occurredAt?: TimeInput }): Record<string, unknown>;

@@ -10,3 +10,7 @@ export { createGrantHandler } from './grant-handler.js';
 export { toNodeListener } from './node-listener.js';
 export { notFound } from './not-found.js';
 export { reconcile } from './reconcile.js';
+export {
+  subscriptionNotification, parseSubscriptionNotification, notificationTime, koreaTimeText,
+  SUBSCRIPTION_CHANGE_REASONS, SUBSCRIPTION_STATUSES,
+} from './subscription-notification.js';
