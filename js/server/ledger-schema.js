@@ -1,10 +1,13 @@
 // The ledger's table and its migrations. Version 1 (ait-iap 0.1) stored the sku the request named; version 2 stores
 // the sku Toss reported and where it came from, Toss's answer as evidence, and the reconcile back-off. `migrate()`
-// brings any earlier table to the current version in place, under an advisory lock (several instances may start
-// at once), and records the version in `ait_iap_schema`.
+// brings any earlier table to the current version in place, under one fixed advisory lock (several instances may
+// start at once, even for different tables: `ait_iap_schema` is shared), and records the version in `ait_iap_schema`.
 import { AitIapServerError } from './errors.js';
 
 export const LEDGER_SCHEMA_VERSION = 2;
+
+/** The one advisory lock key every `migrate()` holds, whatever its table ('aiti' in ASCII). */
+const MIGRATION_LOCK = 0x61697469;
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -33,10 +36,11 @@ export const ledgerDdl = (table = 'ait_iap_grants') => `CREATE TABLE IF NOT EXIS
   revoked_at           timestamptz
 )`;
 
-/** Version 1 → 2, idempotent. Rows granted by version 1 delivered the sku the request claimed: they say so. */
-const upgradeFrom1 = (name) => [
+/** Version 1 → 2, idempotent. Rows granted by version 1 delivered the sku the request claimed: they say so. The
+ *  default stays: during a rolling deploy an instance still on version 1 inserts without `sku_source`, and what it
+ *  delivered was the claim. */
+export const upgradeFrom1 = (name) => [
   `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS sku_source text NOT NULL DEFAULT 'claimed' CHECK (sku_source IN ('toss', 'claimed'))`,
-  `ALTER TABLE ${name} ALTER COLUMN sku_source DROP DEFAULT`,
   `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS claimed_sku text`,
   `UPDATE ${name} SET claimed_sku = sku WHERE sku_source = 'claimed' AND claimed_sku IS NULL`,
   `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS status_determined_at timestamptz`,
@@ -49,7 +53,8 @@ const upgradeFrom1 = (name) => [
 export function migrateLedger(transaction, table) {
   const name = quotedTable(table);
   return transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ait-iap ledger ${table}`]);
+    // One key for every table: two instances creating `ait_iap_schema` at once would otherwise fail with 23505.
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await tx.query('CREATE TABLE IF NOT EXISTS ait_iap_schema (table_name text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())');
     const recorded = (await tx.query('SELECT version FROM ait_iap_schema WHERE table_name = $1', [table])).rows[0]?.version;
     const exists = (await tx.query('SELECT to_regclass($1) IS NOT NULL AS exists', [name])).rows[0].exists;

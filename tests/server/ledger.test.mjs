@@ -4,7 +4,10 @@ import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { postgresLedger, memoryLedger, reconcile, ledgerDdl, AitIapServerError } from '../../js/server/index.js';
 import { readFileSync } from 'node:fs';
+import { upgradeFrom1 } from '../../js/server/ledger-schema.js';
+import pg from 'pg';
 import { ENGINES, ITEMS_DDL, insertItem, itemsOf } from './engines.mjs';
+import { startPostgres } from './postgres.mjs';
 
 const order = (orderId, userKey = 'user-1') => ({ orderId, sku: 'gem.100', userKey, environment: 'sandbox' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -160,7 +163,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(await v1.grantOnce(order('v1-order'), () => {}), { granted: true, alreadyGranted: true });
       assert.deepEqual(await v1.grantOnce({ ...order('v2-order'), skuSource: 'toss' }, () => {}), { granted: true, alreadyGranted: false });
       assert.equal((await v1.find('v2-order')).skuSource, 'toss');
-      assert.equal((await reconcile({ toss: { getOrderStatus: async () => ({ status: 'PURCHASED' }) }, ledger: v1, revoke: () => {}, olderThan: 0, now: new Date(Date.now() + 60_000) })).checked, 2);
+      // A rolling deploy: an instance still on 0.1 inserts as it always did, and its row says its sku was the claim.
+      await db.query(`INSERT INTO ${table} (order_id, user_key, sku, environment) VALUES ('v1-late', 'user-1', 'gem.100', 'sandbox')`);
+      assert.equal((await v1.find('v1-late')).skuSource, 'claimed');
+      assert.equal((await reconcile({ toss: { getOrderStatus: async () => ({ status: 'PURCHASED' }) }, ledger: v1, revoke: () => {}, olderThan: 0, now: new Date(Date.now() + 60_000) })).checked, 3);
     });
 
     test('migrate() from several instances at once: one creates, the others find it done', async () => {
@@ -192,6 +198,37 @@ test('the DDL in the backend docs is the one migrate() runs', async () => {
   const { readFileSync } = await import('node:fs');
   for (const doc of ['docs/backend.md', 'docs/ko/backend.md']) {
     assert.ok(readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8').includes(ledgerDdl()), `${doc} shows ledgerDdl()`);
+  }
+});
+
+test('the upgrade SQL in the backend docs is the one migrate() runs', () => {
+  const expected = upgradeFrom1('"ait_iap_grants"').map((statement) => `${statement};`).join('\n');
+  for (const doc of ['docs/backend.md', 'docs/ko/backend.md']) {
+    const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8');
+    const block = [...text.matchAll(/```sql\n([\s\S]*?)\n```/g)].map((m) => m[1]).find((b) => b.includes('ADD COLUMN IF NOT EXISTS sku_source'));
+    assert.equal(block, expected, `${doc} shows upgradeFrom1`);
+  }
+});
+
+test('migrate() of several tables at once on a fresh PostgreSQL database, each from its own connection: none fails', async () => {
+  const server = startPostgres();
+  const admin = new pg.Pool({ ...server, max: 1 });
+  try {
+    for (let round = 0; round < 5; round++) {
+      const database = `race_${round}`;
+      await admin.query(`CREATE DATABASE ${database}`);
+      const db = new pg.Pool({ ...server, database, max: 8 });
+      try {
+        const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => postgresLedger(db, { table: `grants_${i}` }).migrate()));
+        assert.deepEqual(results.map((r) => r.reason?.code ?? r.value.from), Array(8).fill(0), `round ${round}`);
+        assert.equal((await db.query('SELECT count(*)::int AS n FROM ait_iap_schema')).rows[0].n, 8);
+      } finally {
+        await db.end();
+      }
+    }
+  } finally {
+    await admin.end();
+    server.stop();
   }
 });
 
