@@ -59,6 +59,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     ...['cors', 'database-errors', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'not-found', 'request-body', 'toss-api', 'transaction'].map((f) => `dist/server/${f}.js`),
     'dist/toss-emulator.d.ts', 'dist/toss-emulator/bin.js', 'dist/toss-emulator/certs.js', 'dist/toss-emulator/index.js',
+    'dist/toss-emulator/subscription-timeline.js', 'dist/toss-emulator/time-travel.js',
     'dist/server/hand-off-contract.json',
     'dist/server.d.ts', 'dist/vite.d.ts', 'dist/vite/emulated-toss.js', 'dist/vite/index.js', 'dist/vite/own-page.js', 'package.json',
   ].sort());

@@ -12,8 +12,9 @@ import { ORDER_STATUS_PATH } from '../server/order-status.js';
 import { orderStatusAnswer, orderStatusOf } from '../vite/emulated-toss.js';
 import { readOwnJson, refusalOf } from '../vite/own-page.js';
 import { emulatorCertificates } from './certs.js';
+import { SUBSCRIPTIONS_PATH, createTimeTravel } from './time-travel.js';
 
-export { ORDER_STATUS_PATH, emulatorCertificates };
+export { ORDER_STATUS_PATH, SUBSCRIPTIONS_PATH, emulatorCertificates };
 export { OpensslMissingError } from './certs.js';
 
 /** The HTTPS port `npx ait-iap toss-emulator` listens on unless told otherwise; its order mirror is the next one. */
@@ -26,12 +27,14 @@ const FAIL = (errorCode, reason) => ({ resultType: 'FAIL', error: { errorCode, r
 /**
  * The emulated partner API and its order mirror, not listening yet.
  * @param {{ miniAppId?: string, paidStatus?: 'PAYMENT_COMPLETED'|'PURCHASED', ordersFrom?: string,
- *   lookup?: (orderId: string) => object | undefined, log?: (line: string) => void }} [options]
+ *   lookup?: (orderId: string) => object | undefined, log?: (line: string) => void,
+ *   notifications?: { url?: string, secret?: string, scheme?: 'Bearer'|'Basic' } }} [options]
  *   miniAppId: the host emulator's (orders of another mini-app are MINIAPP_MISMATCH); paidStatus: how a
  *   paid-but-ungranted order is reported (the docs disagree; both mean paid); ordersFrom: a mirror's URL, read
- *   before each answer; lookup: orders kept elsewhere in this process (the Vite plugin's); log: one line per answer.
+ *   before each answer; lookup: orders kept elsewhere in this process (the Vite plugin's); log: one line per answer;
+ *   notifications: where the mirror's POST /__emulator/subscriptions sends subscription notifications (time-travel.js).
  */
-export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus = 'PAYMENT_COMPLETED', ordersFrom, lookup, log } = {}) {
+export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus = 'PAYMENT_COMPLETED', ordersFrom, lookup, log, notifications } = {}) {
   /** orderId → the order as the host emulator last mirrored it. */
   const orders = new Map();
   /** orderId → status forced by a test (ORDER_IN_PROGRESS, ERROR, ...). */
@@ -47,6 +50,7 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
     if (typeof order?.orderId === 'string') orders.set(order.orderId, order);
   };
   const orderOf = (orderId) => orders.get(orderId) ?? lookup?.(orderId);
+  const timeTravel = createTimeTravel({ orderOf, refresh: () => readMirror(), notifications, log });
 
   function statusOf(orderId) {
     if (overrides.has(orderId)) return overrides.get(orderId);
@@ -99,10 +103,11 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
   /**
    * The mirror's routes and the tests' switch, on a plain HTTP server: POST and GET `/__emulator/orders` (the host
    * emulator's `mirrorUrl`), POST `/__emulator/order-status` `{orderId, status}` (a forced status; none: back to the
-   * order's own). The Vite plugin's rules (js/vite/own-page.js): a request from a page of another origin gets 403, a
+   * order's own), GET and POST /__emulator/subscriptions (time travel: time-travel.js). The Vite plugin's rules (js/vite/own-page.js): a request from a page of another origin gets 403, a
    * POST must be JSON. Resolves true when it answered.
    */
   async function handle(req, res) {
+    if (await timeTravel.handle(req, res)) return true;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== MIRROR_PATH && path !== '/__emulator/order-status') return false;
     if (req.method === 'GET' && path === MIRROR_PATH) {
@@ -153,7 +158,7 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
   }
 
   return {
-    handle, listenTls, listenMirror, record, orders, overrides, answerOverrides, statusRequests, statusOf,
+    handle, listenTls, listenMirror, record, orders, overrides, answerOverrides, statusRequests, statusOf, timeTravel,
     setAnswer: (mode) => { answer = mode; },
   };
 }

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGrantHandler, memoryLedger, postgresLedger, toNodeListener } from '../server/index.js';
 import { envLines, startTossEmulator } from '../toss-emulator/index.js';
+import { createTimeTravel } from '../toss-emulator/time-travel.js';
 import { createEmulatedToss } from './emulated-toss.js';
 import { readOwnJson, refusalOf } from './own-page.js';
 
@@ -17,14 +18,16 @@ const WEBVIEWS = ['chrome96', 'safari15'];
 
 /**
  * @param {{ grantPath?: string, mirrorPath?: string, dataDir?: string, userKey?: string,
- *   tossEmulator?: boolean | { port?: number, dir?: string } }} [options]
+ *   tossEmulator?: boolean | { port?: number, dir?: string },
+ *   notifications?: { url?: string, secret?: string, scheme?: 'Bearer'|'Basic' } }} [options]
  *   grantPath: where the app POSTs its orders (default /api/iap/grant); mirrorPath: the emulator's mirrorUrl
  *   (default /__emulator/orders); dataDir: the ledger's folder (default node_modules/.ait-iap/pglite under the
  *   project root); userKey: the user every development order is granted to (default sandbox-user);
  *   tossEmulator: also serve Toss's partner API for your own backend (port default 7443, dir default
- *   .ait-iap/toss-emulator under the project root, as `npx ait-iap toss-emulator`).
+ *   .ait-iap/toss-emulator under the project root, as `npx ait-iap toss-emulator`); notifications: where
+ *   POST /__emulator/subscriptions sends Toss's subscription notifications (time travel: js/toss-emulator/time-travel.js).
  */
-export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__emulator/orders', dataDir, userKey = 'sandbox-user', tossEmulator = false } = {}) {
+export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__emulator/orders', dataDir, userKey = 'sandbox-user', tossEmulator = false, notifications } = {}) {
   return {
     name: 'ait-iap',
     config(user) {
@@ -36,6 +39,10 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
     configureServer(server) {
       const log = server.config.logger;
       const toss = createEmulatedToss();
+      const timeTravel = createTimeTravel({
+        orderOf: (orderId) => toss.orders.get(orderId), notifications, baseUrl: () => server.resolvedUrls?.local?.[0],
+        log: (line) => log.info(`  ait-iap: ${line}`, { timestamp: true }),
+      });
       const backend = startBackend({ toss, dataDir: dataDir ?? join(server.config.root, 'node_modules/.ait-iap/pglite'), userKey, log });
       server.httpServer?.once('close', () => backend.then((b) => b.close()));
       if (tossEmulator) {
@@ -43,6 +50,7 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
         server.httpServer?.once('close', () => partnerApi.then((api) => api?.close()));
       }
       async function route(req, res, next) {
+        if (await timeTravel.handle(req, res)) return;
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (path !== mirrorPath && path !== grantPath) return next();
         if (path === mirrorPath && req.method === 'POST') {
