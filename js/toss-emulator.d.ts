@@ -31,6 +31,65 @@ export interface TossEmulatorOptions {
   lookup?: (orderId: string) => MirroredOrder | undefined;
   /** One line per answer and per trouble. Default: silent. */
   log?: (line: string) => void;
+  /** Where POST /__emulator/subscriptions (on the mirror) sends Toss's subscription notifications: time travel. */
+  notifications?: NotificationTarget;
+}
+
+/** The partner's notification URL (the console's 결제 알림 URL) and the value registered with it. */
+export interface NotificationTarget {
+  /** Absolute, or (in the Vite plugin) a path on the dev server itself. None: the route answers 409 until configured. */
+  url?: string;
+  /** The registered value, sent as `Authorization: <scheme> <secret>`; none: no Authorization header. */
+  secret?: string;
+  /** `Bearer` (default: production has been seen sending it) or `Basic` (as Toss's docs say). */
+  scheme?: 'Bearer' | 'Basic';
+}
+
+/** What one time-travel request may send: a changeReason, or a delivery that is not a change. */
+export type TimeTravelEvent =
+  | 'CREATED' | 'RENEWED' | 'RECOVERED' | 'RESTARTED' | 'ENTERED_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED'
+  | 'AUTO_RENEW_ENABLED' | 'AUTO_RENEW_DISABLED' | 'EXTENDED' | 'EXPIRED' | 'REVOKED'
+  | 'duplicate' | 'out-of-order' | 'registration-verification';
+
+export interface TimeTravelRequest {
+  event: TimeTravelEvent;
+  /** The subscription order the host emulator sold (not for `registration-verification`). */
+  orderId?: string;
+  /** EXTENDED: how many days (default 7). */
+  days?: number;
+  /** out-of-order: the two changes in the order they happen (the second is sent first). */
+  pair?: [TimeTravelEvent, TimeTravelEvent];
+  /** This request's scheme instead of the configured one. */
+  scheme?: 'Bearer' | 'Basic';
+}
+
+/** One notification sent: its body, and your URL's HTTP status (0 when it could not be reached: `error`) and reply. */
+export interface SentNotification {
+  event: string;
+  orderId?: string;
+  body: object;
+  status: number;
+  reply?: string;
+  error?: string;
+}
+
+/** A subscription's state after the last notification sent about it (`expiresAt`, `occurredAt` in ms). */
+export interface EmulatedSubscription {
+  orderId: string;
+  sku: string;
+  status: 'ACTIVE' | 'EXPIRED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'REVOKED';
+  accessGranted: boolean;
+  expiresAt: number | null;
+  autoRenew: boolean;
+  occurredAt: number;
+}
+
+export interface TimeTravel {
+  /** Sends `request`'s notifications in order; rejects (`status`, `message`) when they cannot follow the state. */
+  send(request: TimeTravelRequest): Promise<{ sent: SentNotification[]; subscription: EmulatedSubscription | null }>;
+  state(): { target: { url: string | null; scheme: 'Bearer' | 'Basic'; secret: boolean }; subscriptions: EmulatedSubscription[]; sent: SentNotification[] };
+  /** Changes where and how notifications go (the fields given replace the current ones). */
+  configure(target: NotificationTarget): void;
 }
 
 export interface Listening {
@@ -47,6 +106,8 @@ export interface TossEmulator {
   /** Records (or replaces) an order, as a mirror POST does. */
   record(order: MirroredOrder): void;
   orders: Map<string, MirroredOrder>;
+  /** Subscription notifications on demand, about these orders (also served at SUBSCRIPTIONS_PATH by `handle`). */
+  timeTravel: TimeTravel;
 }
 
 /** The environment your backend needs, in shapes `createTossApi` takes (base64 of each PEM). */
@@ -74,6 +135,8 @@ export interface StartedTossEmulator {
 /** The HTTPS port `npx ait-iap toss-emulator` uses unless told otherwise (7443); the mirror is the next one. */
 export declare const DEFAULT_PORT: number;
 export declare const MIRROR_PATH: '/__emulator/orders';
+/** Time travel: GET (the subscriptions) and POST (a TimeTravelRequest) on the mirror's port and the Vite dev server. */
+export declare const SUBSCRIPTIONS_PATH: '/__emulator/subscriptions';
 export declare const ORDER_STATUS_PATH: '/api-partner/v1/apps-in-toss/order/get-order-status';
 
 /** Certificates in `dir` (made once with openssl), the partner API on `port` (default 7443, 0: any free port), the

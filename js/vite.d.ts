@@ -1,4 +1,5 @@
 // Types of ait-iap/vite. The plugin is typed by shape, so that it needs no particular Vite version's types.
+import type { NotificationTarget } from './toss-emulator.js';
 
 export interface AitIapViteOptions {
   /** Where the app POSTs its orders (`grant` in createIap). Default `/api/iap/grant`. */
@@ -15,6 +16,12 @@ export interface AitIapViteOptions {
    * the throwaway certificates are made once, default `.ait-iap/toss-emulator` under the project root. Default off.
    */
   tossEmulator?: boolean | { port?: number; dir?: string };
+  /**
+   * Time travel: where `POST /__emulator/subscriptions` `{ event, orderId }` sends Toss's subscription notifications
+   * about the subscriptions the host emulator sold (a `url` that is a path alone is on this dev server). Default: none
+   * (the route answers 409 until set).
+   */
+  notifications?: NotificationTarget;
 }
 
 export interface AitIapVitePlugin {
