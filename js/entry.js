@@ -5,7 +5,6 @@
 const MAX_HISTORY_PAGES = 200;
 
 import { aitError } from './ait-error.js';
-import { checkOptions } from './create-options.js';
 import { checkGrantUrl } from './hand-off.js';
 
 /** `initWasm` and `wasm` are one wasm-bindgen build's default export and its `IapClient`, `createIap`, `detectEnvironment`. */
@@ -52,7 +51,6 @@ export function entry(initWasm, wasm) {
     assertReady,
     createIap(options) {
       assertReady();
-      checkOptions(options);
       const client = wasm.createIap(options);
       if (wasm.detectEnvironment() === 'sandbox') checkGrantUrl(options.grant);
       return client;

@@ -12,6 +12,8 @@ export interface HostScenario {
   grantTimeoutMs?: number;
   throttled?: boolean;
   name?: string;
+  /** The host's answer instead of the emulated one: a value, or a function of the emulated answer. */
+  answer?: unknown;
 }
 
 export interface HostConfig {

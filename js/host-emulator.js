@@ -7,7 +7,7 @@
 // `<fn>/resolve/<id>`, `<fn>/reject/<id>`, `<fn>/onEvent/<id>`, `<fn>/onError/<id>`; constants live in
 // window.__CONSTANT_HANDLER_MAP.
 import { SANDBOX_PRODUCTS, EXAMPLE_CATALOGUE, GATES, supports, renewalDays, amountOf } from './emulator-catalogue.js';
-import { SCENARIOS, SDK_ERROR_CODES, THROTTLED, createScenarioQueue, scenarioError } from './emulator-scenarios.js';
+import { SCENARIOS, SDK_ERROR_CODES, THROTTLED, createScenarioQueue, scenarioAnswer, scenarioError } from './emulator-scenarios.js';
 import { createLedger } from './emulator-ledger.js';
 import { confirmPurchase } from './emulator-sheet.js';
 
@@ -254,7 +254,7 @@ export function installHostEmulator(options = {}) {
     if (!handler) return reject(hostError('NOT_SUPPORTED', `${functionName} is not emulated`));
     if (scenario.error && !isPurchase) return reject(scenarioError(scenario.error, scenario.errorShape));
     try {
-      emit(`${functionName}/resolve/${eventId}`, await handler(args?.[0], scenario, args ?? []));
+      emit(`${functionName}/resolve/${eventId}`, await scenarioAnswer(scenario, () => handler(args?.[0], scenario, args ?? [])));
     } catch (error) {
       reject(error?.__isError ? error : hostError('INTERNAL_ERROR', String(error)));
     }

@@ -164,11 +164,13 @@ export interface IapClient {
   recoverPendingOrders(): Promise<RecoveryReport>;
   /** Paid orders the backend has not confirmed yet. */
   outbox(): OutboxEntry[];
-  /** Every completed or refunded order, across all pages. */
+  /** Every completed or refunded order, across all pages. A page that says `hasNext` without a `nextKey` (seen on
+   *  real devices) ends the history there, with one developer warning. */
   orderHistory(): AsyncIterableIterator<HistoryOrder>;
   /** One page of the order history; pass the previous page's `nextKey` for the next one. */
   historyPage(key?: string): Promise<{ orders: HistoryOrder[]; nextKey: string | null }>;
-  subscriptionInfo(orderId: string): Promise<SubscriptionInfo>;
+  /** The subscription of `orderId` as the host knows it; `null` when the host answers that it has none (`{}`). */
+  subscriptionInfo(orderId: string): Promise<SubscriptionInfo | null>;
   /** Calls `listener` on every phase change; returns the unsubscribe function. */
   subscribe(listener: (state: PurchaseState) => void): () => void;
   /** Calls `listener` for each order the backend confirmed after its purchase had ended (the user was told

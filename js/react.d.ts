@@ -47,7 +47,8 @@ export interface UseProducts extends Loaded {
 export function useProducts(): UseProducts;
 
 export interface UseSubscriptionInfo extends Loaded {
-  info: SubscriptionInfo | undefined;
+  /** `undefined` until loaded; `null` when the order has no subscription. */
+  info: SubscriptionInfo | null | undefined;
 }
 /** Nothing is loaded without an `orderId`. */
 export function useSubscriptionInfo(orderId: string | null | undefined): UseSubscriptionInfo;

@@ -43,7 +43,7 @@ cp -r js/toss-emulator dist/ # ait-iap/toss-emulator and the `ait-iap` command (
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.
-SHARED="entry.js ait-error.js create-options.js hand-off.js item-fields.js"
+SHARED="entry.js ait-error.js hand-off.js item-fields.js"
 cp js/index.js js/headless.js $(printf 'js/%s ' $SHARED) dist/
 for entry in index headless; do
   node_modules/.bin/esbuild "dist/$entry.js" --bundle --minify --format=esm --target=chrome96,safari15 \

@@ -6,17 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSandbox, setScenario, purchase, SKU1, SKU2 } from './harness.mjs';
 
-// The emulator resolves a scenario's `answer` once js/host-emulator.js passes its methods' answers through
-// `scenarioAnswer` (js/emulator-scenarios.js); until then these run as TODO.
-const todo = /scenarioAnswer\(/.test(await import('node:fs').then((fs) => fs.readFileSync(new URL('../../js/host-emulator.js', import.meta.url), 'utf8')))
-  ? undefined
-  : 'js/host-emulator.js does not apply scenario answers yet';
-
 let sandbox;
 before(async () => { sandbox = await openSandbox(); });
 after(async () => { await sandbox.close(); });
 
-test('noSubscription: subscriptionInfo() resolves null for an order without a subscription', { todo }, async () => {
+test('noSubscription: subscriptionInfo() resolves null for an order without a subscription', async () => {
   const page = await sandbox.page();
   const { status, orderId } = await purchase(page, SKU1);
   assert.equal(status, 'completed');
@@ -33,7 +27,7 @@ test('noSubscription: subscriptionInfo() resolves null for an order without a su
   await page.close();
 });
 
-test('hasNextWithoutNextKey: orderHistory() yields the page and ends, warning the developer once', { todo }, async () => {
+test('hasNextWithoutNextKey: orderHistory() yields the page and ends, warning the developer once', async () => {
   const page = await sandbox.page();
   const warnings = [];
   page.on('console', (m) => m.type() === 'warning' && m.text().startsWith('ait-iap:') && warnings.push(m.text()));
