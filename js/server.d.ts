@@ -12,7 +12,8 @@ export declare class AitIapServerError extends Error {
     // Refusals the grant handler reports to onError (the client is told only "refused"):
     | 'SKU_MISMATCH' | 'UNVERIFIED_ORDER' | 'ORDER_NOT_PAID' | 'OTHER_USER' | 'ENVIRONMENT_REFUSED'
     // The subscription webhook's refusals and flags (Toss is told a short reason):
-    | 'INVALID_NOTIFICATION';
+    | 'INVALID_NOTIFICATION' | 'WEBHOOK_UNAUTHORIZED' | 'WEBHOOK_SOURCE_REFUSED' | 'WEBHOOK_SOURCE_UNKNOWN'
+    | 'SUBSCRIPTION_EVENT_CONFLICT' | 'ON_CHANGE_FAILED' | 'ON_CHANGE_TIMEOUT';
   /** True when the same call may succeed later (the order may be paid: answer 5xx, the client retries). */
   transient: boolean;
   /** The HTTP status Toss answered, for TOSS_HTTP_ERROR. */
@@ -125,9 +126,12 @@ export type Database =
 /** `lockTimeoutMs` (default 500): how long a claim waits for another claim of the same order (then ORDER_BUSY, 503). */
 /** `onError`: told when a `pg` Pool that has no 'error' listener of yours loses an idle connection (the ledger adds
  *  one so that a database restart cannot end the process; default: one console line). */
-export declare function postgresLedger(db: Database, options?: { table?: string; lockTimeoutMs?: number; onError?: (error: unknown) => void }): Ledger;
-/** The ledger schema this version writes (2: Toss's sku, its evidence, the reconcile back-off). */
-export declare const LEDGER_SCHEMA_VERSION: 2;
+/** `nonConsumableSkus`: the one-time products `entitlements()` lists (default: every one-time order granted). */
+export declare function postgresLedger(db: Database, options?: { table?: string; lockTimeoutMs?: number; onError?: (error: unknown) => void; nonConsumableSkus?: string[] }): PostgresLedger;
+/** The ledger schema this version writes (2: Toss's sku, its evidence, the reconcile back-off; 3: the subscription record). */
+export declare const LEDGER_SCHEMA_VERSION: 3;
+/** The subscription record's tables (schema 3) beside `table`, as statements, for teams that run their own migrations. */
+export declare function subscriptionDdl(table?: string): string[];
 /** The ledger table's DDL, for teams that run their own migrations. */
 export declare function ledgerDdl(table?: string): string;
 /** FOR UNIT TESTS ONLY: in this process's memory; a restart forgets it and two instances grant twice. */
@@ -255,3 +259,97 @@ export declare function subscriptionNotification(fields: {
   occurredAt?: TimeInput;
 }): Record<string, unknown>;
 export declare function subscriptionNotification(fields: { eventType: 'callback.registration_verification'; occurredAt?: TimeInput }): Record<string, unknown>;
+
+/** Toss's published source addresses of the notifications (.11 and .80–.87 of 117.52.3, 211.115.96, 106.249.5;
+ *  from partners' public code, not an official page). */
+export declare const TOSS_NOTIFICATION_IPS: readonly string[];
+/** How long past `expiresAt` an IN_GRACE_PERIOD record with `accessGranted` still gives access (30 days). */
+export declare const GRACE_ALLOWANCE_MS: number;
+
+/** One subscription order's current state in the ledger. */
+export interface SubscriptionRecord extends SubscriptionSnapshot {
+  orderId: string;
+  sku: string;
+  /** The buyer, through the order's grant; null while the order is not granted (the event came first). */
+  userKey: string | null;
+  /** The event the state comes from. */
+  changeReason: SubscriptionChangeReason;
+  occurredAt: Date;
+  /** Two different events came for the same instant: which is last is unknown. Cleared by a newer event. */
+  needsReconcile: boolean;
+  updatedAt: Date;
+  /** The grant's `revokedAt` (reconcile found it refunded): no access then. */
+  grantRevokedAt: Date | null;
+}
+
+/** What a notification did: applied to the record, kept in the history only (older than the record's), or flagged. */
+export type SubscriptionEventOutcome = 'applied' | 'stale' | 'conflict';
+
+export interface SubscriptionEventRecord {
+  /** SHA-256 of the event's canonical form: Toss sends no event id. */
+  hash: string;
+  occurredAt: Date;
+  changeReason: SubscriptionChangeReason;
+  outcome: SubscriptionEventOutcome;
+  /** The body as received. */
+  body: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export interface Entitlements {
+  /** Subscriptions that give access now: Toss's `accessGranted`, not past `expiresAt` (in grace: 30 days past it). */
+  subscriptions: SubscriptionRecord[];
+  /** One-time orders granted and not revoked (only `nonConsumableSkus` when the ledger was given them). */
+  nonConsumables: { orderId: string; sku: string; grantedAt: Date }[];
+}
+
+/** What `onChange` is told, in the transaction that records the event. */
+export interface SubscriptionChange {
+  outcome: 'applied' | 'conflict';
+  orderId: string;
+  sku: string;
+  /** Null while the order is not granted: bind it in your `deliver` then (`ledger.subscription(orderId)`). */
+  userKey: string | null;
+  changeReason: SubscriptionChangeReason;
+  occurredAt: Date;
+  previous: SubscriptionSnapshot | null;
+  current: SubscriptionSnapshot;
+  /** The record after the change. */
+  subscription: SubscriptionRecord;
+}
+
+export interface PostgresLedger extends Ledger {
+  readonly kind: 'postgres';
+  /** Records a parsed status change once and applies it unless the record is newer (the webhook calls it). */
+  applySubscriptionEvent(
+    event: Extract<SubscriptionNotification, { eventType: 'subscription.status_changed' }>,
+    options?: { body?: unknown; onChange?: ((change: SubscriptionChange, tx: Tx) => unknown) | null; timeoutMs?: number },
+  ): Promise<{ outcome: 'duplicate' | SubscriptionEventOutcome; record: SubscriptionRecord | null }>;
+  subscription(orderId: string): Promise<SubscriptionRecord | null>;
+  /** Every notification of the order, oldest first, with its outcome. */
+  subscriptionHistory(orderId: string): Promise<SubscriptionEventRecord[]>;
+  /** What `userKey` is entitled to at `now` (default now). */
+  entitlements(userKey: string, now?: Date): Promise<Entitlements>;
+}
+
+export interface SubscriptionWebhookOptions {
+  /** postgresLedger (memoryLedger keeps no subscription record). */
+  ledger: PostgresLedger;
+  /** The value registered in the console, sent as `Basic <secret>` or `Bearer <secret>`; several while rotating. */
+  secret: string | string[];
+  /** Updates your own tables through `tx`, in the transaction that records the change; a throw answers 503. */
+  onChange?: (change: SubscriptionChange, tx: Tx) => unknown;
+  /** Told every refusal, conflict and failure with its code (default: one console line each). */
+  onError?: (error: unknown, orderId: string) => void;
+  /** `true`: only TOSS_NOTIFICATION_IPS; or your own list. Default: no address check. */
+  allowIps?: boolean | string[];
+  /** The caller's address. Default: Deno.serve's `info.remoteAddr`; behind a proxy or on Node, read the header your
+   *  proxy sets (never one the client could send). */
+  clientIp?: (request: Request, info?: any) => string | null | undefined | Promise<string | null | undefined>;
+  /** An onChange that takes longer rolls back and answers 503. Default 5000. */
+  onChangeTimeoutMs?: number;
+}
+
+/** The "결제 알림 URL" endpoint: 204 once recorded (or for the console's verification call), 401 without the secret,
+ *  400 for a body it cannot read, 503 when the database (or onChange) fails. */
+export declare function createSubscriptionWebhookHandler(options: SubscriptionWebhookOptions): (request: Request, info?: any) => Promise<Response>;

@@ -1,23 +1,18 @@
 // The ledger's table and its migrations. Version 1 (ait-iap 0.1) stored the sku the request named; version 2 stores
-// the sku Toss reported and where it came from, Toss's answer as evidence, and the reconcile back-off. `migrate()`
+// the sku Toss reported and where it came from, Toss's answer as evidence, and the reconcile back-off; version 3 adds
+// the subscription record's two tables beside it (subscription-schema.js) and an index by user. `migrate()`
 // brings any earlier table to the current version in place, under one fixed advisory lock (several instances may
 // start at once, even for different tables: `ait_iap_schema` is shared), and records the version in `ait_iap_schema`.
 import { AitIapServerError } from './errors.js';
+import { quotedTable } from './table-name.js';
+import { subscriptionDdl } from './subscription-schema.js';
 
-export const LEDGER_SCHEMA_VERSION = 2;
+export { quotedTable };
+
+export const LEDGER_SCHEMA_VERSION = 3;
 
 /** The one advisory lock key every `migrate()` holds, whatever its table ('aiti' in ASCII). */
 const MIGRATION_LOCK = 0x61697469;
-
-const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** The table name, checked and quoted (so that reserved words such as `user` work too). */
-export function quotedTable(table) {
-  if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-    throw new AitIapServerError('INVALID_OPTIONS', `table must be a plain lower-case SQL name (a-z, 0-9, _), got ${JSON.stringify(table)}`);
-  }
-  return `"${table}"`;
-}
 
 /** The current table's DDL, for teams that run their own migrations (the README shows it). */
 export const ledgerDdl = (table = 'ait_iap_grants') => `CREATE TABLE IF NOT EXISTS ${quotedTable(table)} (
@@ -64,6 +59,7 @@ export function migrateLedger(transaction, table) {
     }
     if (from === 0) await tx.query(ledgerDdl(table));
     if (from === 1) for (const statement of upgradeFrom1(name)) await tx.query(statement);
+    if (from < 3) for (const statement of subscriptionDdl(table)) await tx.query(statement);
     await tx.query(
       `INSERT INTO ait_iap_schema (table_name, version) VALUES ($1, $2)
        ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, migrated_at = now()`,

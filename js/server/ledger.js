@@ -7,6 +7,7 @@ import { AitIapServerError } from './errors.js';
 import { transactionOf } from './transaction.js';
 import { LEDGER_SCHEMA_VERSION, ledgerDdl, migrateLedger, quotedTable } from './ledger-schema.js';
 import { databaseError } from './database-errors.js';
+import { subscriptionRecord } from './subscription-ledger.js';
 
 export { LEDGER_SCHEMA_VERSION, ledgerDdl };
 
@@ -23,14 +24,18 @@ const rowOf = (r) => r && {
 
 /**
  * @param {import('pg').Pool | import('@electric-sql/pglite').PGlite} db
- * @param {{ table?: string, lockTimeoutMs?: number, onError?: (error: unknown) => void }} [options]
+ * @param {{ table?: string, lockTimeoutMs?: number, onError?: (error: unknown) => void, nonConsumableSkus?: string[] }} [options]
  *   lockTimeoutMs: how long a claim waits for another claim of the same order to finish (then it is "try again").
  *   onError: told when a `pg` Pool without an 'error' listener loses an idle connection (default: one console line).
+ *   nonConsumableSkus: which one-time products `entitlements()` lists (default: every one-time order granted).
  */
-export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 500, onError = logPoolError } = {}) {
+export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 500, onError = logPoolError, nonConsumableSkus = null } = {}) {
   const name = quotedTable(table);
   if (!(Number.isInteger(lockTimeoutMs) && lockTimeoutMs > 0 && lockTimeoutMs <= 60_000)) {
     throw new AitIapServerError('INVALID_OPTIONS', `lockTimeoutMs must be a whole number of milliseconds in [1, 60000], got ${lockTimeoutMs}`);
+  }
+  if (nonConsumableSkus !== null && !(Array.isArray(nonConsumableSkus) && nonConsumableSkus.every((sku) => typeof sku === 'string'))) {
+    throw new AitIapServerError('INVALID_OPTIONS', 'nonConsumableSkus must be an array of skus');
   }
   const transaction = transactionOf(db);
   // A `pg` Pool emits 'error' when the server drops one of its idle connections (a restart, a failover); with no
@@ -44,6 +49,7 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
 
   return {
     kind: 'postgres',
+    ...subscriptionRecord({ db, transaction, guarded, name, table, lockTimeoutMs, nonConsumableSkus }),
 
     /**
      * Creates the table, or brings one made by an earlier version to this one's columns; safe to run concurrently.

@@ -110,7 +110,7 @@ test('migrate() before the database is up: a typed DATABASE_UNAVAILABLE, and wai
     const started = ledger.migrate({ waitMs: 20_000 });
     await sleep(1000);
     await server.fault.start();
-    assert.deepEqual(await started, { from: 0, to: 2 });
+    assert.deepEqual(await started, { from: 0, to: 3 });
   } finally {
     await pool.end();
     server.stop();

@@ -155,9 +155,9 @@ for (const engine of ENGINES) {
       await db.query(`DELETE FROM ait_iap_schema WHERE table_name = '${table}'`);
       for (const statement of readFileSync(new URL('../fixtures/ledger-v1.sql', import.meta.url), 'utf8').replaceAll('ait_iap_grants', table).split(';').filter((s) => s.replace(/--.*/g, '').trim())) await db.query(statement);
       const v1 = postgresLedger(db, { table });
-      assert.deepEqual(await v1.migrate(), { from: 1, to: 2 });
-      assert.deepEqual(await v1.migrate(), { from: 2, to: 2 }, 'idempotent, and the version is recorded');
-      assert.deepEqual((await db.query('SELECT version FROM ait_iap_schema WHERE table_name = $1', [table])).rows, [{ version: 2 }]);
+      assert.deepEqual(await v1.migrate(), { from: 1, to: 3 });
+      assert.deepEqual(await v1.migrate(), { from: 3, to: 3 }, 'idempotent, and the version is recorded');
+      assert.deepEqual((await db.query('SELECT version FROM ait_iap_schema WHERE table_name = $1', [table])).rows, [{ version: 3 }]);
       const old = await v1.find('v1-order');
       assert.deepEqual([old.sku, old.skuSource, old.claimedSku, old.checkFailures, old.userKey], ['gem.100', 'claimed', 'gem.100', 0, 'user-1']);
       assert.deepEqual(await v1.grantOnce(order('v1-order'), () => {}), { granted: true, alreadyGranted: true });
@@ -174,7 +174,7 @@ for (const engine of ENGINES) {
       await db.query(`DROP TABLE IF EXISTS ${table}`);
       await db.query(`DELETE FROM ait_iap_schema WHERE table_name = '${table}'`);
       const results = await Promise.all(Array.from({ length: 4 }, () => postgresLedger(db, { table }).migrate()));
-      assert.deepEqual(results.map((r) => r.from).sort(), [0, 2, 2, 2]);
+      assert.deepEqual(results.map((r) => r.from).sort(), [0, 3, 3, 3]);
     });
 
     test('a reserved word as the table name works (quoted)', async () => {

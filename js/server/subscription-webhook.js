@@ -1,0 +1,92 @@
+// The endpoint Toss sends subscription status changes to (the "결제 알림 URL" of the console): authenticated by the
+// registered secret (and optionally the source address), each body read strictly, each status change recorded
+// once in the ledger's subscription record and answered 2xx only once committed. Toss is told a short reason;
+// `onError` is told enough to act on.
+import { AitIapServerError } from './errors.js';
+import { readJsonBody } from './request-body.js';
+import { parseSubscriptionNotification, REGISTRATION_VERIFICATION } from './subscription-notification.js';
+import { checkAuthorization, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
+
+/** Deno.serve's second argument carries the peer address; elsewhere the partner passes `clientIp`. */
+const peerAddress = (request, info) => info?.remoteAddr?.hostname ?? null;
+
+/**
+ * @param {{ ledger: object, secret: string | string[], onChange?: (change: object, tx: object) => unknown,
+ *           onError?: (error: unknown, orderId: string) => void, allowIps?: boolean | string[],
+ *           clientIp?: (request: Request, info?: unknown) => string | null, onChangeTimeoutMs?: number }} options
+ * @returns {(request: Request, info?: unknown) => Promise<Response>}
+ */
+export function createSubscriptionWebhookHandler({
+  ledger, secret, onChange = null, onError = logError, allowIps = false, clientIp = peerAddress, onChangeTimeoutMs = 5000,
+}) {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  const allowed = allowIps === true ? TOSS_NOTIFICATION_IPS : allowIps || null;
+  for (const [name, ok] of [
+    ['ledger (postgresLedger: memoryLedger keeps no subscription record)', typeof ledger?.applySubscriptionEvent === 'function'],
+    ['secret', Array.isArray(secrets) && secrets.length > 0 && secrets.every((s) => typeof s === 'string' && s.trim() === s && s.length > 0)],
+    ['onChange', onChange === null || typeof onChange === 'function'], ['onError', typeof onError === 'function'],
+    ['allowIps', allowed === null || (Array.isArray(allowed) && allowed.length > 0 && allowed.every((ip) => typeof ip === 'string'))],
+    ['clientIp', typeof clientIp === 'function'],
+    ['onChangeTimeoutMs', Number.isFinite(onChangeTimeoutMs) && onChangeTimeoutMs > 0 && onChangeTimeoutMs <= 60_000],
+  ]) {
+    if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createSubscriptionWebhookHandler: ${name} is missing or of the wrong type`);
+  }
+  const allowedIps = allowed && new Set(allowed.map(plainIp));
+
+  /** A refusal: `onError` hears why, Toss hears `reason`. */
+  const refuse = (status, reason, code, message, orderId = '') => {
+    onError(new AitIapServerError(code, message, { status, orderId: orderId || undefined }), orderId);
+    return [status, { reason }];
+  };
+
+  async function decide(request, info, seen) {
+    if (request.method !== 'POST') return [405, { reason: 'only POST' }];
+    if (allowedIps) {
+      const ip = plainIp(await clientIp(request, info));
+      if (!ip) return refuse(403, 'forbidden', 'WEBHOOK_SOURCE_UNKNOWN', 'the request\'s source address is unknown: pass clientIp (behind a proxy, read the header it sets)');
+      if (!allowedIps.has(ip)) return refuse(403, 'forbidden', 'WEBHOOK_SOURCE_REFUSED', `a notification from ${ip}, which allowIps does not list: refused`);
+    }
+    const auth = await checkAuthorization(request.headers.get('authorization'), secrets);
+    if (!auth.ok) return refuse(401, 'unauthorized', 'WEBHOOK_UNAUTHORIZED', `${auth.why}: refused, nothing written`);
+    const body = await readJsonBody(request);
+    if (!('value' in body)) return refuse(body.status, body.status === 413 ? 'body too large' : 'body is not JSON', 'INVALID_NOTIFICATION', `a notification whose ${body.reason}: nothing written`);
+    let event;
+    try {
+      event = parseSubscriptionNotification(body.value);
+    } catch (e) {
+      if (e?.code !== 'INVALID_NOTIFICATION') throw e;
+      const orderId = typeof body.value?.orderId === 'string' ? body.value.orderId.slice(0, 200) : '';
+      return refuse(400, e.message, 'INVALID_NOTIFICATION', `${e.message}: nothing written`, orderId);
+    }
+    if (event.eventType === REGISTRATION_VERIFICATION) return [204, null];
+    seen.orderId = event.orderId;
+    const { outcome, record } = await ledger.applySubscriptionEvent(event, { body: body.value, onChange, timeoutMs: onChangeTimeoutMs });
+    if (outcome === 'conflict') {
+      onError(new AitIapServerError('SUBSCRIPTION_EVENT_CONFLICT', `order ${event.orderId}: two different ${event.changeReason === record.changeReason ? event.changeReason : `events (${record.changeReason}, ${event.changeReason})`} at the same instant ${event.occurredAt.toISOString()}: the record keeps the first and needs a reconcile (needsReconcile)`, { orderId: event.orderId }), event.orderId);
+    }
+    return [204, null];
+  }
+
+  return async function handleSubscriptionNotification(request, info) {
+    let status, body;
+    const seen = { orderId: '' };
+    try {
+      [status, body] = await decide(request, info, seen);
+    } catch (e) {
+      // The database down or busy, onChange failing: rolled back, Toss may send it again. Anything else is a bug.
+      onError(e, seen.orderId);
+      [status, body] = e instanceof AitIapServerError && e.transient ? [503, { reason: 'try again' }] : [500, { reason: 'internal error' }];
+    }
+    if (body === null) return new Response(null, { status });
+    const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+    if (status === 503) headers['retry-after'] = '5';
+    return new Response(JSON.stringify(body), { status, headers });
+  };
+}
+
+/** The default `onError`: one line per problem, with its code and the order; transient ones as warnings. */
+function logError(error, orderId) {
+  const line = `[ait-iap/server] subscription notification${orderId ? ` for order ${orderId}` : ''}: ${error?.code ? `${error.code}: ` : ''}${error?.message ?? error}`;
+  if (error instanceof AitIapServerError && (error.transient || error.code === 'SUBSCRIPTION_EVENT_CONFLICT')) console.warn(line);
+  else console.error(line, error instanceof AitIapServerError ? '' : error);
+}
