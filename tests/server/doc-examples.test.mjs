@@ -222,3 +222,28 @@ test('the documented reconcile cron, as written: a refunded order revoked once, 
     await pool.end();
   }
 });
+
+test('the documented subscription webhook, as written: the console verification, a notification before its grant and after it, 401 without the secret', async () => {
+  const { url, pool } = await database('subscriptions_example');
+  const secret = 'doc-example-secret-5b1e';
+  const { postgresLedger, subscriptionNotification } = await import('../../js/server/index.js'); // the test's own calls; the block uses the package
+  try {
+    const stopped = await withServer(writeBlock('server-subscriptions-example', 'subscriptions.mjs'), { DATABASE_URL: url, TOSS_NOTIFICATION_SECRET: secret }, async (base) => {
+      const notify = (body, authorization = `Bearer ${secret}`) => fetch(`${base}/api/toss/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) }).then((r) => r.status);
+      const current = { status: 'ACTIVE', accessGranted: true, expiresAt: new Date(Date.now() + 30 * 86_400_000), autoRenew: true };
+      assert.equal(await notify(subscriptionNotification({ eventType: 'callback.registration_verification' })), 204);
+      assert.equal(await notify(subscriptionNotification({ orderId: 'doc-sub-1', sku: 'pass.monthly', changeReason: 'CREATED', current }), 'Bearer wrong'), 401);
+      assert.equal(await notify(subscriptionNotification({ orderId: 'doc-sub-1', sku: 'pass.monthly', changeReason: 'CREATED', current, occurredAt: new Date(Date.now() - 1000) })), 204);
+      assert.deepEqual((await pool.query('SELECT user_key, access FROM passes')).rows, [{ user_key: null, access: true }], 'before its grant: kept, no user yet');
+      const ledger = postgresLedger(pool);
+      await ledger.grantOnce({ orderId: 'doc-sub-1', userKey: 'user-1', sku: 'pass.monthly', environment: 'toss' }, () => {});
+      assert.deepEqual((await ledger.entitlements('user-1')).subscriptions.map((s) => s.orderId), ['doc-sub-1']);
+      assert.equal(await notify(subscriptionNotification({ orderId: 'doc-sub-1', sku: 'pass.monthly', changeReason: 'REVOKED', current: { ...current, status: 'REVOKED', accessGranted: false } }), `Basic ${secret}`), 204);
+      assert.deepEqual((await pool.query('SELECT user_key, access FROM passes')).rows, [{ user_key: 'user-1', access: false }]);
+      assert.deepEqual((await ledger.entitlements('user-1')).subscriptions, []);
+    });
+    assert.equal(stopped.code, 0, 'SIGTERM: requests finished, pool closed, exit 0');
+  } finally {
+    await pool.end();
+  }
+});

@@ -319,3 +319,16 @@ describe('subscription webhook: source addresses and options', () => {
     }
   });
 });
+
+test('the subscription DDL in the backend docs is the one migrate() runs, and both docs show the same example', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { subscriptionDdl } = await import('../../js/server/index.js');
+  const { docBlock } = await import('./doc-blocks.mjs');
+  const expected = subscriptionDdl().map((statement) => `${statement};`).join('\n');
+  for (const doc of ['docs/backend.md', 'docs/ko/backend.md']) {
+    const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8');
+    assert.ok(text.includes(expected), `${doc} shows subscriptionDdl()`);
+    assert.ok(text.includes("INSERT INTO ait_iap_schema (table_name, version) VALUES ('ait_iap_grants', 3)"), `${doc} records version 3`);
+  }
+  assert.match(docBlock('server-subscriptions-example'), /createSubscriptionWebhookHandler/);
+});
