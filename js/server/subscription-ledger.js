@@ -64,7 +64,7 @@ export function subscriptionRecord({ db, transaction, guarded, name, table, lock
         const { outcome } = await outcomeOf(tx, event);
         await tx.query(
           `INSERT INTO ${events} (event_hash, order_id, occurred_at, change_reason, outcome, body) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [hash, event.orderId, event.occurredAt.toISOString(), event.changeReason, outcome, JSON.stringify(body ?? JSON.parse(canonicalNotification(event)))],
+          [hash, event.orderId, event.occurredAt.toISOString(), event.changeReason, outcome, storedBody(body ?? JSON.parse(canonicalNotification(event)))],
         );
         const { current } = event;
         if (outcome === 'applied') {
@@ -121,6 +121,9 @@ export function subscriptionRecord({ db, transaction, guarded, name, table, lock
     },
   };
 }
+
+/** The body as jsonb can hold it: PostgreSQL refuses U+0000 in text, which a field the handler does not read may carry. */
+const storedBody = (body) => JSON.stringify(body, (key, value) => (typeof value === 'string' ? value.replaceAll('\u0000', '\ufffd') : value));
 
 /** The partner's `onChange` within the transaction: a throw or a run past `timeoutMs` rolls the event back. */
 async function changing(onChange, change, tx, timeoutMs) {
