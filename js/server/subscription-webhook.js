@@ -7,6 +7,9 @@ import { readJsonBody } from './request-body.js';
 import { parseSubscriptionNotification, REGISTRATION_VERIFICATION } from './subscription-notification.js';
 import { checkAuthorization, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
 
+/** How far ahead of this server's clock an event may be dated (clocks and time zones disagree; a day does not). */
+const FUTURE_TOLERANCE_MS = 86_400_000;
+
 /** Deno.serve's second argument carries the peer address; elsewhere the partner passes `clientIp`. */
 const peerAddress = (request, info) => info?.remoteAddr?.hostname ?? null;
 
@@ -60,6 +63,10 @@ export function createSubscriptionWebhookHandler({
     }
     if (event.eventType === REGISTRATION_VERIFICATION) return [204, null];
     seen.orderId = event.orderId;
+    // Applied in occurredAt order, an event dated in the future would freeze the record until then: not Toss's.
+    if (event.occurredAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+      return refuse(400, 'occurredAt is in the future', 'INVALID_NOTIFICATION', `occurredAt ${event.occurredAt.toISOString()} is more than a day ahead of this server's clock: nothing written`, event.orderId);
+    }
     const { outcome, record } = await ledger.applySubscriptionEvent(event, { body: body.value, onChange, timeoutMs: onChangeTimeoutMs });
     if (outcome === 'conflict') {
       onError(new AitIapServerError('SUBSCRIPTION_EVENT_CONFLICT', `order ${event.orderId}: two different ${event.changeReason === record.changeReason ? event.changeReason : `events (${record.changeReason}, ${event.changeReason})`} at the same instant ${event.occurredAt.toISOString()}: the record keeps the first and needs a reconcile (needsReconcile)`, { orderId: event.orderId }), event.orderId);

@@ -220,6 +220,7 @@ for (const engine of ENGINES) {
         [{ ...good, subscription: { current, previous: { ...current, status: 'GONE' } } }, /previous/],
         [[good], /object/],
         ['RENEWED', /object/],
+        [note('s-bad', 'RENEWED', (Date.now() + 2 * DAY - T0) / 60_000), /future/],
       ];
       for (const [body, reason] of bad) {
         const { status, body: reply } = await send(body);
