@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { createTossApi } from '../js/server/index.js';
 import { testCertificates } from '../server/certs.mjs';
-import { createDevBackend } from '../server/dev-backend.mjs';
+import { NOTIFICATION_PATH, NOTIFICATION_SECRET, createDevBackend } from '../server/dev-backend.mjs';
 import { createTossServer } from '../server/toss-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -138,6 +138,9 @@ export async function startServer({ port = 0, host = '127.0.0.1', dataDir } = {}
     await serveStatic(req, res);
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  const url = `http://${host}:${server.address().port}/`;
+  // Time travel (the panel's subscription buttons): the emulated Toss server notifies the dev backend.
+  toss.timeTravel.configure({ url: new URL(NOTIFICATION_PATH, url).href, secret: NOTIFICATION_SECRET });
   const close = async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
@@ -146,7 +149,7 @@ export async function startServer({ port = 0, host = '127.0.0.1', dataDir } = {}
     await sandbox.backend.close();
   };
   return Object.assign(sandbox, {
-    url: `http://${host}:${server.address().port}/`,
+    url,
     toss,
     tossApi,
     tossUrl: tossTls.url,

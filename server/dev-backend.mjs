@@ -3,10 +3,16 @@
 // mTLS and granting it once in a PGlite ledger (in a folder, so a restart keeps it; in memory without one). Its
 // delivery writes the partner's own `sandbox_items` row in the grant's transaction. For tests and the sandbox
 // panel: GET /api/ledger, and switches POST /__backend/mode {mode: 'up'|'down'|'hang'|'refuse'|'lose-reply'}.
+// Toss's subscription notifications (the emulated Toss server's time travel) arrive at POST /api/subscription-events,
+// the subscription webhook handler on the same ledger, with the secret below.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { createGrantHandler, postgresLedger, toNodeListener } from '../js/server/index.js';
+import { createGrantHandler, createSubscriptionWebhookHandler, postgresLedger, toNodeListener } from '../js/server/index.js';
 import { ownJson, sendJson, pathOf } from './http-json.mjs';
+
+/** The sandbox's notification URL (path) and the value "registered" with it. */
+export const NOTIFICATION_PATH = '/api/subscription-events';
+export const NOTIFICATION_SECRET = 'sandbox-notification-secret';
 
 const ITEMS_DDL = `CREATE TABLE IF NOT EXISTS sandbox_items (
   order_id text PRIMARY KEY, user_key text NOT NULL, sku text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now())`;
@@ -35,6 +41,8 @@ export async function createDevBackend({ toss, dataDir }) {
     // No ON CONFLICT: a second delivery of one order would fail here, loudly.
     deliver: (order, tx) => tx.query('INSERT INTO sandbox_items (order_id, user_key, sku) VALUES ($1, $2, $3)', [order.orderId, order.userKey, order.sku]),
   });
+
+  const notifications = toNodeListener(createSubscriptionWebhookHandler({ ledger, secret: NOTIFICATION_SECRET }));
 
   const reply = (status, value) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
 
@@ -69,6 +77,7 @@ export async function createDevBackend({ toss, dataDir }) {
   async function handle(req, res) {
     const path = pathOf(req);
     if (path === '/api/grant') return route(req, res).then(() => true);
+    if (path === NOTIFICATION_PATH) return notifications(req, res).then(() => true);
     if (path === '/api/ledger' && req.method === 'GET') {
       sendJson(res, 200, { grants: [...grants.values()], items: await items(), requests });
       return true;
@@ -83,5 +92,5 @@ export async function createDevBackend({ toss, dataDir }) {
     return false;
   }
 
-  return { handle, grants, requests, items, setMode: (m) => { mode = m; }, close: () => db.close() };
+  return { handle, ledger, grants, requests, items, setMode: (m) => { mode = m; }, close: () => db.close() };
 }

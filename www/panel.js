@@ -1,7 +1,8 @@
 // The sandbox's host panel: pick the host's next scenario (or queue several), change the Toss app version and
 // environment, switch the dev backend down / hanging / refusing, watch the host's order ledger and refund completed
-// orders. Built with DOM calls only; fits a 360 px screen.
+// orders, send a subscription's notifications (time travel). Built with DOM calls only; fits a 360 px screen.
 import { SCENARIOS, GATES } from '../dist/host-emulator.js';
+import { timeTravelControls } from './time-travel-panel.js';
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -38,7 +39,7 @@ function backendSwitches(modeUrl) {
   );
 }
 
-export function mountHostPanel(container, emulator, { backendModeUrl = '/__backend/mode' } = {}) {
+export function mountHostPanel(container, emulator, { backendModeUrl = '/__backend/mode', subscriptionsUrl = '/__emulator/subscriptions' } = {}) {
   const scenario = h('select', { id: 'scenario', 'aria-label': '시나리오 · Scenario' }, ...Object.keys(SCENARIOS).map((name) => h('option', { value: name }, name)));
   const queueView = h('output', { id: 'scenario-queue' });
   const showQueue = () => { queueView.textContent = emulator.pendingScenarios().join(' → ') || '(success)'; };
@@ -46,6 +47,7 @@ export function mountHostPanel(container, emulator, { backendModeUrl = '/__backe
   const version = h('select', { id: 'app-version', 'aria-label': '토스 앱 버전 · Toss app version' }, ...versionPresets().map(([v, label]) => h('option', { value: v }, `${v} — ${label}`)));
   environment.value = emulator.config().environment;
   const ledger = h('tbody', { id: 'host-ledger' });
+  const timeTravel = timeTravelControls(h, emulator, subscriptionsUrl);
 
   function showLedger() {
     ledger.replaceChildren(
@@ -75,10 +77,11 @@ export function mountHostPanel(container, emulator, { backendModeUrl = '/__backe
       h('button', { type: 'button', id: 'apply-host', onclick: () => emulator.configure({ environment: environment.value, appVersion: version.value }) }, '적용 · Apply'),
     ),
     backendSwitches(backendModeUrl),
+    ...timeTravel.controls,
     h('table', { class: 'ledger' }, h('thead', {}, h('tr', {}, h('th', {}, 'orderId'), h('th', {}, 'sku'), h('th', {}, 'status'), h('th', {}, ''))), ledger),
     h('button', { type: 'button', id: 'reset-host', onclick: () => { emulator.reset(); showLedger(); showQueue(); } }, '초기화 · Reset'),
   );
   showQueue();
   showLedger();
-  setInterval(() => { showLedger(); showQueue(); }, 500);
+  setInterval(() => { showLedger(); showQueue(); timeTravel.refresh(); }, 500);
 }
