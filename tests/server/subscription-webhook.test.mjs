@@ -125,6 +125,21 @@ for (const engine of ENGINES) {
       assert.deepEqual((await changes()).map((c) => c.change_reason), ['ON_HOLD'], 'onChange hears only what changed the record');
     });
 
+    test('a whole history sent at once in a shuffled order: the record ends at the newest event, each kept once', async () => {
+      await grant('s-storm');
+      const reasons = SUBSCRIPTION_CHANGE_REASONS.filter((r) => r !== 'CREATED');
+      const bodies = reasons.map((reason, i) => note('s-storm', reason, i + 1)).reverse();
+      [bodies[2], bodies[7]] = [bodies[7], bodies[2]];
+      const statuses = await Promise.all([...bodies, ...bodies.slice(0, 4)].map((body) => send(body).then((r) => r.status)));
+      assert.deepEqual([...new Set(statuses)], [204]);
+      const record = await ledger.subscription('s-storm');
+      assert.deepEqual([record.changeReason, record.needsReconcile], [reasons.at(-1), false]);
+      const history = await ledger.subscriptionHistory('s-storm');
+      assert.deepEqual(history.map((h) => h.changeReason), reasons, 'each once, in occurredAt order');
+      assert.ok(history.every((h) => h.outcome === 'applied' || h.outcome === 'stale'));
+      assert.equal((await changes()).length, history.filter((h) => h.outcome === 'applied').length);
+    });
+
     test('two different events at the same instant flag the record for reconcile; a newer event clears the flag', async () => {
       await grant('s-tie');
       assert.equal((await send(note('s-tie', 'AUTO_RENEW_DISABLED', 30))).status, 204);
