@@ -28,7 +28,7 @@ export const TIME_TRAVEL_EVENTS = [
 export function timeTravelControls(h, emulator, url) {
   const order = h('select', { id: 'subscription-order', 'aria-label': '구독 주문 · Subscription order' });
   const result = h('output', { id: 'subscription-result', role: 'status', 'aria-live': 'polite' });
-  let shown = '';
+  let shown = null;
 
   function refresh() {
     const ids = emulator.orders().filter((o) => o.kind === 'SUBSCRIPTION').map((o) => o.orderId);

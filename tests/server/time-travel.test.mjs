@@ -22,16 +22,17 @@ const subscriptionOrder = (orderId, extra = {}) => ({ orderId, sku: 'pass.monthl
 /** The partner's notification URL: records each request ({ method, path, authorization, type, text, body }), answers 204. */
 async function startReceiver() {
   const requests = [];
-  const server = http.createServer((req, res) => {
+  const listener = (req, res) => {
     let text = '';
     req.on('data', (d) => { text += d; });
     req.on('end', () => {
       requests.push({ method: req.method, path: req.url, authorization: req.headers.authorization, type: req.headers['content-type'], text, body: JSON.parse(text) });
       res.writeHead(204).end();
     });
-  });
+  };
+  const server = http.createServer(listener);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/api/iap/subscription-events`, requests, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}/api/iap/subscription-events`, requests, listener, close: () => new Promise((r) => server.close(r)) };
 }
 
 async function post(url, value, headers = {}) {
@@ -168,9 +169,11 @@ describe('the Vite plugin: aitIap({ notifications })', () => {
     const { createServer } = await import('vite');
     dir = mkdtempSync(join(tmpdir(), 'ait-iap-time-travel-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>time travel</title>');
+    // The partner's notification route on the dev server itself: the relative URL is sent there.
+    const partnerRoute = { name: 'partner-route', configureServer: (server) => { server.middlewares.use('/hooks/toss', receiver.listener); } };
     vite = await createServer({
       root: dir, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 },
-      plugins: [aitIap({ dataDir: join(dir, 'pglite'), notifications: { url: receiver.url, secret: SECRET, scheme: 'Basic' } })],
+      plugins: [aitIap({ dataDir: join(dir, 'pglite'), notifications: { url: '/hooks/toss', secret: SECRET, scheme: 'Basic' } }), partnerRoute],
     });
     await vite.listen();
     base = vite.resolvedUrls.local[0];
@@ -181,7 +184,7 @@ describe('the Vite plugin: aitIap({ notifications })', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('an order the page mirrored is renewed and revoked at the partner URL, with Basic <secret>', async () => {
+  test('an order the page mirrored is renewed and revoked at the partner URL (a path: on the dev server), with Basic <secret>', async () => {
     assert.equal((await post(new URL('/__emulator/orders', base), subscriptionOrder('vite-sub'))).status, 200);
     const travel = new URL('/__emulator/subscriptions', base);
     const first = receiver.requests.length;
@@ -190,6 +193,7 @@ describe('the Vite plugin: aitIap({ notifications })', () => {
     assert.equal(revoked.status, 200, 'the dev server\'s own page may send');
     const got = receiver.requests.slice(first);
     assert.deepEqual(got.map((r) => [r.body.changeReason, r.authorization]), [['CREATED', `Basic ${SECRET}`], ['RENEWED', `Basic ${SECRET}`], ['REVOKED', `Basic ${SECRET}`]]);
+    assert.ok(got.every((r) => r.path === '/'), 'received by the dev server\'s own /hooks/toss (connect strips the mount path)');
     got.forEach((r) => parseSubscriptionNotification(r.body));
     assert.equal((await post(travel, { event: 'RENEWED', orderId: 'vite-sub' }, { origin: 'https://evil.example' })).status, 403);
   });
