@@ -67,7 +67,7 @@ export function createSubscriptionTimeline({ orderOf, now = Date.now } = {}) {
       const sent = { ...snapshot(next), expiresAt: null };
       return { next: { ...next, sent }, body: body(next, 'CREATED', null, sent) };
     }
-    const rule = TRANSITIONS[changeReason];
+    const rule = Object.hasOwn(TRANSITIONS, changeReason) ? TRANSITIONS[changeReason] : null;
     if (!rule) throw new TimelineError(400, `event must be one of ${[...SUBSCRIPTION_CHANGE_REASONS, ...EXTRA_EVENTS].join(', ')}, got ${JSON.stringify(changeReason)}`);
     if (!rule.from(s)) throw new TimelineError(409, `${changeReason} cannot follow ${s.status}${s.status === 'ACTIVE' ? ` with autoRenew ${s.autoRenew}` : ''} (order ${s.orderId})`);
     const at = Math.max(seconds(now()), s.at + 1000);
@@ -116,7 +116,7 @@ export function createSubscriptionTimeline({ orderOf, now = Date.now } = {}) {
     },
     /** The console's call when the URL is registered. */
     verification: () => [subscriptionNotification({ eventType: 'callback.registration_verification', occurredAt: new Date(seconds(now())) })],
-    /** Every subscription changed so far, as its last snapshot (expiresAt in ms; null before the first renewal). */
+    /** Every subscription changed so far, as its last snapshot (expiresAt in ms; null while only CREATED was sent). */
     list: () => [...subscriptions.values()].map((s) => ({ orderId: s.orderId, sku: s.sku, ...s.sent, occurredAt: s.at })),
   };
 }
@@ -128,8 +128,12 @@ const snapshot = (s) => ({ status: s.status, accessGranted: s.accessGranted, exp
 
 function body(s, changeReason, previous, current) {
   const date = (snap) => snap && { ...snap, expiresAt: snap.expiresAt === null ? null : new Date(snap.expiresAt) };
-  return subscriptionNotification({
-    eventType: STATUS_CHANGED, occurredAt: new Date(s.at), orderId: s.orderId, sku: s.sku, changeReason,
-    previous: date(previous), current: date(current),
-  });
+  try {
+    return subscriptionNotification({
+      eventType: STATUS_CHANGED, occurredAt: new Date(s.at), orderId: s.orderId, sku: s.sku, changeReason,
+      previous: date(previous), current: date(current),
+    });
+  } catch (e) { // the mirrored order's own fields (an orderId or sku Toss would not send)
+    throw new TimelineError(409, `order ${s.orderId} cannot be notified as Toss would: ${e.message}`);
+  }
 }

@@ -198,3 +198,25 @@ describe('the Vite plugin: aitIap({ notifications })', () => {
     assert.equal((await post(travel, { event: 'RENEWED', orderId: 'vite-sub' }, { origin: 'https://evil.example' })).status, 403);
   });
 });
+
+test('what cannot be sent is answered 4xx, never a crash: an inherited name as event, a mirrored sku Toss would not send', async () => {
+  const { createTimeTravel } = await import('../../js/toss-emulator/time-travel.js');
+  const receiver = await startReceiver();
+  const orders = new Map([['odd', subscriptionOrder('odd', { sku: '' })], ['fine', subscriptionOrder('fine')]]);
+  const travel = createTimeTravel({ orderOf: (id) => orders.get(id), notifications: { url: receiver.url, secret: SECRET } });
+  const server = http.createServer((req, res) => travel.handle(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/__emulator/subscriptions`;
+  try {
+    for (const event of ['toString', 'constructor', '__proto__']) assert.equal((await post(url, { event, orderId: 'fine' })).status, 400, event);
+    const odd = await post(url, { event: 'RENEWED', orderId: 'odd' });
+    assert.equal(odd.status, 409);
+    assert.match(odd.body.reason, /cannot be notified as Toss would/);
+    assert.equal((await post(url, ['not', 'an', 'object'])).status, 400);
+    assert.equal(receiver.requests.length, 0);
+    assert.equal((await post(url, { event: 'RENEWED', orderId: 'fine' })).status, 200, 'the route still answers');
+  } finally {
+    await new Promise((r) => server.close(r));
+    await receiver.close();
+  }
+});
