@@ -220,3 +220,9 @@ test('what cannot be sent is answered 4xx, never a crash: an inherited name as e
     await receiver.close();
   }
 });
+
+test('the CLI refuses a notification URL that is not http(s) and a scheme other than Bearer or Basic, saying so', async () => {
+  const dir = join(root, 'target/time-travel-test/certs');
+  await assert.rejects(startEmulatorCli(['--dir', dir, '--notify-url', 'ftp://partner.example/hook']), /--notify-url must be an http\(s\) URL/);
+  await assert.rejects(startEmulatorCli(['--dir', dir, '--notify-url', 'http://127.0.0.1:1/hook', '--notify-scheme', 'Digest']), /notifications\.scheme must be 'Bearer' or 'Basic'/);
+});
