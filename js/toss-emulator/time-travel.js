@@ -75,7 +75,7 @@ export function createTimeTravel({ orderOf, refresh, notifications = {}, baseUrl
 
   /** GET and POST /__emulator/subscriptions on a node:http server; resolves true when it answered. */
   async function handle(req, res) {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== SUBSCRIPTIONS_PATH) return false;
+    if (pathOf(req) !== SUBSCRIPTIONS_PATH) return false;
     if (req.method === 'GET') {
       const refused = refusalOf(req);
       if (refused) reply(res, refused.status, { reason: refused.reason });
@@ -101,6 +101,15 @@ export function createTimeTravel({ orderOf, refresh, notifications = {}, baseUrl
     /** Changes where and how notifications are sent (fields given replace the current ones). */
     configure(options) { target = checkedTarget({ ...target, ...options }); },
   };
+}
+
+/** The request's path, or null when it does not parse (`//`): not this route's. */
+function pathOf(req) {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
 }
 
 function checkedTarget({ url, secret, scheme = 'Bearer' }) {
