@@ -7,6 +7,7 @@ export declare class AitIapServerError extends Error {
     | 'INVALID_OPTIONS' | 'MISSING_CERT' | 'INVALID_CERT' | 'INVALID_KEY' | 'INVALID_CA' | 'CERT_EXPIRED' | 'CERT_NOT_YET_VALID'
     | 'CERT_KEY_MISMATCH' | 'INVALID_ORDER_ID' | 'INVALID_USER_KEY' | 'INVALID_SKU' | 'TOSS_RESULT_FAIL' | 'TOSS_BAD_RESPONSE'
     | 'TOSS_HTTP_ERROR' | 'TOSS_TIMEOUT' | 'TOSS_UNREACHABLE' | 'TOSS_CLIENT_CERT_REJECTED' | 'TOSS_SERVER_UNTRUSTED'
+    | 'TOSS_RATE_LIMITED' | 'MEMORY_LEDGER_IN_PRODUCTION'
     | 'NO_DATABASE' | 'LEDGER_INCONSISTENT' | 'LEDGER_TOO_NEW' | 'TLS_VERIFICATION_DISABLED' | 'TRANSACTION_CLOSED'
     | 'DELIVERY_TIMEOUT' | 'DELIVERY_FAILED' | 'ORDER_BUSY' | 'DATABASE_UNAVAILABLE'
     // Refusals the grant handler reports to onError (the client is told only "refused"):
@@ -25,6 +26,8 @@ export declare class AitIapServerError extends Error {
   claimedSku?: string | null;
   tossStatus?: OrderStatus;
   tossErrorCode?: string;
+  /** For TOSS_RATE_LIMITED: how long Toss asks to wait (its `retryAfterSeconds`, 1 s to 1 h; a minute when unsaid). */
+  retryAfterMs?: number;
 }
 
 export type OrderStatus = 'PURCHASED' | 'PAYMENT_COMPLETED' | 'ORDER_IN_PROGRESS' | 'FAILED' | 'REFUNDED' | 'NOT_FOUND' | 'MINIAPP_MISMATCH' | 'ERROR';
@@ -134,8 +137,9 @@ export declare const LEDGER_SCHEMA_VERSION: 3;
 export declare function subscriptionDdl(table?: string): string[];
 /** The ledger table's DDL, for teams that run their own migrations. */
 export declare function ledgerDdl(table?: string): string;
-/** FOR UNIT TESTS ONLY: in this process's memory; a restart forgets it and two instances grant twice. */
-export declare function memoryLedger(): Ledger & { readonly grants: Map<string, Grant> };
+/** FOR UNIT TESTS ONLY: in this process's memory; a restart forgets it and two instances grant twice. With
+ *  NODE_ENV=production it throws MEMORY_LEDGER_IN_PRODUCTION unless `iUnderstandGrantsAreLostOnRestart: true`. */
+export declare function memoryLedger(options?: { iUnderstandGrantsAreLostOnRestart?: boolean }): Ledger & { readonly grants: Map<string, Grant> };
 
 export interface GrantHandlerOptions {
   toss: Pick<TossApi, 'getOrderStatus'>;
@@ -186,6 +190,14 @@ export interface ReconcileReport {
   revoked: string[];
   /** Checks that failed: each order backs off before its next check. */
   failed: { orderId: string; error: unknown; failures?: number; nextCheckAt?: Date }[];
+  /** Orders Toss reports as another sku than the stored (delivered) one; a refund among them is still taken back. */
+  mismatched: { orderId: string; sku: string; tossSku: string; status: OrderStatus }[];
+  /** Orders Toss reports neither paid nor refunded (FAILED, NOT_FOUND, …): marked checked, and reported. */
+  unexpected: { orderId: string; status: OrderStatus }[];
+  /** How many times Toss answered over its rate limit; each was waited out (at most a minute) and the order asked again. */
+  rateLimited: number;
+  /** True when the run ended after a fourth rate-limit answer: the rest are asked about on the next run. */
+  stoppedEarly: boolean;
 }
 
 export declare function reconcile(options: {

@@ -4,13 +4,17 @@
 // the request only names the order; a sku it claims is compared with Toss's, never delivered on its word.
 // Replies say little ("try again", "refused"); `onError` gets the details.
 import { AitIapServerError } from './errors.js';
-import { CONTRACT, checkOrderId, checkUserKey, claimedSkuOf } from './ids.js';
+import { CONTRACT, checkOrderId, checkUserKey, claimedSkuOf, shown } from './ids.js';
 import { NOT_YET, PAID } from './order-status.js';
 import { checkOrigins, corsHeaders, preflight } from './cors.js';
 import { readJsonBody } from './request-body.js';
 import { verdictOn } from './ledger.js';
 
 const ENVIRONMENTS = CONTRACT.environment;
+/** Retry-After on a 503, in seconds: 2, or Toss's own delay when it says it is over its rate limit (at most 60). */
+const RETRY_AFTER = { usual: 2, max: 60 };
+/** An orderId as logs show it (checked visible ASCII already; quoted and escaped all the same). */
+const orderShown = (orderId) => `order ${shown(orderId, 200)}`;
 
 /**
  * @param {{ toss: { getOrderStatus(orderId: string, userKey: string): Promise<{ status: string, reason: string, sku: string | null, determinedAt: Date | null, answer?: object }> },
@@ -42,9 +46,9 @@ export function createGrantHandler({
   function verdictReply(verdict, order) {
     if (verdict.granted) return [200, verdict.alreadyGranted ? { granted: true, alreadyGranted: true } : { granted: true }];
     const { orderId } = order;
-    if (verdict.reason === 'OTHER_USER') return refuse(403, 'refused', 'OTHER_USER', `order ${orderId} was granted to another user`, { orderId });
+    if (verdict.reason === 'OTHER_USER') return refuse(403, 'refused', 'OTHER_USER', `${orderShown(orderId)} was granted to another user`, { orderId });
     if (verdict.reason === 'OTHER_SKU') {
-      return refuse(409, 'refused', 'SKU_MISMATCH', `order ${orderId} was granted as another product than this request claims`, { orderId, claimedSku: order.claimedSku });
+      return refuse(409, 'refused', 'SKU_MISMATCH', `${orderShown(orderId)} was granted as another product than this request claims`, { orderId, claimedSku: order.claimedSku });
     }
     return [409, { granted: false, reason: 'refunded' }];
   }
@@ -54,13 +58,13 @@ export function createGrantHandler({
     const { orderId, claimedSku } = order;
     if (answer.sku !== null) {
       if (claimedSku !== null && claimedSku !== answer.sku) {
-        return refuse(409, 'refused', 'SKU_MISMATCH', `order ${orderId}: Toss reports ${JSON.stringify(answer.sku)} paid, the request claimed ${JSON.stringify(claimedSku)}: nothing delivered`,
+        return refuse(409, 'refused', 'SKU_MISMATCH', `${orderShown(orderId)}: Toss reports ${shown(answer.sku)} paid, the request claimed ${shown(claimedSku)}: nothing delivered`,
           { orderId, tossSku: answer.sku, claimedSku });
       }
       return { sku: answer.sku, skuSource: 'toss' };
     }
     if (acceptClaimedSkuWhenTossOmitsIt && claimedSku !== null) return { sku: claimedSku, skuSource: 'claimed' };
-    return refuse(409, 'unverified order', 'UNVERIFIED_ORDER', `order ${orderId}: Toss's answer names no product${claimedSku === null ? ' and the request claims none' : ''}: nothing delivered (acceptClaimedSkuWhenTossOmitsIt accepts the claim)`,
+    return refuse(409, 'unverified order', 'UNVERIFIED_ORDER', `${orderShown(orderId)}: Toss's answer names no product${claimedSku === null ? ' and the request claims none' : ''}: nothing delivered (acceptClaimedSkuWhenTossOmitsIt accepts the claim)`,
       { orderId, claimedSku });
   }
 
@@ -83,7 +87,7 @@ export function createGrantHandler({
       return [401, { granted: false, reason: 'not signed in' }];
     }
     if (!environments.includes(order.environment)) {
-      return refuse(409, 'refused', 'ENVIRONMENT_REFUSED', `order ${order.orderId} names environment ${order.environment}, which this backend does not accept`, { orderId: order.orderId });
+      return refuse(409, 'refused', 'ENVIRONMENT_REFUSED', `${orderShown(order.orderId)} names environment ${order.environment}, which this backend does not accept`, { orderId: order.orderId });
     }
 
     const known = await ledger.find(order.orderId);
@@ -94,12 +98,12 @@ export function createGrantHandler({
       answer = await toss.getOrderStatus(order.orderId, order.userKey);
     } catch (e) {
       if (!(e instanceof AitIapServerError && e.transient)) throw e;
-      onError(e, order.orderId); // TOSS_CLIENT_CERT_REJECTED, TOSS_TIMEOUT, …: the partner must hear of it
-      return [503, { granted: false, reason: 'try again' }];
+      onError(e, order.orderId); // TOSS_CLIENT_CERT_REJECTED, TOSS_TIMEOUT, TOSS_RATE_LIMITED, …: the partner must hear of it
+      return [503, { granted: false, reason: 'try again' }, retryAfterOf(e)];
     }
     if (NOT_YET.has(answer.status)) return [503, { granted: false, reason: 'try again' }];
     if (!PAID.has(answer.status)) {
-      return refuse(409, 'not paid', 'ORDER_NOT_PAID', `order ${order.orderId}: Toss answers ${answer.status}${answer.reason ? ` (${answer.reason})` : ''}`, { orderId: order.orderId, tossStatus: answer.status });
+      return refuse(409, 'not paid', 'ORDER_NOT_PAID', `${orderShown(order.orderId)}: Toss answers ${answer.status}${answer.reason ? ` (${answer.reason})` : ''}`, { orderId: order.orderId, tossStatus: answer.status });
     }
     const product = productOf(order, answer);
     if (Array.isArray(product)) return product;
@@ -119,11 +123,11 @@ export function createGrantHandler({
     const cors = corsHeaders(request.headers.get('origin'), allowOrigins);
     if (request.method === 'OPTIONS') return preflight(cors);
     // The client's early check in development (a simple GET): reachable, and readable by the page when allowed.
-    if (request.method === 'GET') return new Response(null, { status: 204, headers: { ...cors } });
-    let status, body;
+    if (request.method === 'GET') return new Response(null, { status: 204, headers: { ...cors, 'cache-control': 'no-store' } });
+    let status, body, retryAfter;
     const seen = { orderId: '' };
     try {
-      [status, body] = await decide(request, seen);
+      [status, body, retryAfter] = await decide(request, seen);
     } catch (e) {
       // The database restarting or busy: the order may well be granted on a later try, so the client is told to
       // try again. Anything else is a bug. Either way the cause goes to the logs only.
@@ -131,7 +135,7 @@ export function createGrantHandler({
       [status, body] = e instanceof AitIapServerError && e.transient ? [503, { granted: false, reason: 'try again' }] : [500, { granted: false, reason: 'internal error' }];
     }
     const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors };
-    if (status === 503) headers['retry-after'] = '2';
+    if (status === 503) headers['retry-after'] = String(retryAfter ?? RETRY_AFTER.usual);
     return new Response(JSON.stringify(body), { status, headers });
   };
 }
@@ -148,10 +152,16 @@ function orderOf(body) {
   }
 }
 
+/** Seconds for Retry-After: Toss's delay when it is over its rate limit (rounded up, at most a minute), else 2. */
+function retryAfterOf(error) {
+  if (!(error.retryAfterMs > 0)) return RETRY_AFTER.usual;
+  return Math.min(RETRY_AFTER.max, Math.ceil(error.retryAfterMs / 1000));
+}
+
 /** The default `onError`: one line per problem, with its code and the order; transient ones as warnings. */
 function logError(error, orderId) {
   const code = error?.code ? `${error.code}: ` : '';
-  const line = `[ait-iap/server] ${orderId ? `order ${orderId}` : 'a hand-off'}: ${code}${error?.message ?? error}`;
+  const line = `[ait-iap/server] ${orderId ? orderShown(String(orderId)) : 'a hand-off'}: ${code}${error?.message ?? error}`;
   if (error instanceof AitIapServerError && error.transient) console.warn(line);
   else console.error(line, error instanceof AitIapServerError ? '' : error);
 }

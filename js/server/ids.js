@@ -12,7 +12,16 @@ const TOKEN = /^[A-Za-z0-9._:@-]{1,128}$/;
 const utf8 = new TextEncoder();
 
 const typeOf = (value) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
-const shown = (value) => `${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''}`;
+/** What JSON.stringify leaves as it is but a log must not: C1 controls, line and paragraph separators (a new line
+ *  to many log viewers) and bidi controls (which reorder what follows). Still accepted in skus; only shown escaped. */
+const UNSHOWN = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const escaped = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** A value from a request as logs and error messages show it: quoted, every control escaped, cut at `max`. */
+export function shown(value, max = 40) {
+  const text = typeof value === 'string' ? value : String(value);
+  return `${JSON.stringify(text.slice(0, max)).replace(UNSHOWN, escaped)}${text.length > max ? '…' : ''}`;
+}
 
 function string(value, code, what) {
   if (typeof value !== 'string') throw new AitIapServerError(code, `${what} must be a string, got ${typeOf(value)}`);

@@ -1,9 +1,13 @@
 // A ledger in this process's memory, FOR UNIT TESTS ONLY: a restart forgets every grant and two instances grant
 // twice. It has the same interface and answers as postgresLedger; `tx.query` throws, since there is no database.
+// With NODE_ENV=production it refuses to be made unless told `{ iUnderstandGrantsAreLostOnRestart: true }`.
 import { AitIapServerError } from './errors.js';
 import { checkBackoffMs, verdictOn, withinDeadline } from './ledger.js';
 
-export function memoryLedger() {
+export function memoryLedger({ iUnderstandGrantsAreLostOnRestart = false } = {}) {
+  if (globalThis.process?.env?.NODE_ENV === 'production' && iUnderstandGrantsAreLostOnRestart !== true) {
+    throw new AitIapServerError('MEMORY_LEDGER_IN_PRODUCTION', 'memoryLedger() with NODE_ENV=production: every grant is lost on restart and two instances grant twice; use postgresLedger (or pass { iUnderstandGrantsAreLostOnRestart: true })');
+  }
   const grants = new Map();
   const locks = new Map(); // orderId → the claim in progress, so that a concurrent claim waits for it
   const tx = {

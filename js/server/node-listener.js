@@ -1,9 +1,13 @@
 // A Web `Request → Response` handler as a node:http / Express listener.
 import { Readable } from 'node:stream';
 
+const UNCARRIED = new Set(['TRACE', 'CONNECT', 'TRACK']);
+
 /** `http.createServer(toNodeListener(handler))`, or `app.post('/api/iap/grant', toNodeListener(handler))`. */
 export function toNodeListener(handler) {
   return async (req, res) => {
+    // Methods a Web Request cannot carry (its constructor throws): nothing to log, only a 405.
+    if (UNCARRIED.has(req.method)) return void res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ granted: false, reason: 'method not allowed' }));
     try {
       const response = await handler(toRequest(req));
       res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -6,22 +6,11 @@ export async function readJsonBody(request) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > MAX_BODY_BYTES) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   if (!request.body) return { status: 400, reason: 'body is empty: expected JSON {orderId, sku, environment}' };
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
-    }
-    chunks.push(value);
-  }
+  const bytes = await readCapped(request.body, MAX_BODY_BYTES);
+  if (!bytes) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   let text;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, size));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return { status: 400, reason: 'body is not UTF-8' };
   }
@@ -30,6 +19,24 @@ export async function readJsonBody(request) {
   } catch {
     return { status: 400, reason: 'body is not JSON: expected {orderId, sku, environment}' };
   }
+}
+
+/** A body stream's bytes, or null once it passes `maxBytes` (then it is cancelled: the rest is never buffered). */
+export async function readCapped(stream, maxBytes) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return concat(chunks, size);
 }
 
 function concat(chunks, size) {

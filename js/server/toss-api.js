@@ -1,14 +1,20 @@
 // The Toss partner API client: get-order-status over mTLS (node:https with the partner's certificate), or over
 // a `fetch` the runtime gives (Cloudflare's mTLS binding, Deno.createHttpClient). Verification of Toss's server
-// certificate is always on: there is deliberately no option to turn it off.
+// certificate is always on: there is deliberately no option to turn it off. A redirect is never followed, and an
+// answer over 64 KB is refused without being buffered.
 import https from 'node:https';
 import { AitIapServerError, tossTransient } from './errors.js';
 import { checkOrderId, checkSku, checkUserKey } from './ids.js';
+import { readCapped } from './request-body.js';
 import { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
 import { parseCertificates, parseClientIdentity } from './pem.js';
 
 export const TOSS_API_BASE_URL = 'https://apps-in-toss-api.toss.im';
 const MAX_BODY = 64 * 1024;
+/** get-order-status's error code for "over 3,000 requests a minute" (with `retryAfterSeconds`). */
+const RATE_LIMITED = '4095';
+/** Toss's `retryAfterSeconds` is honoured within these bounds (one minute when it names none). */
+const RETRY_AFTER_MS = { min: 1000, max: 3_600_000, unsaid: 60_000 };
 
 /**
  * @param {{ cert?: string|Uint8Array, key?: string|Uint8Array, ca?: string|Uint8Array, baseUrl?: string,
@@ -26,9 +32,7 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
   }
   // Node turns every TLS check of the process off with this variable: the partner API's answers would then be
   // anyone's word. Refuse to start rather than verify nothing.
-  if (globalThis.process?.env?.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-    throw new AitIapServerError('TLS_VERIFICATION_DISABLED', 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set: it turns off verification of Toss\'s server certificate; unset it (for a local Toss emulator pass its CA as `ca`)');
-  }
+  refuseUnverifiedTls();
   if (url.protocol !== 'https:') throw new AitIapServerError('INVALID_OPTIONS', `baseUrl must be https (mTLS), got ${url.protocol}`);
   let post;
   if (fetchFn !== undefined) {
@@ -39,7 +43,9 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
       throw new AitIapServerError('MISSING_CERT', 'cert and key are required: the partner API needs the client certificate from the Apps-in-Toss console (or pass a fetch that does mTLS)');
     }
     const identity = parseClientIdentity(cert, key);
-    const agent = new https.Agent({ ...identity, ...(ca === undefined ? {} : { ca: parseCertificates(ca, 'ca').pem }), keepAlive: true });
+    // rejectUnauthorized said explicitly: Node's default follows NODE_TLS_REJECT_UNAUTHORIZED at each connection,
+    // so a variable set after this point would otherwise turn verification off.
+    const agent = new https.Agent({ ...identity, ...(ca === undefined ? {} : { ca: parseCertificates(ca, 'ca').pem }), keepAlive: true, rejectUnauthorized: true });
     post = httpsPost(agent);
   }
 
@@ -69,6 +75,7 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
  *  Toss says was bought, or null when its answer names none; `determinedAt` a Date, or null; `answer` Toss's
  *  `success` object as it came, for the ledger's evidence). A reply that is not that is a typed transient error. */
 function readOrderStatus({ status, text }, orderId) {
+  if (text === null) throw tossTransient('TOSS_BAD_RESPONSE', `get-order-status answered more than ${MAX_BODY / 1024} KB`, { status });
   if (status >= 500) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status}`, { status });
   if (status < 200 || status >= 300) throw tossTransient('TOSS_HTTP_ERROR', `get-order-status answered HTTP ${status} (is the certificate registered for this app?)`, { status });
   let body;
@@ -80,6 +87,10 @@ function readOrderStatus({ status, text }, orderId) {
   // Business errors come as HTTP 200 with resultType FAIL; a `success` beside it is not an answer.
   if (body?.resultType !== 'SUCCESS') {
     const error = body?.error ?? {};
+    if (String(error.errorCode) === RATE_LIMITED) {
+      const retryAfterMs = retryAfterMsOf(error.retryAfterSeconds ?? body.retryAfterSeconds);
+      throw tossTransient('TOSS_RATE_LIMITED', `get-order-status answered ${RATE_LIMITED} (over Toss's rate limit): try again in ${retryAfterMs / 1000} s`, { tossErrorCode: error.errorCode, retryAfterMs });
+    }
     throw tossTransient('TOSS_RESULT_FAIL', `get-order-status answered resultType ${JSON.stringify(body?.resultType)}: ${error.errorCode ?? ''} ${error.reason ?? ''}`.trim(), { tossErrorCode: error.errorCode });
   }
   const answer = body.success;
@@ -96,6 +107,22 @@ function readOrderStatus({ status, text }, orderId) {
     }
   }
   return { status: answer.status, reason: typeof answer.reason === 'string' ? answer.reason : '', sku, determinedAt: determinedAtOf(answer.statusDeterminedAt, bad), answer };
+}
+
+/** Toss's `retryAfterSeconds` in ms, within RETRY_AFTER_MS (a missing or unreadable one: a minute). */
+function retryAfterMsOf(seconds) {
+  const ms = Number(seconds) * 1000;
+  if (seconds === null || seconds === '' || !Number.isFinite(ms)) return RETRY_AFTER_MS.unsaid;
+  return Math.min(RETRY_AFTER_MS.max, Math.max(RETRY_AFTER_MS.min, Math.ceil(ms)));
+}
+
+/** Node turns every TLS check of the process off with this variable: the partner API's answers would then be
+ *  anyone's word. Checked at creation, and before each call in the fetch mode (a runtime's fetch may honour it,
+ *  and nothing here can force it not to). */
+function refuseUnverifiedTls() {
+  if (globalThis.process?.env?.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new AitIapServerError('TLS_VERIFICATION_DISABLED', 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set: it turns off verification of Toss\'s server certificate; unset it (for a local Toss emulator pass its CA as `ca`)');
+  }
 }
 
 const KOREA_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
@@ -136,13 +163,15 @@ function httpsPost(agent) {
   const post = (url, headers, body, signal) =>
     new Promise((resolve, reject) => {
       const req = https.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, signal }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
+        const chunks = [];
+        let size = 0;
         res.on('data', (chunk) => {
-          text += chunk;
-          if (text.length > MAX_BODY) req.destroy(tossTransient('TOSS_BAD_RESPONSE', 'get-order-status answered more than 64 KB'));
+          size += chunk.length;
+          if (size <= MAX_BODY) return void chunks.push(chunk);
+          resolve({ status: res.statusCode ?? 0, text: null }); // over the cap: the connection is dropped, nothing kept
+          req.destroy();
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
       // Under TLS 1.3 a server that refuses the client certificate does so after the client's handshake is done:
@@ -159,6 +188,8 @@ function httpsPost(agent) {
 }
 
 const fetchPost = (fetchFn) => async (url, headers, body, signal) => {
-  const res = await fetchFn(url.href, { method: 'POST', headers, body, signal });
-  return { status: res.status, text: await res.text() };
+  refuseUnverifiedTls();
+  const res = await fetchFn(url.href, { method: 'POST', headers, body, signal, redirect: 'manual' });
+  const bytes = res.body ? await readCapped(res.body, MAX_BODY) : new Uint8Array(0);
+  return { status: res.status, text: bytes && new TextDecoder().decode(bytes) };
 };

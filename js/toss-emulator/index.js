@@ -22,7 +22,9 @@ export const DEFAULT_PORT = 7443;
 /** Where the host emulator's orders are POSTed (`mirrorUrl`) and read (GET), here as in the Vite plugin. */
 export const MIRROR_PATH = '/__emulator/orders';
 
-const FAIL = (errorCode, reason) => ({ resultType: 'FAIL', error: { errorCode, reason } });
+const FAIL = (errorCode, reason, more) => ({ resultType: 'FAIL', error: { errorCode, reason, ...more } });
+/** The test switch that forces a status: the sandbox's and the tests' server only, never the CLI's mirror. */
+const FORCE_PATH = '/__emulator/order-status';
 
 /**
  * The emulated partner API and its order mirror, not listening yet.
@@ -44,6 +46,8 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
   const statusRequests = [];
   /** How get-order-status answers: 'normal', or broken for a test: 'fail', 'fail-beside-paid', 'not-json', '5xx', 'hang'. */
   let answer = 'normal';
+  /** Over Toss's rate limit (3,000 a minute) for the next `times` answers: error 4095 with `retryAfterSeconds`. */
+  let rateLimit = { times: 0, retryAfterSeconds: 1 };
   let mirrorTrouble = null;
 
   const record = (order) => {
@@ -80,6 +84,10 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
     const orderId = body?.orderId;
     statusRequests.push({ orderId, userKey, at: Date.now() });
     if (answer === 'hang') return;
+    if (rateLimit.times > 0) {
+      rateLimit.times -= 1;
+      return said(res, orderId, FAIL('4095', '요청이 너무 많습니다. 잠시 후 다시 시도해주세요.', { retryAfterSeconds: rateLimit.retryAfterSeconds }));
+    }
     if (answer === '5xx') return res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
     if (answer === 'not-json') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
     if (answer === 'fail') return send(res, 200, FAIL('INTERNAL', '일시적인 오류입니다.'));
@@ -104,12 +112,14 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
    * The mirror's routes and the tests' switch, on a plain HTTP server: POST and GET `/__emulator/orders` (the host
    * emulator's `mirrorUrl`), POST `/__emulator/order-status` `{orderId, status}` (a forced status; none: back to the
    * order's own), GET and POST /__emulator/subscriptions (time travel: time-travel.js). The Vite plugin's rules (js/vite/own-page.js): a request from a page of another origin gets 403, a
-   * POST must be JSON. Resolves true when it answered.
+   * POST must be JSON. A path that does not parse (`//`) gets 400. With `{ forcing: false }` (the CLI's mirror) the
+   * forced-status switch is not served. Resolves true when it answered.
    */
-  async function handle(req, res) {
+  async function handle(req, res, { forcing = true } = {}) {
+    const path = pathOf(req);
+    if (path === null) return send(res, 400, { reason: 'not a request path' }), true;
     if (await timeTravel.handle(req, res)) return true;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== MIRROR_PATH && path !== '/__emulator/order-status') return false;
+    if (path !== MIRROR_PATH && !(forcing && path === FORCE_PATH)) return false;
     if (req.method === 'GET' && path === MIRROR_PATH) {
       const refused = refusalOf(req);
       if (refused) send(res, refused.status, { reason: refused.reason });
@@ -137,9 +147,10 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
    */
   async function listenTls(certs, { port = 0, host = '127.0.0.1' } = {}) {
     const server = https.createServer({ ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      if (new URL(req.url ?? '/', 'http://localhost').pathname === ORDER_STATUS_PATH && req.method === 'POST') return orderStatus(req, res);
-      log?.(`${req.method} ${req.url}: not a partner API path this emulator answers (404)`);
-      res.writeHead(404).end();
+      const path = pathOf(req);
+      if (path === ORDER_STATUS_PATH && req.method === 'POST') return void orderStatus(req, res).catch((e) => failed(res, e));
+      log?.(`${req.method} ${JSON.stringify(req.url)}: not a partner API path this emulator answers (${path === null ? 400 : 404})`);
+      res.writeHead(path === null ? 400 : 404).end();
     });
     let turnedAway = 0;
     server.on('tlsClientError', (error) => {
@@ -149,10 +160,19 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
     return listening(server, port, host, 'https');
   }
 
-  /** The order mirror (handle) on its own plain HTTP port. Resolves `{ url, close }`. */
+  /** A request that threw: answered 500 (when nothing was yet), and logged; the process goes on. */
+  function failed(res, error) {
+    log?.(`a request failed: ${error?.stack ?? error}`);
+    if (!res.headersSent) send(res, 500, { reason: 'internal error' });
+    else res.destroy();
+  }
+
+  /** The order mirror (handle, without the test switch FORCE_PATH) on its own plain HTTP port. Resolves `{ url, close }`. */
   async function listenMirror({ port = 0, host = '127.0.0.1' } = {}) {
-    const server = http.createServer(async (req, res) => {
-      if (!(await handle(req, res))) send(res, 404, { reason: `this is the Toss emulator's order mirror: ${MIRROR_PATH}` });
+    const server = http.createServer((req, res) => {
+      handle(req, res, { forcing: false })
+        .then((answered) => answered || send(res, 404, { reason: `this is the Toss emulator's order mirror: ${MIRROR_PATH}` }))
+        .catch((e) => failed(res, e));
     });
     return listening(server, port, host, 'http');
   }
@@ -160,6 +180,8 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
   return {
     handle, listenTls, listenMirror, record, orders, overrides, answerOverrides, statusRequests, statusOf, timeTravel,
     setAnswer: (mode) => { answer = mode; },
+    /** The next `times` get-order-status answers are Toss's rate limit (4095, `retryAfterSeconds`); 0 ends it. */
+    setRateLimit: ({ times = Infinity, retryAfterSeconds = 1 } = {}) => { rateLimit = { times, retryAfterSeconds }; },
   };
 }
 
@@ -200,6 +222,15 @@ export function backendEnvironment(certs, url) {
 
 /** `NAME=value` lines, as a .env file or `node --env-file` reads them. */
 export const envLines = (env) => Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');
+
+/** The request's path, or null when it is none (`//`, `//:x`: `new URL` throws on them). */
+function pathOf(req) {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
 
 function send(res, status, value) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(value));

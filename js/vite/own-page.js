@@ -1,15 +1,20 @@
-// Development routes (the Vite plugin's, the sandbox's) answer only the dev server's own page: an `Origin` other
-// than its own is refused, a POST must be JSON (a text/plain POST would skip the CORS preflight), bodies are capped.
+// Development routes (the Vite plugin's, the sandbox's) answer only the dev server's own page on this machine: a Host
+// other than localhost (DNS rebinding) and an `Origin` other than its own are refused, a POST must be JSON (a text/plain POST would skip the CORS preflight), bodies are capped.
 import { Readable } from 'node:stream';
+import { LOCAL_HOSTS, urlOf } from '../server/cors.js';
 import { readJsonBody } from '../server/request-body.js';
 
 /**
- * Why a development route turns `req` away, as `{ status, reason }`, or null. 403: an `Origin` other than the dev
- * server's own (scheme, host and port of the request's Host), so another site's page cannot use or read it;
- * a request without one (curl, a test) passes. 415: a POST whose body is not declared `application/json`, since
- * a text/plain POST is a "simple request" that any site may send without a CORS preflight.
+ * Why a development route turns `req` away, as `{ status, reason }`, or null. 403: a Host other than localhost,
+ * 127.0.0.1 or [::1] (any port), so that a site whose name is made to resolve to this machine (DNS rebinding)
+ * cannot reach these routes as its own origin; an `Origin` other than the dev server's own (scheme, host and port
+ * of the request's Host), so another site's page cannot use or read it; a request without an Origin (curl, a test)
+ * passes. 415: a POST whose body is not declared `application/json`, since a text/plain POST is a "simple request"
+ * that any site may send without a CORS preflight.
  */
 export function refusalOf(req) {
+  const host = hostOf(req);
+  if (!LOCAL_HOSTS.has(urlOf(`http://${host}`)?.hostname)) return { status: 403, reason: `Host ${JSON.stringify(host ?? null)} is not this machine (localhost, 127.0.0.1 or [::1])` };
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== ownOrigin(req)) return { status: 403, reason: `Origin ${origin} is not this dev server's` };
   const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -17,14 +22,12 @@ export function refusalOf(req) {
   return null;
 }
 
+const hostOf = (req) => req.headers.host ?? req.headers[':authority']; // HTTP/2 (a `server.https` dev server) names it so
+
 function ownOrigin(req) {
-  const host = req.headers.host ?? req.headers[':authority']; // HTTP/2 (a `server.https` dev server) names it so
+  const host = hostOf(req);
   if (!host) return null; // without a Host, no Origin matches
-  try {
-    return new URL(`${req.socket?.encrypted ? 'https' : 'http'}://${host}`).origin;
-  } catch {
-    return null;
-  }
+  return urlOf(`${req.socket?.encrypted ? 'https' : 'http'}://${host}`)?.origin ?? null;
 }
 
 /**

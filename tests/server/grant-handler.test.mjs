@@ -4,6 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { PGlite } from '@electric-sql/pglite';
 import { createGrantHandler, createTossApi, postgresLedger, toNodeListener, ORDER_STATUSES } from '../../js/server/index.js';
 import { testCertificates } from '../../server/certs.mjs';
@@ -49,6 +50,7 @@ beforeEach(async () => {
   toss.overrides.clear();
   toss.answerOverrides.clear();
   toss.setAnswer('normal');
+  toss.setRateLimit({ times: 0 });
   errors.length = 0;
 });
 
@@ -85,7 +87,7 @@ test('every get-order-status status gets the reply the contract documents', asyn
     const reply = await handOff(order(`st-${status}`));
     assert.equal(reply.status, code, status);
     assert.equal(reply.body.granted, code === 200, status);
-    if (code === 409) assert.deepEqual(errors.at(-1), { code: 'ORDER_NOT_PAID', orderId: `st-${status}`, message: `order st-${status}: Toss answers ${status} (${STATUS_REASONS[status]})` });
+    if (code === 409) assert.deepEqual(errors.at(-1), { code: 'ORDER_NOT_PAID', orderId: `st-${status}`, message: `order "st-${status}": Toss answers ${status} (${STATUS_REASONS[status]})` });
     if (code !== 200) assert.equal(JSON.stringify(reply.body).includes(STATUS_REASONS[status]), false, "Toss's reason stays in the logs");
   }
   assert.deepEqual(await written(), { items: 2, grants: 2 });
@@ -229,4 +231,72 @@ test("toNodeListener after a body parser (Express's express.json()) uses the par
     parsing.closeAllConnections();
     await new Promise((r) => parsing.close(r));
   }
+});
+
+test("Toss over its rate limit: 503 with Toss's delay as Retry-After (at most a minute), TOSS_RATE_LIMITED to onError, nothing granted", async () => {
+  paid('ord-busy');
+  for (const [retryAfterSeconds, header] of [[7, '7'], [0.2, '1'], [600, '60']]) {
+    toss.setRateLimit({ times: 1, retryAfterSeconds });
+    const reply = await handOff(order('ord-busy'));
+    assert.deepEqual([reply.status, reply.body, reply.headers.get('retry-after')], [503, { granted: false, reason: 'try again' }, header], String(retryAfterSeconds));
+    assert.deepEqual([errors.at(-1).code, errors.at(-1).orderId], ['TOSS_RATE_LIMITED', 'ord-busy']);
+  }
+  assert.deepEqual(await written(), { items: 0, grants: 0 });
+  assert.equal((await handOff(order('ord-busy'))).status, 200, 'granted once Toss answers again');
+});
+
+test('CORS: every reply varies on Origin (allowed, refused or absent); preflights and the early check are not stored', async () => {
+  const preflight = (origin) => fetch(url, { method: 'OPTIONS', headers: { ...(origin ? { origin } : {}), 'access-control-request-method': 'POST' } });
+  paid('ord-vary');
+  const replies = {
+    'allowed POST': (await handOff(order('ord-vary'), { headers: { origin: ORIGIN } })).headers,
+    'refused POST': (await handOff(order('ord-vary'), { headers: { origin: 'https://evil.example' } })).headers,
+    'POST without Origin': (await handOff(order('ord-vary'))).headers,
+    'allowed preflight': (await preflight(ORIGIN)).headers,
+    'refused preflight': (await preflight('https://evil.example')).headers,
+    'preflight without Origin': (await preflight()).headers,
+    'early check (GET)': (await fetch(url)).headers,
+    'refused early check': (await fetch(url, { headers: { origin: 'https://evil.example' } })).headers,
+  };
+  for (const [what, headers] of Object.entries(replies)) {
+    assert.equal(headers.get('vary'), 'origin', what);
+    assert.equal(headers.get('cache-control'), 'no-store', what);
+  }
+});
+
+test('a sku with line separators or bidi controls is shown escaped in what onError gets, and still accepted as a sku', async () => {
+  paid('ord-log');
+  const sneaky = 'gem\u2028[x] granted\u202e\u2066!';
+  const reply = await handOff(order('ord-log', { sku: sneaky }));
+  assert.equal(reply.status, 409, 'a claim Toss does not report is refused, not a 400: the sku itself is acceptable');
+  const { message } = errors.at(-1);
+  assert.equal(/[\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(message), false, JSON.stringify(message));
+  assert.ok(message.includes('"gem\\u2028[x] granted\\u202e\\u2066!"'), message);
+});
+
+test('TRACE and CONNECT are answered 405 by toNodeListener, and log nothing', async () => {
+  const logged = [];
+  const saved = [console.error, console.warn];
+  console.error = console.warn = (...line) => logged.push(line.join(' '));
+  const h2 = http2.createServer(toNodeListener(() => new Response(null, { status: 204 })));
+  try {
+    const trace = await new Promise((resolve, reject) => {
+      http.request(url, { method: 'TRACE' }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject).end();
+    });
+    assert.equal(trace, 405);
+    // node:http never hands CONNECT to a request listener; HTTP/2 does.
+    await new Promise((r) => h2.listen(0, '127.0.0.1', r));
+    const session = http2.connect(`http://127.0.0.1:${h2.address().port}`);
+    const connect = await new Promise((resolve, reject) => {
+      const stream = session.request({ ':method': 'CONNECT', ':authority': 'example.com:443' });
+      stream.on('response', (headers) => { resolve(headers[':status']); stream.close(); });
+      stream.on('error', reject);
+    });
+    session.close();
+    assert.equal(connect, 405);
+  } finally {
+    [console.error, console.warn] = saved;
+    h2.close();
+  }
+  assert.deepEqual(logged, []);
 });

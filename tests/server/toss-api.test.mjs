@@ -2,6 +2,7 @@
 // every broken answer, the certificate failures, the PEM shapes, and input checked before anything is sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import https from 'node:https';
 import { createTossApi, ORDER_STATUSES, normalizePem } from '../../js/server/index.js';
 import { startToss } from './toss-fixture.mjs';
@@ -193,7 +194,7 @@ test('a wrongly typed sku, orderId or statusDeterminedAt is TOSS_BAD_RESPONSE, n
     await assert.rejects(answering({ ...plain, ...fields }).getOrderStatus('order-1', 'u'), (e) => e.code === 'TOSS_BAD_RESPONSE' && e.transient, JSON.stringify(fields));
   }
   await assert.rejects(answering(null, { resultType: 'SUCCESS', success: 'PAID' }).getOrderStatus('order-1', 'u'), { code: 'TOSS_BAD_RESPONSE' });
-  await assert.rejects(answering(null, { resultType: 'FAIL', error: { errorCode: '4095' }, success: plain }).getOrderStatus('order-1', 'u'), { code: 'TOSS_RESULT_FAIL', tossErrorCode: '4095' });
+  await assert.rejects(answering(null, { resultType: 'FAIL', error: { errorCode: '4000' }, success: plain }).getOrderStatus('order-1', 'u'), { code: 'TOSS_RESULT_FAIL', tossErrorCode: '4000' });
 });
 
 test('TLS cannot be weakened: NODE_TLS_REJECT_UNAUTHORIZED=0 refuses to start; baseUrl is https in the fetch mode too', () => {
@@ -211,4 +212,99 @@ test('TLS cannot be weakened: NODE_TLS_REJECT_UNAUTHORIZED=0 refuses to start; b
   }
   assert.throws(() => createTossApi({ baseUrl: 'http://toss.example', fetch }), { code: 'INVALID_OPTIONS', message: /https/ });
   assert.doesNotThrow(() => createTossApi({ baseUrl: 'https://toss.example', fetch }));
+});
+
+/** Runs `act` with NODE_TLS_REJECT_UNAUTHORIZED=0 set (Node's warning about it silenced), then restores it. */
+async function withTlsChecksOff(act) {
+  const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  const warn = process.emitWarning;
+  process.emitWarning = () => {};
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  try {
+    return await act();
+  } finally {
+    if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+    process.emitWarning = warn;
+  }
+}
+
+test('NODE_TLS_REJECT_UNAUTHORIZED=0 set after creation: node:https still verifies Toss; the fetch mode refuses to call', async () => {
+  const untrusting = createTossApi({ ...certs.client, baseUrl: tls.url }); // no `ca`: the emulator's CA is not trusted
+  let fetched = 0;
+  const viaFetch = createTossApi({ baseUrl: 'https://toss.example', fetch: async () => { fetched += 1; return new Response('{}'); } });
+  try {
+    const reached = await requestsDuring(() => withTlsChecksOff(() => assert.rejects(untrusting.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_SERVER_UNTRUSTED' })));
+    assert.equal(reached, 0, 'nothing sent to a server it could not verify');
+    await withTlsChecksOff(() => assert.rejects(viaFetch.getOrderStatus('order-1', 'user-1'), { code: 'TLS_VERIFICATION_DISABLED', transient: false }));
+    assert.equal(fetched, 0);
+  } finally {
+    untrusting.close();
+  }
+});
+
+/** A plain HTTP server answering each request with `answer(req, res)`, and a fetch that sends Toss's URL to it. */
+async function fakeToss(answer) {
+  const seen = [];
+  const server = http.createServer((req, res) => { seen.push(req.url); answer(req, res); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const api = createTossApi({ baseUrl: 'https://toss.example', fetch: (url, init) => fetch(url.replace('https://toss.example', base), init), timeoutMs: 3000 });
+  return { api, seen, close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); } };
+}
+
+const PAID_ANSWER = JSON.stringify({ resultType: 'SUCCESS', success: { orderId: 'order-1', status: 'PURCHASED', sku: 'gem.100' } });
+
+test('the fetch mode never follows a redirect: a 3xx is TOSS_HTTP_ERROR, and where it points is never asked', async () => {
+  const toss = await fakeToss((req, res) => {
+    if (req.url === '/elsewhere') return res.writeHead(200, { 'content-type': 'application/json' }).end(PAID_ANSWER);
+    res.writeHead(307, { location: '/elsewhere' }).end();
+  });
+  try {
+    await assert.rejects(toss.api.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_HTTP_ERROR', status: 307, transient: true });
+    assert.deepEqual(toss.seen, ['/api-partner/v1/apps-in-toss/order/get-order-status']);
+  } finally {
+    await toss.close();
+  }
+});
+
+test('an answer over 64 KB is TOSS_BAD_RESPONSE in both modes, read no further (an endless one too)', async () => {
+  const padded = JSON.stringify({ resultType: 'SUCCESS', success: { orderId: 'order-1', status: 'PURCHASED', sku: 'gem.100', padding: 'x'.repeat(65 * 1024) } });
+  const endless = await fakeToss((req, res) => {
+    if (req.url.includes('get-order-status')) res.writeHead(200, { 'content-type': 'application/json' });
+    const more = () => res.write(`{"padding":"${'x'.repeat(16 * 1024)}",`, () => setImmediate(more));
+    more();
+  });
+  const big = await fakeToss((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(padded));
+  try {
+    await assert.rejects(endless.api.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_BAD_RESPONSE', message: /64 KB/ });
+    await assert.rejects(big.api.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_BAD_RESPONSE', message: /64 KB/ });
+  } finally {
+    await Promise.all([endless.close(), big.close()]);
+  }
+  toss.orders.set('order-big', { orderId: 'order-big', sku: 'gem.100', status: 'paid' });
+  toss.answerOverrides.set('order-big', { padding: 'x'.repeat(65 * 1024) });
+  try {
+    await assert.rejects(api.getOrderStatus('order-big', 'user-1'), { code: 'TOSS_BAD_RESPONSE', message: /64 KB/ });
+  } finally {
+    toss.answerOverrides.delete('order-big');
+  }
+  assert.equal((await api.getOrderStatus('order-big', 'user-1')).status, 'PAYMENT_COMPLETED', 'the client goes on working');
+});
+
+test("Toss over its rate limit (4095, retryAfterSeconds) is TOSS_RATE_LIMITED, transient, carrying the delay", async () => {
+  toss.setRateLimit({ times: 1, retryAfterSeconds: 3 });
+  await assert.rejects(api.getOrderStatus('order-1', 'user-1'), { code: 'TOSS_RATE_LIMITED', transient: true, retryAfterMs: 3000, tossErrorCode: '4095' });
+  assert.equal((await api.getOrderStatus('order-1', 'user-1')).status, 'NOT_FOUND', 'and answers again after');
+  const shapes = [
+    [{ error: { errorCode: 4095, retryAfterSeconds: 1.5 } }, 1500],
+    [{ error: { errorCode: '4095' }, retryAfterSeconds: 10 }, 10_000],
+    [{ error: { errorCode: '4095' } }, 60_000], // no delay said: a minute
+    [{ error: { errorCode: '4095', retryAfterSeconds: 'soon' } }, 60_000],
+    [{ error: { errorCode: '4095', retryAfterSeconds: 0 } }, 1000],
+    [{ error: { errorCode: '4095', retryAfterSeconds: 1e9 } }, 3_600_000],
+  ];
+  for (const [body, retryAfterMs] of shapes) {
+    await assert.rejects(answering(null, { resultType: 'FAIL', ...body }).getOrderStatus('order-1', 'u'), { code: 'TOSS_RATE_LIMITED', retryAfterMs }, JSON.stringify(body));
+  }
 });

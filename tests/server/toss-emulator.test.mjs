@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -137,6 +138,47 @@ test("the emulator's own mirror follows the Vite plugin's rules: another origin 
   assert.equal((await fetch(cli.mirrorUrl, { headers: { origin: 'https://elsewhere.example' } })).status, 403);
   const { orders } = await (await fetch(cli.mirrorUrl)).json();
   assert.ok(orders.some((o) => o.orderId === 'emu-rules'));
+});
+
+/** The status `method path` gets from `base` (a raw request line: `fetch` would tidy a path such as `//`). */
+function statusOf(base, path, { method = 'GET', body, ...options } = {}) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const req = (url.protocol === 'https:' ? https : http).request({ host: url.hostname, port: url.port, path, method, ...options }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test("a path starting with // is a 400 on both ports and the process goes on; the CLI's mirror has no forced-status switch", async () => {
+  const { env } = cli;
+  const identity = { ca: pem(env.TOSS_CA), cert: pem(env.TOSS_CERT), key: pem(env.TOSS_KEY) };
+  for (const path of ['//', '//:x', '///']) {
+    assert.equal(await statusOf(cli.mirrorUrl, path), 400, `mirror ${path}`);
+    assert.equal(await statusOf(env.TOSS_API_BASE_URL, path, { method: 'POST', ...identity, body: '{}' }), 400, `partner API ${path}`);
+  }
+  const forced = new URL('/__emulator/order-status', cli.mirrorUrl);
+  assert.equal((await postJson(forced, { orderId: 'emu-forced', status: 'REFUNDED' })).status, 404);
+  assert.deepEqual(await partnerApi(env, { identity, body: { orderId: 'emu-forced' } }).then(([status, answer]) => [status, answer.success.status]), [200, 'NOT_FOUND'], 'nothing forced');
+  assert.equal((await fetch(cli.mirrorUrl)).status, 200, 'still running');
+});
+
+test('the development routes answer only a Host naming this machine (DNS rebinding): another name is 403, any port of localhost, 127.0.0.1 or [::1] passes', async () => {
+  const port = new URL(cli.mirrorUrl).port;
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST', 'localhost:1']) {
+    assert.equal(await statusOf(cli.mirrorUrl, '/__emulator/orders', { headers: { host } }), 200, host);
+  }
+  for (const host of [`rebound.example:${port}`, 'rebound.example', '127.0.0.1.nip.io', '0.0.0.0', 'localhost.example']) {
+    assert.equal(await statusOf(cli.mirrorUrl, '/__emulator/orders', { headers: { host } }), 403, host);
+    assert.equal(await statusOf(cli.mirrorUrl, '/__emulator/orders', { method: 'POST', headers: { host, 'content-type': 'application/json' }, body: '{"orderId":"rebound"}' }), 403, `POST ${host}`);
+  }
+  const { orders } = await (await fetch(cli.mirrorUrl)).json();
+  assert.ok(!orders.some((o) => o.orderId === 'rebound'));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.deepEqual([pkg.peerDependencies.vite, pkg.peerDependenciesMeta.vite, pkg.dependencies?.vite], ['>=6.0.9', { optional: true }, undefined], 'vite: an optional peer, at least the version with its own Host check');
 });
 
 /** A Vite dev server with the plugin (`options`), on a free port; its log lines collected. */
