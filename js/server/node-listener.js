@@ -10,6 +10,9 @@ export function toNodeListener(handler) {
     if (UNCARRIED.has(req.method)) return void res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ granted: false, reason: 'method not allowed' }));
     try {
       const response = await handler(toRequest(req));
+      // Answered before the body was read to its end (a 413 on Content-Length): close the connection after the
+      // answer, or it stays open waiting for a body nobody reads while the client keeps sending it.
+      if (!req.complete) res.shouldKeepAlive = false;
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (e) {
