@@ -122,7 +122,7 @@ async function withBackend(marker, extraEnv, act) {
   const file = join(app, `${marker}.mjs`);
   writeFileSync(file, docBlock(marker));
   const env = { ...process.env, ...emulator.env, ...extraEnv, MINI_APP_ORIGIN: new URL(viteUrl).origin, PORT: String(backendPort) };
-  delete env.NODE_ENV;
+  env.NODE_ENV = 'development'; // the docs' sign-in stand-in signs in only then
   const child = spawn(process.execPath, [file], { cwd: app, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   try {

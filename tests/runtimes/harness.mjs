@@ -104,14 +104,14 @@ export function workDir(name, blocks = {}) {
 }
 
 /** What a suite's backends run against, closed at its end: `{ toss, database, env }` (startToss's, startDatabase's,
- *  and their environment: this process's without NODE_ENV, with MINI_APP_ORIGIN and `env`). */
+ *  and their environment: this process's with NODE_ENV=development, MINI_APP_ORIGIN and `env`). */
 export async function surroundings(cleanup, env = {}) {
   const toss = await startToss();
   cleanup(toss.close);
   const database = startDatabase();
   cleanup(database.close);
   const backendEnv = { ...process.env, MINI_APP_ORIGIN: ORIGIN, ...env };
-  delete backendEnv.NODE_ENV;
+  backendEnv.NODE_ENV = 'development'; // the docs' sign-in stand-in signs in only then (Node, Bun)
   return { toss, database, env: backendEnv };
 }
 

@@ -30,7 +30,7 @@ before(async () => {
   server = startPostgres();
   admin = new pg.Pool(server);
   env = { ...process.env, ...emulator.env, MINI_APP_ORIGIN: ORIGIN };
-  delete env.NODE_ENV;
+  env.NODE_ENV = 'development'; // the docs' sign-in stand-in signs in only then
 });
 after(async () => {
   await admin.end();
@@ -185,6 +185,9 @@ test('the documented Web Request example (a Next.js route module), its migrate.m
       ],
     });
     assert.deepEqual((await pool.query('SELECT user_key, sku FROM items')).rows, [{ user_key: 'user-1', sku: 'gem.100' }]);
+    // The stand-in fails closed: NODE_ENV unset (or anything but development) signs in nobody.
+    const unset = await askRoute(join(work, 'route.mjs'), { DATABASE_URL: url, NODE_ENV: '' }, [post('doc-web-1', DEV_USER)]);
+    assert.deepEqual(unset.answers, [[401, { granted: false, reason: 'not signed in' }, null]]);
     const catchAll = await askRoute(writeBlock('server-web-not-found', 'not-found-route.mjs'), {}, [
       ['OPTIONS', { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } }],
       post('doc-web-1', { origin: ORIGIN }),
