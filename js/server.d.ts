@@ -170,6 +170,8 @@ export interface NodeRequest extends AsyncIterable<unknown> {
   headers: Record<string, string | string[] | undefined>;
   readableEnded?: boolean;
   body?: unknown;
+  /** The connection: its peer's address is handed to the handler (`remoteAddr.hostname`). */
+  socket?: { remoteAddress?: string };
 }
 /** What toNodeListener writes through node:http's ServerResponse. */
 export interface NodeResponse {
@@ -178,8 +180,14 @@ export interface NodeResponse {
   end(body?: Uint8Array | string): unknown;
 }
 
+/** What toNodeListener hands the handler beside the request, in the shape of Deno.serve's: the socket's peer address
+ *  (the subscription webhook's `allowIps` reads it). Behind a proxy, that is the proxy's. */
+export interface NodeConnectionInfo {
+  remoteAddr: { hostname: string | null };
+}
+
 /** For node:http and Express: `http.createServer(toNodeListener(handler))`. */
-export declare function toNodeListener(handler: (request: Request) => Response | Promise<Response>): (req: NodeRequest, res: NodeResponse) => Promise<void>;
+export declare function toNodeListener(handler: (request: Request, info: NodeConnectionInfo) => Response | Promise<Response>): (req: NodeRequest, res: NodeResponse) => Promise<void>;
 
 /** The answer for a path the backend does not serve: 404 `{"reason":"not found"}` with CORS for an allowed origin
  *  (so the page sees the 404), and for an OPTIONS preflight the grant handler's (204 allowed, 403 otherwise). */
@@ -355,8 +363,8 @@ export interface SubscriptionWebhookOptions {
   onError?: (error: unknown, orderId: string) => void;
   /** `true`: only TOSS_NOTIFICATION_IPS; or your own list. Default: no address check. */
   allowIps?: boolean | string[];
-  /** The caller's address. Default: Deno.serve's `info.remoteAddr`; behind a proxy or on Node, read the header your
-   *  proxy sets (never one the client could send). */
+  /** The caller's address. Default: `info.remoteAddr.hostname`, as Deno.serve and toNodeListener pass it (the
+   *  socket's peer); behind a proxy, read the header your proxy sets (never one the client could send). */
   clientIp?: (request: Request, info?: any) => string | null | undefined | Promise<string | null | undefined>;
   /** An onChange that takes longer rolls back and answers 503. Default 5000. */
   onChangeTimeoutMs?: number;

@@ -1,4 +1,5 @@
-// A Web `Request → Response` handler as a node:http / Express listener.
+// A Web `Request → Response` handler as a node:http / Express listener; the handler's second argument carries the
+// caller's address, as Deno.serve's does.
 import { Readable } from 'node:stream';
 
 const UNCARRIED = new Set(['TRACE', 'CONNECT', 'TRACK']);
@@ -9,7 +10,9 @@ export function toNodeListener(handler) {
     // Methods a Web Request cannot carry (its constructor throws): nothing to log, only a 405.
     if (UNCARRIED.has(req.method)) return void res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ granted: false, reason: 'method not allowed' }));
     try {
-      const response = await handler(toRequest(req));
+      // The caller's address as Deno.serve passes it (the subscription webhook's allowIps reads it): the socket's
+      // peer, never a header. Behind a proxy that is the proxy: pass clientIp there.
+      const response = await handler(toRequest(req), { remoteAddr: { hostname: req.socket?.remoteAddress ?? null } });
       // Answered before the body was read to its end (a 413 on Content-Length): close the connection after the
       // answer, or it stays open waiting for a body nobody reads while the client keeps sending it.
       if (!req.complete) res.shouldKeepAlive = false;

@@ -330,6 +330,30 @@ describe('subscription webhook: source addresses and options', () => {
     assert.deepEqual(errors, ['WEBHOOK_SOURCE_REFUSED', 'WEBHOOK_SOURCE_REFUSED', 'WEBHOOK_SOURCE_UNKNOWN']);
   });
 
+  test("on plain node:http, toNodeListener hands the socket's address to allowIps (no clientIp needed); a header says nothing", async () => {
+    const ledger = postgresLedger(db);
+    const seen = [];
+    const listen = async (allowIps) => {
+      const plain = http.createServer(toNodeListener(createSubscriptionWebhookHandler({ ledger, secret: SECRET, allowIps, onError: (e) => seen.push(e.code) })));
+      await new Promise((r) => plain.listen(0, '127.0.0.1', r));
+      return plain;
+    };
+    for (const [allowIps, expected] of [[['127.0.0.1'], 204], [true, 403]]) {
+      const plain = await listen(allowIps);
+      try {
+        const status = await fetch(`http://127.0.0.1:${plain.address().port}/`, {
+          method: 'POST', body: JSON.stringify(note('ip-node', 'CREATED', 0)),
+          headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json', 'x-real-ip': '117.52.3.11', 'x-forwarded-for': '117.52.3.11' },
+        }).then((r) => r.status);
+        assert.equal(status, expected, JSON.stringify(allowIps));
+      } finally {
+        plain.closeAllConnections();
+        await new Promise((r) => plain.close(r));
+      }
+    }
+    assert.deepEqual(seen, ['WEBHOOK_SOURCE_REFUSED'], 'refused for its address (127.0.0.1), not for an unknown one');
+  });
+
   test('options are checked: no secret, a memoryLedger, a bad allow-list', () => {
     const ledger = postgresLedger(db);
     for (const options of [{ ledger }, { ledger, secret: '' }, { ledger, secret: ' padded ' }, { ledger, secret: [] }, { ledger: memoryLedger(), secret: SECRET },
