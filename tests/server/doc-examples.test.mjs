@@ -76,7 +76,8 @@ async function withServer(file, extraEnv, check, cwd = work) {
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   try {
     const base = `http://localhost:${port}`;
-    for (let i = 0; i < 200; i++) {
+    // Up to a minute: PGlite's start (its wasm, then migrate) took over 10 s on a loaded CI machine.
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
       if (await fetch(base, { method: 'OPTIONS' }).then(() => true, () => false)) break;
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
