@@ -3,6 +3,7 @@
 export type {
   ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
   PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
-  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder,
+  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder, Entitlements, EntitledSubscription, EntitlementsOptions,
+  EntitlementsError,
 } from './index.js';
-export { init, createIap, detectEnvironment } from './index.js';
+export { init, createIap, detectEnvironment, entitlements } from './index.js';

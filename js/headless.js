@@ -3,6 +3,8 @@
 import initWasm, * as wasm from './ait_iap_headless.js';
 import { entry } from './entry.js';
 
+export { entitlements } from './entitlements.js';
+
 export const { init, createIap, detectEnvironment } = entry(initWasm, {
   IapClient: wasm.IapClient,
   createIap: wasm.createIap,

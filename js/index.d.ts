@@ -213,3 +213,46 @@ export function mountProductList(container: Element, client: IapClient, options?
 export function mountProductList(container: Element, options: ProductListOptions & { client: IapClient }): ProductList;
 /** `'toss'` or `'sandbox'` inside the Toss app, `'none'` in a plain browser. */
 export function detectEnvironment(): 'toss' | 'sandbox' | 'none';
+
+/** One subscription the backend says gives access now (`createEntitlementsHandler`'s answer, `expiresAt` as a Date). */
+export interface EntitledSubscription {
+  sku: string;
+  /** Toss's status: `'ACTIVE'`, `'IN_GRACE_PERIOD'`, … */
+  status: string;
+  accessGranted: boolean;
+  /** `null` when Toss gave none. */
+  expiresAt: Date | null;
+  autoRenew: boolean;
+}
+
+/** What the app's backend says the signed-in user may use now. */
+export interface Entitlements {
+  /** Every sku the user may use: the subscriptions' and the one-time products'. */
+  skus: string[];
+  subscriptions: EntitledSubscription[];
+  nonConsumables: { sku: string }[];
+}
+
+export interface EntitlementsOptions {
+  /** Your sign-in, as for `grant.headers` (e.g. `Authorization`). */
+  headers?: Record<string, string>;
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** Aborting rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Default 10000. */
+  timeoutMs?: number;
+}
+
+/** Why `entitlements()` did not resolve: a JS Error with a stable code, the HTTP `status` (0: no answer) and
+ *  `retryable` (true for ENTITLEMENTS_UNREACHABLE: network, CORS, timeout, a 5xx, 408 or 429). */
+export interface EntitlementsError extends Error {
+  name: 'AitIapError';
+  code: 'ENTITLEMENTS_UNREACHABLE' | 'ENTITLEMENTS_REFUSED' | 'ENTITLEMENTS_BAD_RESPONSE';
+  status: number;
+  retryable: boolean;
+}
+
+/** GETs your backend's entitlements URL (`createEntitlementsHandler` of `ait-iap/server`) with your sign-in and
+ *  resolves what the user is entitled to; decide access from this, never from client data alone. Needs no `init()`.
+ *  Rejects with an `EntitlementsError`; a 401 (not signed in) is `ENTITLEMENTS_REFUSED` with `status: 401`. */
+export function entitlements(url: string | URL, options?: EntitlementsOptions): Promise<Entitlements>;

@@ -2,6 +2,8 @@
 import initWasm, * as wasm from './ait_iap.js';
 import { entry } from './entry.js';
 
+export { entitlements } from './entitlements.js';
+
 const api = entry(initWasm, { IapClient: wasm.IapClient, createIap: wasm.createIap, detectEnvironment: wasm.detectEnvironment });
 export const { init, createIap, detectEnvironment } = api;
 

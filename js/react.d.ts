@@ -1,11 +1,15 @@
 // `ait-iap/react`: React (18 and 19) bindings of ait-iap (`<ProductList>`: `ait-iap/react/product-list`).
 import type { ReactElement, ReactNode } from 'react';
-import type { AitIapError, CreateIapOptions, HistoryOrder, IapClient, Outcome, Product, PurchaseState, SubscriptionInfo } from './index.js';
+import type {
+  AitIapError, CreateIapOptions, Entitlements, EntitlementsError, EntitlementsOptions, HistoryOrder, IapClient, Outcome, Product, PurchaseState,
+  SubscriptionInfo,
+} from './index.js';
 
 export type {
   ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
   PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
-  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder,
+  HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder, Entitlements, EntitledSubscription, EntitlementsOptions,
+  EntitlementsError,
 } from './index.js';
 
 export interface IapProviderProps extends CreateIapOptions {
@@ -64,3 +68,15 @@ export interface UseOrderHistory {
   loadMore(): void;
 }
 export function useOrderHistory(): UseOrderHistory;
+
+export interface UseEntitlements {
+  /** `undefined` until loaded (and without a `url`). */
+  entitlements: Entitlements | undefined;
+  error: EntitlementsError | undefined;
+  loading: boolean;
+  /** Asks again (after a purchase completes, say). */
+  reload(): void;
+}
+/** What your backend at `url` says the signed-in user is entitled to (`entitlements(url, options)`); loads at mount
+ *  and when `url` changes, `options` read at each load. Needs no `<IapProvider>`. Nothing is loaded without a `url`. */
+export function useEntitlements(url: string | URL | null | undefined, options?: Omit<EntitlementsOptions, 'signal'>): UseEntitlements;

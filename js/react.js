@@ -1,8 +1,9 @@
 // `ait-iap/react`: one client for the app (<IapProvider>), its purchase state through useSyncExternalStore, the
-// products, order history and subscription info as hooks. The library's list as a component is
+// products, order history, subscription info and the backend's entitlements as hooks. The library's list as a component is
 // `ait-iap/react/product-list` (react-product-list.js), so that an app of hooks alone ships the engine alone.
 import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as headless from './headless.js';
+import { entitlements } from './entitlements.js';
 
 const ClientContext = createContext(null);
 
@@ -88,26 +89,29 @@ export function usePurchase() {
   return { purchase, state };
 }
 
-/** Runs `load(client)` when the client or `deps` change, and again on `reload()`: `{ value, error, loading, reload }`;
- *  a result that arrives after the component moved on is dropped. */
-function useLoad(load, deps) {
-  const client = useIapClient();
+/** Runs `load(signal)` at mount, when `deps` change and on `reload()`: `{ value, error, loading, reload }`; a result
+ *  that arrives after the component moved on is dropped (and `signal` aborted). */
+function useAsync(load, deps) {
   const [round, setRound] = useState(0);
   const [result, setResult] = useState({ value: undefined, error: undefined, loading: true });
   useEffect(() => {
-    let live = true;
+    const moved = new AbortController();
     setResult((r) => (r.loading ? r : { ...r, loading: true }));
-    load(client).then(
-      (value) => live && setResult({ value, error: undefined, loading: false }),
-      (error) => live && setResult({ value: undefined, error, loading: false }),
+    load(moved.signal).then(
+      (value) => !moved.signal.aborted && setResult({ value, error: undefined, loading: false }),
+      (error) => !moved.signal.aborted && setResult({ value: undefined, error, loading: false }),
     );
-    return () => {
-      live = false;
-    };
+    return () => moved.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, round, ...deps]);
+  }, [round, ...deps]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { ...result, reload };
+}
+
+/** `useAsync` of `load(client)`, run again when the provider's client changes. */
+function useLoad(load, deps) {
+  const client = useIapClient();
+  return useAsync(() => load(client), [client, ...deps]);
 }
 
 /** `{ products, error, loading, reload }`: the SDK's product list, validated; `error` is the typed error the client
@@ -121,6 +125,18 @@ export function useProducts() {
 export function useSubscriptionInfo(orderId) {
   const { value, ...rest } = useLoad((client) => (orderId ? client.subscriptionInfo(orderId) : Promise.resolve(undefined)), [orderId]);
   return { info: value, ...rest };
+}
+
+/** `{ entitlements, error, loading, reload }`: what the app's backend at `url` says the signed-in user is entitled to
+ *  (`entitlements(url, options)`: `options` as the latest render gave them, read at each load). Needs no
+ *  <IapProvider>. Nothing is loaded without a `url`; `reload()` after a purchase completes. */
+export function useEntitlements(url, options) {
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+  const { value, ...rest } = useAsync((signal) => (url ? entitlements(url, { ...latest.current, signal }) : Promise.resolve(undefined)), [url]);
+  return { entitlements: value, ...rest };
 }
 
 /** `{ orders, error, loading, done, loadMore }`: the order history one page at a time, the first at mount and the

@@ -373,3 +373,28 @@ export interface SubscriptionWebhookOptions {
 /** The "결제 알림 URL" endpoint: 204 once recorded (or for the console's verification call), 401 without the secret,
  *  400 for a body it cannot read, 503 when the database (or onChange) fails. */
 export declare function createSubscriptionWebhookHandler(options: SubscriptionWebhookOptions): (request: Request, info?: any) => Promise<Response>;
+
+export interface EntitlementsHandlerOptions {
+  /** postgresLedger (its `entitlements`). */
+  ledger: Pick<PostgresLedger, 'entitlements'>;
+  /** The signed-in user's Toss userKey from your own session, as for createGrantHandler; null or undefined answers 401. */
+  userKeyOf: (request: Request) => string | null | undefined | Promise<string | null | undefined>;
+  /** The origins your mini-app's page is served from (CORS): `https://…`, or `http://localhost…`. */
+  allowOrigins?: string[];
+  /** The time entitlements are answered for. Default: the clock. */
+  now?: () => Date;
+  /** Told a userKey that is not one (INVALID_USER_KEY) and every failure (default: one console line each). */
+  onError?: (error: unknown) => void;
+}
+
+/** What createEntitlementsHandler answers (200): as little as the page needs, no orderId, no userKey. */
+export interface EntitlementsReply {
+  /** Every sku the user may use now: the subscriptions' and the one-time products'. */
+  skus: string[];
+  subscriptions: { sku: string; status: SubscriptionStatus; accessGranted: boolean; expiresAt: string | null; autoRenew: boolean }[];
+  nonConsumables: { sku: string }[];
+}
+
+/** "What am I entitled to?" for your page: GET → 200 EntitlementsReply for the session's user (`no-store`), 401 without
+ *  a session, 405 for another method, 503 when the database fails; CORS and preflight as the grant handler's. */
+export declare function createEntitlementsHandler(options: EntitlementsHandlerOptions): (request: Request) => Promise<Response>;

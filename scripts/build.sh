@@ -44,10 +44,14 @@ cp -r js/toss-emulator dist/ # ait-iap/toss-emulator and the `ait-iap` command (
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.
 SHARED="entry.js ait-error.js hand-off.js item-fields.js"
-cp js/index.js js/headless.js $(printf 'js/%s ' $SHARED) dist/
+# `entitlements` (js/entitlements.js: plain JS, no wasm) is a file of its own, which both entries and ait-iap/react
+# import (kept external to their bundles): an app pays its bytes only when it calls it (bundlers drop an unused one).
+cp js/index.js js/headless.js js/entitlements.js $(printf 'js/%s ' $SHARED) dist/
 for entry in index headless; do
   node_modules/.bin/esbuild "dist/$entry.js" --bundle --minify --format=esm --target=chrome96,safari15 \
-    --outfile="dist/$entry.js" --allow-overwrite --log-level=warning
+    --external:./entitlements.js --outfile="dist/$entry.js" --allow-overwrite --log-level=warning
 done
+node_modules/.bin/esbuild dist/entitlements.js --bundle --minify --format=esm --target=chrome96,safari15 \
+  --outfile=dist/entitlements.js --allow-overwrite --log-level=warning
 (cd dist && rm $SHARED ait_iap.js ait_iap_headless.js)
 node scripts/size.mjs

@@ -29,7 +29,10 @@ test('init() is memoized: one instantiation however often it is called', async (
 
 test('ait-iap/headless: NOT_INITIALIZED before its own init(), which loads the headless build', async () => {
   const headless = await import('../dist/headless.js');
-  assert.deepEqual(Object.keys(headless).sort(), ['createIap', 'detectEnvironment', 'init']);
+  assert.deepEqual(Object.keys(headless).sort(), ['createIap', 'detectEnvironment', 'entitlements', 'init']);
+  const main = await import('../dist/index.js');
+  assert.equal(headless.entitlements, main.entitlements, 'one entitlements() for both entries: dist/entitlements.js, outside their bundles');
+  await assert.rejects(headless.entitlements('http://127.0.0.1:9/none', { timeoutMs: 2000 }), (e) => e.name === 'AitIapError' && e.code === 'ENTITLEMENTS_UNREACHABLE', 'it needs no init()');
   assert.throws(() => headless.detectEnvironment(), (e) => e.name === 'AitIapError' && e.code === 'NOT_INITIALIZED');
   const bytes = readFileSync(new URL('../dist/ait_iap_headless_bg.wasm', import.meta.url));
   const first = headless.init(bytes);

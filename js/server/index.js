@@ -14,6 +14,7 @@ export { toNodeListener } from './node-listener.js';
 export { notFound } from './not-found.js';
 export { reconcile } from './reconcile.js';
 export { createSubscriptionWebhookHandler } from './subscription-webhook.js';
+export { createEntitlementsHandler } from './entitlements-handler.js';
 export { TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
 export {
   subscriptionNotification, parseSubscriptionNotification, notificationTime, koreaTimeText,

@@ -227,7 +227,7 @@ test('the documented reconcile cron, as written: a refunded order revoked once, 
   }
 });
 
-test('the documented subscription webhook, as written: the console verification, a notification before its grant and after it, 401 without the secret', async () => {
+test('the documented subscription webhook, as written: the console verification, a notification before its grant and after it, 401 without the secret, the entitlements route following', async () => {
   const { url, pool } = await database('subscriptions_example');
   const secret = 'doc-example-secret-5b1e';
   const { postgresLedger, subscriptionNotification } = await import('../../js/server/index.js'); // the test's own calls; the block uses the package
@@ -242,9 +242,17 @@ test('the documented subscription webhook, as written: the console verification,
       const ledger = postgresLedger(pool);
       await ledger.grantOnce({ orderId: 'doc-sub-1', userKey: 'user-1', sku: 'pass.monthly', environment: 'toss' }, () => {});
       assert.deepEqual((await ledger.entitlements('user-1')).subscriptions.map((s) => s.orderId), ['doc-sub-1']);
+      // The page asks the block's entitlements route, signed in, from its own origin.
+      const entitled = async (headers = DEV_USER) => {
+        const res = await fetch(`${base}/api/entitlements`, { headers: { origin: ORIGIN, ...headers } });
+        return [res.status, (await res.json()).skus ?? null, res.headers.get('access-control-allow-origin')];
+      };
+      assert.deepEqual(await entitled(), [200, ['pass.monthly'], ORIGIN]);
+      assert.deepEqual(await entitled({}), [401, null, ORIGIN], 'no session: 401, readable by the page');
       assert.equal(await notify(subscriptionNotification({ orderId: 'doc-sub-1', sku: 'pass.monthly', changeReason: 'REVOKED', current: { ...current, status: 'REVOKED', accessGranted: false } }), `Basic ${secret}`), 204);
       assert.deepEqual((await pool.query('SELECT user_key, access FROM passes')).rows, [{ user_key: 'user-1', access: false }]);
       assert.deepEqual((await ledger.entitlements('user-1')).subscriptions, []);
+      assert.deepEqual(await entitled(), [200, [], ORIGIN], 'the refund: nothing left');
     });
     assert.equal(stopped.code, 0, 'SIGTERM: requests finished, pool closed, exit 0');
   } finally {
