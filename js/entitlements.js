@@ -49,7 +49,7 @@ export async function entitlements(url, { headers, credentials, signal, timeoutM
     if (!answer) throw fail('ENTITLEMENTS_BAD_RESPONSE', status, 'the answer is not { skus, subscriptions, nonConsumables }');
     return answer;
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason ?? error; // `reason`: Safari 15.4, Chrome 98; before, fetch's AbortError
     if (error?.name == 'AitIapError') throw error;
     const what = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : `unreachable (${error?.message ?? error}): backend down, CORS, or CSP connect-src?`;
     throw fail('ENTITLEMENTS_UNREACHABLE', status, what, error);
