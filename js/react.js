@@ -135,7 +135,8 @@ export function useEntitlements(url, options) {
   useEffect(() => {
     latest.current = options;
   });
-  const { value, ...rest } = useAsync((signal) => (url ? entitlements(url, { ...latest.current, signal }) : Promise.resolve(undefined)), [url]);
+  const href = url ? String(url) : null; // a URL object made at each render is still the same URL
+  const { value, ...rest } = useAsync((signal) => (href ? entitlements(href, { ...latest.current, signal }) : Promise.resolve(undefined)), [href]);
   return { entitlements: value, ...rest };
 }
 
