@@ -122,8 +122,23 @@ export function subscriptionRecord({ db, transaction, guarded, name, table, lock
   };
 }
 
-/** The body as jsonb can hold it: PostgreSQL refuses U+0000 in text, which a field the handler does not read may carry. */
-const storedBody = (body) => JSON.stringify(body, (key, value) => (typeof value === 'string' ? value.replaceAll('\u0000', '\ufffd') : value));
+/** How deep the history keeps a body's nesting; deeper values (in fields the handler does not read) are replaced. */
+const MAX_STORED_DEPTH = 32;
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const storableText = (text) => text.replace(UNSTORABLE, '\ufffd');
+
+/** The body as jsonb can hold it, whatever a field the handler does not read carries: PostgreSQL refuses U+0000 and
+ *  unpaired surrogates (in keys as in values) and a deep enough nesting overflows the stack; each of those would
+ *  answer 500 to every delivery of a valid event. Those characters become U+FFFD, nesting past 32 a short text. */
+const storedBody = (body) => JSON.stringify(storable(body, 0));
+
+function storable(value, depth) {
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_STORED_DEPTH) return '(nested too deep: not kept)';
+  if (Array.isArray(value)) return value.map((item) => storable(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storable(item, depth + 1)]));
+}
 
 /** The partner's `onChange` within the transaction: a throw or a run past `timeoutMs` rolls the event back. */
 async function changing(onChange, change, tx, timeoutMs) {

@@ -3,7 +3,7 @@
 // same shape for development senders and tests. Times come without an offset and are read as Korea time (+09:00);
 // a time with an offset is read as it says. No user id, no event id, no signature is in a body.
 import { AitIapServerError } from './errors.js';
-import { checkOrderId, checkSku } from './ids.js';
+import { checkOrderId, checkSku, shown as escapedForLogs } from './ids.js';
 
 export const SUBSCRIPTION_CHANGE_REASONS = Object.freeze([
   'CREATED', 'RENEWED', 'RECOVERED', 'RESTARTED', 'ENTERED_GRACE_PERIOD', 'ON_HOLD', 'PAUSED',
@@ -17,7 +17,12 @@ const KOREA_OFFSET_MS = 9 * 3600_000;
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
 
 const invalid = (reason) => new AitIapServerError('INVALID_NOTIFICATION', reason);
-const shown = (value) => (JSON.stringify(value) ?? String(value)).slice(0, 40);
+/** A value from the body as a reason shows it (to Toss and to the logs): cut, controls, separators and bidi escaped. */
+const shown = (value) => {
+  if (typeof value === 'string') return escapedForLogs(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+};
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A notification time as a Date: `2026-08-01T12:00:00` (optionally `.sss`, or a space for the T) is Korea time;

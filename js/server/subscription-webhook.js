@@ -5,7 +5,8 @@
 import { AitIapServerError } from './errors.js';
 import { readJsonBody } from './request-body.js';
 import { parseSubscriptionNotification, REGISTRATION_VERIFICATION } from './subscription-notification.js';
-import { checkAuthorization, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
+import { checkOrderId, shown } from './ids.js';
+import { checkAuthorization, isSendableSecret, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
 
 /** How far ahead of this server's clock an event may be dated (clocks and time zones disagree; a day does not). */
 const FUTURE_TOLERANCE_MS = 86_400_000;
@@ -26,7 +27,7 @@ export function createSubscriptionWebhookHandler({
   const allowed = allowIps === true ? TOSS_NOTIFICATION_IPS : allowIps || null;
   for (const [name, ok] of [
     ['ledger (postgresLedger: memoryLedger keeps no subscription record)', typeof ledger?.applySubscriptionEvent === 'function'],
-    ['secret', Array.isArray(secrets) && secrets.length > 0 && secrets.every((s) => typeof s === 'string' && s.trim() === s && s.length > 0)],
+    ['secret (visible ASCII, no space at either end)', Array.isArray(secrets) && secrets.length > 0 && secrets.every(isSendableSecret)],
     ['onChange', onChange === null || typeof onChange === 'function'], ['onError', typeof onError === 'function'],
     ['allowIps', allowed === null || (Array.isArray(allowed) && allowed.length > 0 && allowed.every((ip) => typeof ip === 'string'))],
     ['clientIp', typeof clientIp === 'function'],
@@ -35,10 +36,11 @@ export function createSubscriptionWebhookHandler({
     if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createSubscriptionWebhookHandler: ${name} is missing or of the wrong type`);
   }
   const allowedIps = allowed && new Set(allowed.map(plainIp));
+  const tell = toldSafely(onError);
 
   /** A refusal: `onError` hears why, Toss hears `reason`. */
   const refuse = (status, reason, code, message, orderId = '') => {
-    onError(new AitIapServerError(code, message, { status, orderId: orderId || undefined }), orderId);
+    tell(new AitIapServerError(code, message, { status, orderId: orderId || undefined }), orderId);
     return [status, { reason }];
   };
 
@@ -47,7 +49,7 @@ export function createSubscriptionWebhookHandler({
     if (allowedIps) {
       const ip = plainIp(await clientIp(request, info));
       if (!ip) return refuse(403, 'forbidden', 'WEBHOOK_SOURCE_UNKNOWN', 'the request\'s source address is unknown: pass clientIp (behind a proxy, read the header it sets)');
-      if (!allowedIps.has(ip)) return refuse(403, 'forbidden', 'WEBHOOK_SOURCE_REFUSED', `a notification from ${ip}, which allowIps does not list: refused`);
+      if (!allowedIps.has(ip)) return refuse(403, 'forbidden', 'WEBHOOK_SOURCE_REFUSED', `a notification from ${shown(ip)}, which allowIps does not list: refused`);
     }
     const auth = await checkAuthorization(request.headers.get('authorization'), secrets);
     if (!auth.ok) return refuse(401, 'unauthorized', 'WEBHOOK_UNAUTHORIZED', `${auth.why}: refused, nothing written`);
@@ -58,7 +60,7 @@ export function createSubscriptionWebhookHandler({
       event = parseSubscriptionNotification(body.value);
     } catch (e) {
       if (e?.code !== 'INVALID_NOTIFICATION') throw e;
-      const orderId = typeof body.value?.orderId === 'string' ? body.value.orderId.slice(0, 200) : '';
+      const orderId = loggableOrderId(body.value?.orderId);
       return refuse(400, e.message, 'INVALID_NOTIFICATION', `${e.message}: nothing written`, orderId);
     }
     if (event.eventType === REGISTRATION_VERIFICATION) return [204, null];
@@ -69,7 +71,7 @@ export function createSubscriptionWebhookHandler({
     }
     const { outcome, record } = await ledger.applySubscriptionEvent(event, { body: body.value, onChange, timeoutMs: onChangeTimeoutMs });
     if (outcome === 'conflict') {
-      onError(new AitIapServerError('SUBSCRIPTION_EVENT_CONFLICT', `order ${event.orderId}: two different ${event.changeReason === record.changeReason ? event.changeReason : `events (${record.changeReason}, ${event.changeReason})`} at the same instant ${event.occurredAt.toISOString()}: the record keeps the first and needs a reconcile (needsReconcile)`, { orderId: event.orderId }), event.orderId);
+      tell(new AitIapServerError('SUBSCRIPTION_EVENT_CONFLICT', `order ${event.orderId}: two different ${event.changeReason === record.changeReason ? event.changeReason : `events (${record.changeReason}, ${event.changeReason})`} at the same instant ${event.occurredAt.toISOString()}: the record keeps the first and needs a reconcile (needsReconcile)`, { orderId: event.orderId }), event.orderId);
     }
     return [204, null];
   }
@@ -81,7 +83,7 @@ export function createSubscriptionWebhookHandler({
       [status, body] = await decide(request, info, seen);
     } catch (e) {
       // The database down or busy, onChange failing: rolled back, Toss may send it again. Anything else is a bug.
-      onError(e, seen.orderId);
+      tell(e, seen.orderId);
       [status, body] = e instanceof AitIapServerError && e.transient ? [503, { reason: 'try again' }] : [500, { reason: 'internal error' }];
     }
     if (body === null) return new Response(null, { status });
@@ -89,6 +91,30 @@ export function createSubscriptionWebhookHandler({
     if (status === 503) headers['retry-after'] = '5';
     return new Response(JSON.stringify(body), { status, headers });
   };
+}
+
+/** `onError` as the handler calls it: whatever it throws, or an async one rejects, is logged and goes no further
+ *  (an async `onError` that rejects would otherwise be an unhandled rejection, which ends a Node process: anyone
+ *  could end it with requests that fail authentication). */
+function toldSafely(onError) {
+  const lost = (e) => console.error(`[ait-iap/server] subscription notification: onError itself failed: ${e?.message ?? e}`);
+  return (error, orderId) => {
+    try {
+      const told = onError(error, orderId);
+      if (typeof told?.then === 'function') told.then(undefined, lost);
+    } catch (e) {
+      lost(e);
+    }
+  };
+}
+
+/** The orderId of a refused body as the logs may show it: one Toss could send (visible ASCII), or none. */
+function loggableOrderId(value) {
+  try {
+    return checkOrderId(value);
+  } catch {
+    return '';
+  }
 }
 
 /** The default `onError`: one line per problem, with its code and the order; transient ones as warnings. */

@@ -11,5 +11,20 @@ export function quotedTable(table) {
   return `"${table}"`;
 }
 
-/** The name of a table (or index) that belongs to `table`, quoted; cut to stay within PostgreSQL's 63 characters. */
-export const companionTable = (table, suffix) => quotedTable(`${quotedTable(table).slice(1, -1).slice(0, 63 - suffix.length)}${suffix}`);
+/**
+ * The name of a table (or index) that belongs to `table`, quoted, within PostgreSQL's 63 characters. When `table`
+ * is too long for that, it is cut and a hash of the whole name added, so that two long names sharing their first
+ * characters never share a companion (each ledger would read the other's subscriptions and events).
+ */
+export function companionTable(table, suffix) {
+  const name = quotedTable(table).slice(1, -1);
+  if (name.length + suffix.length <= 63) return quotedTable(`${name}${suffix}`);
+  return quotedTable(`${name.slice(0, 63 - suffix.length - 9)}_${fnv1a(name)}${suffix}`);
+}
+
+/** FNV-1a (32 bits) of an ASCII name as 8 hex digits: short and synchronous, enough to tell names apart. */
+function fnv1a(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}

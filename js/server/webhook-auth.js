@@ -10,6 +10,10 @@ export const TOSS_NOTIFICATION_IPS = Object.freeze(['117.52.3', '211.115.96', '1
 
 const SCHEME = /^(basic|bearer) +(\S(?:.*\S)?) *$/i;
 
+/** A secret an HTTP header can carry as it is: visible ASCII, spaces inside only. Header values are bytes read as
+ *  Latin-1 (Node, Deno, fetch), so a secret with any other character could never match: refused at creation. */
+export const isSendableSecret = (secret) => typeof secret === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(secret);
+
 /**
  * Whether `authorization` carries one of `secrets` (Basic or Bearer), and if not, why (for the logs; never the value).
  * Each comparison is of SHA-256 digests byte by byte without an early exit, so that its time tells nothing.
