@@ -208,3 +208,21 @@ describe('the sandbox\'s switches (order status, backend mode)', () => {
     assert.deepEqual(unhandled, []);
   });
 });
+
+/** The status `path` gets from `base`, sent as written (`fetch` would tidy a path such as `//`). */
+const rawStatus = (base, path) => new Promise((resolve, reject) => {
+  const url = new URL(base);
+  http.get({ host: url.hostname, port: url.port, path }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+});
+
+test("a path that does not parse (//, //:x) is a 400 from the emulated Toss server's routes in the sandbox, with no unhandled rejection", async () => {
+  const dev = await startSandbox();
+  try {
+    for (const path of ['//', '//:x']) assert.equal(await rawStatus(dev.base, path), 400, path);
+    assert.equal(await rawStatus(dev.base, '/__emulator/orders'), 200, 'still serving');
+  } finally {
+    await dev.close();
+  }
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(unhandled, [], 'no unhandled rejection');
+});

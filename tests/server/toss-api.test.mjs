@@ -272,7 +272,7 @@ test('an answer over 64 KB is TOSS_BAD_RESPONSE in both modes, read no further (
   const padded = JSON.stringify({ resultType: 'SUCCESS', success: { orderId: 'order-1', status: 'PURCHASED', sku: 'gem.100', padding: 'x'.repeat(65 * 1024) } });
   const endless = await fakeToss((req, res) => {
     if (req.url.includes('get-order-status')) res.writeHead(200, { 'content-type': 'application/json' });
-    const more = () => res.write(`{"padding":"${'x'.repeat(16 * 1024)}",`, () => setImmediate(more));
+    const more = () => !res.destroyed && res.write(`{"padding":"${'x'.repeat(16 * 1024)}",`, (error) => error || setImmediate(more));
     more();
   });
   const big = await fakeToss((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(padded));
