@@ -186,6 +186,12 @@ export interface NodeConnectionInfo {
   remoteAddr: { hostname: string | null };
 }
 
+/** What a server hands a handler beside the request, as far as ait-iap reads it: Deno.serve's `info` and
+ *  toNodeListener's NodeConnectionInfo both are one. */
+export interface ConnectionInfo {
+  remoteAddr?: { hostname?: string | null };
+}
+
 /** For node:http and Express: `http.createServer(toNodeListener(handler))`. */
 export declare function toNodeListener(handler: (request: Request, info: NodeConnectionInfo) => Response | Promise<Response>): (req: NodeRequest, res: NodeResponse) => Promise<void>;
 
@@ -365,14 +371,14 @@ export interface SubscriptionWebhookOptions {
   allowIps?: boolean | string[];
   /** The caller's address. Default: `info.remoteAddr.hostname`, as Deno.serve and toNodeListener pass it (the
    *  socket's peer); behind a proxy, read the header your proxy sets (never one the client could send). */
-  clientIp?: (request: Request, info?: any) => string | null | undefined | Promise<string | null | undefined>;
+  clientIp?: (request: Request, info?: ConnectionInfo) => string | null | undefined | Promise<string | null | undefined>;
   /** An onChange that takes longer rolls back and answers 503. Default 5000. */
   onChangeTimeoutMs?: number;
 }
 
 /** The "결제 알림 URL" endpoint: 204 once recorded (or for the console's verification call), 401 without the secret,
  *  400 for a body it cannot read, 503 when the database (or onChange) fails. */
-export declare function createSubscriptionWebhookHandler(options: SubscriptionWebhookOptions): (request: Request, info?: any) => Promise<Response>;
+export declare function createSubscriptionWebhookHandler(options: SubscriptionWebhookOptions): (request: Request, info?: ConnectionInfo) => Promise<Response>;
 
 export interface EntitlementsHandlerOptions {
   /** postgresLedger (its `entitlements`). */
