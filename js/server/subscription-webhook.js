@@ -6,7 +6,7 @@ import { AitIapServerError } from './errors.js';
 import { readJsonBody } from './request-body.js';
 import { parseSubscriptionNotification, REGISTRATION_VERIFICATION } from './subscription-notification.js';
 import { checkOrderId, shown } from './ids.js';
-import { checkAuthorization, isSendableSecret, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
+import { checkAuthorization, isIpLiteral, isSendableSecret, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
 
 /** How far ahead of this server's clock an event may be dated (clocks and time zones disagree; a day does not). */
 const FUTURE_TOLERANCE_MS = 86_400_000;
@@ -29,7 +29,7 @@ export function createSubscriptionWebhookHandler({
     ['ledger (postgresLedger: memoryLedger keeps no subscription record)', typeof ledger?.applySubscriptionEvent === 'function'],
     ['secret (visible ASCII, no space at either end)', Array.isArray(secrets) && secrets.length > 0 && secrets.every(isSendableSecret)],
     ['onChange', onChange === null || typeof onChange === 'function'], ['onError', typeof onError === 'function'],
-    ['allowIps', allowed === null || (Array.isArray(allowed) && allowed.length > 0 && allowed.every((ip) => typeof ip === 'string'))],
+    ['allowIps (single addresses: no ranges)', allowed === null || (Array.isArray(allowed) && allowed.length > 0 && allowed.every(isIpLiteral))],
     ['clientIp', typeof clientIp === 'function'],
     ['onChangeTimeoutMs', Number.isFinite(onChangeTimeoutMs) && onChangeTimeoutMs > 0 && onChangeTimeoutMs <= 60_000],
   ]) {

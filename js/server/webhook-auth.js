@@ -34,5 +34,15 @@ export async function checkAuthorization(authorization, secrets) {
   return matched ? { ok: true } : { ok: false, why: `Authorization (${m[1]}) carries a value that is not the registered secret` };
 }
 
+/** Whether an allow-list entry is one address (IPv4 dotted quad, or IPv6): a range such as `117.52.3.80/29` is not,
+ *  and would never match, so that every notification, the console's test included, would be refused. */
+export function isIpLiteral(entry) {
+  const ip = plainIp(entry);
+  if (!ip) return false;
+  const quad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (quad) return quad.slice(1).every((part) => Number(part) <= 255);
+  return ip.includes(':') && /^[0-9a-f:.]+$/i.test(ip) && !ip.includes(':::');
+}
+
 /** An address as compared with the allow-list: an IPv4 address mapped into IPv6 (`::ffff:1.2.3.4`) is the IPv4 one. */
 export const plainIp = (ip) => (typeof ip === 'string' ? ip.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') : null);

@@ -193,6 +193,19 @@ describe('subscription webhook, hostile: options and two processes', () => {
     }
   });
 
+  test('an allow-list entry that is not one address (a range, a typo) is refused at creation, not 403 for every call', async () => {
+    const db = await ENGINES[1].open();
+    try {
+      const ledger = postgresLedger(db.db);
+      for (const allowIps of [['117.52.3.80/29'], ['117.52.3.256'], ['117.52.3'], ['117.52.3.11', 'toss.im'], [' '], [42]]) {
+        assert.throws(() => createSubscriptionWebhookHandler({ ledger, secret: SECRET, allowIps }), { code: 'INVALID_OPTIONS' }, JSON.stringify(allowIps));
+      }
+      assert.doesNotThrow(() => createSubscriptionWebhookHandler({ ledger, secret: SECRET, allowIps: ['117.52.3.11', '::1', '2001:db8::1', '::ffff:106.249.5.80'] }));
+    } finally {
+      await db.close();
+    }
+  });
+
   test('two ledgers whose long table names share their first 53 characters keep separate subscription tables', async () => {
     const { db, close } = await ENGINES[1].open();
     try {
