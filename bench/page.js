@@ -2,6 +2,8 @@
 // Driven by bench/run.mjs; `?init=wasm|js` times module init + the first render of 20 rows instead.
 import { IAP } from '@apps-in-toss/web-bridge';
 import { installHostEmulator } from '../dist/host-emulator.js';
+import { soakRound } from './soak-page.js';
+import { initCatchingExports, memoryOf } from './wasm-exports.js';
 
 const stage = document.getElementById('stage');
 const KINDS = ['CONSUMABLE', 'NON_CONSUMABLE', 'SUBSCRIPTION'];
@@ -28,16 +30,7 @@ async function makers() {
   installHostEmulator({ environment: 'sandbox', storageKey: null });
   const { init, createIap, mountProductList } = await import('../dist/index.js');
   const { mountBaselineList } = await import('./baseline-list.js');
-  // The instance's exports (its linear memory, for the report), caught as the entry instantiates the module: the
-  // wasm-bindgen glue is bundled into the entry and does not hand them out.
-  const instantiate = WebAssembly.instantiate;
-  WebAssembly.instantiate = async (...args) => {
-    const result = await instantiate.apply(WebAssembly, args);
-    wasmExports = (result.instance ?? result).exports;
-    return result;
-  };
-  await init(await (await fetch('/dist/ait_iap_bg.wasm')).arrayBuffer());
-  WebAssembly.instantiate = instantiate;
+  wasmExports = await initCatchingExports(init, '/dist/ait_iap_bg.wasm'); // its linear memory, for the report
   const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
   return {
     wasm: (container) => mountProductList(container, client, { products: [], testBadge: false }),
@@ -82,7 +75,7 @@ window.runOnce = async (impl, scenario) => {
 };
 
 /** The instance's linear memory (found by type: the build minifies export names). */
-const wasmMemory = () => Object.values(wasmExports ?? {}).find((v) => v instanceof WebAssembly.Memory)?.buffer.byteLength ?? 0;
+const wasmMemory = () => memoryOf(wasmExports)?.buffer.byteLength ?? 0;
 
 /** Heap after 1000 rows (JS heap; plus the wasm memory for ait-iap). */
 window.memoryAfter1000 = async (impl) => {
@@ -166,6 +159,7 @@ window.initFromHost = async (impl, overlap, repeat = false) => {
   return { total: performance.now() - t0, phases };
 };
 
+window.soakRound = soakRound; // bench/soak.mjs
 window.benchReady = true;
 
 /** For profiling: set up once, then alternate between the scenario's two lists `n` times (no layout). */

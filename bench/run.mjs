@@ -1,11 +1,13 @@
 // `npm run bench`: the product list, ait-iap (wasm) vs the plain-JS baseline doing the same DOM work, in headless
-// Chromium. Reports medians and the ratio ait-iap / plain JS (this machine is noisy: ratios, not absolute
-// times, are what to compare) and writes BENCHMARKS.md. A benchmark, not a test: nothing here fails on time.
+// Chromium. Reports medians and the ratio ait-iap / plain JS (this machine is noisy: ratios, not absolute times, are
+// what to compare), then runs the soak (bench/soak.mjs: a long session's memory beside the raw SDK's), and writes
+// BENCHMARKS.md. A benchmark, not a test: nothing here fails on time.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { measure, ENTRIES } from '../scripts/size.mjs';
+import { PURCHASES, runSoak, soakSection } from './soak.mjs';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 25);
 const INIT_ITERATIONS = Number(process.env.BENCH_INIT_ITERATIONS ?? 21);
@@ -103,6 +105,8 @@ for (const impl of ['wasm', 'js']) {
   memory[impl] = await p.evaluate((m) => window.memoryAfter1000(m), impl);
   await p.close();
 }
+// The soak (bench/soak.mjs): a long session's memory; SOAK_PURCHASES=0 skips it and keeps its last section.
+const soak = PURCHASES > 0 ? soakSection(await runSoak(browser, server.url), browser.version()) : null;
 await browser.close();
 await server.close();
 
@@ -160,5 +164,13 @@ try {
 } catch {
   serverSection = '';
 }
-writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), out + extra + (notes ? `\n${notes}` : '') + (serverSection ? `\n${serverSection}` : ''));
+const soakPath = fileURLToPath(new URL('./SOAK.md', import.meta.url));
+if (soak) writeFileSync(soakPath, soak);
+let soakText = soak ?? '';
+try {
+  soakText ||= (await import('node:fs')).readFileSync(soakPath, 'utf8');
+} catch {
+  soakText = '';
+}
+writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), out + (soakText ? `\n${soakText}` : '') + extra + (notes ? `\n${notes}` : '') + (serverSection ? `\n${serverSection}` : ''));
 console.log('wrote BENCHMARKS.md');

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::core::limits;
-use crate::core::outbox::{merge_for_save, Outbox, OutboxEntry, OutboxReason};
+use crate::core::outbox::{merge_for_save, remember, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{as_array, get, get_function, get_order_id, get_string, object, parse_json};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};
@@ -21,7 +21,8 @@ pub const STORAGE_MS: u64 = 2_000;
 pub struct OutboxStore {
     storage: JsValue,
     key: String,
-    /// Every orderId this client loaded or wrote: stored entries outside it belong to another client.
+    /// The orderIds this client loaded or wrote that may still be stored: stored entries outside it belong to
+    /// another client (pruned at each write: `merge_for_save`).
     known: RefCell<Vec<String>>,
     /// The last write: the next one reads and writes after it settles, so that writes land in the order made
     /// (storage may answer with promises).
@@ -53,12 +54,7 @@ impl OutboxStore {
     }
 
     pub fn remember(&self, entries: &[OutboxEntry]) {
-        let mut known = self.known.borrow_mut();
-        for e in entries {
-            if !known.contains(&e.order_id) {
-                known.push(e.order_id.clone());
-            }
-        }
+        remember(&mut self.known.borrow_mut(), entries);
     }
 
     /// The storage's `getItem(key)`: the text, `null`, or a promise of them (a throwing or missing getItem: `null`).
@@ -95,7 +91,7 @@ impl OutboxStore {
     }
 
     fn write(&self, entries: &[OutboxEntry], stored: &JsValue) -> Promise {
-        let merged = merge_for_save(entries, parse(stored), &self.known.borrow());
+        let merged = merge_for_save(entries, parse(stored), &mut self.known.borrow_mut());
         let list: Array = merged.iter().map(entry_js).collect();
         let text = js_sys::JSON::stringify(&list).map(String::from).unwrap_or_else(|_| "[]".into());
         self.write_text(&self.key, &text)

@@ -142,7 +142,8 @@ struct View {
     /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
     /// taken back.
     live: Cell<bool>,
-    /// Skus of non-consumables the user owns (a completed order in the history, or bought here): not buyable.
+    /// Skus of non-consumables the user owns (a completed order in the history, or bought here): not buyable. Each
+    /// once, so at most the history's distinct skus and the list's.
     owned: RefCell<Vec<String>>,
     /// Removes the list's `onRecovered` listener from the client.
     unlisten_recovered: RefCell<Option<Function>>,
@@ -390,7 +391,7 @@ impl View {
             let orders = get(&page, "orders");
             for order in as_array(&orders).into_iter().flat_map(|orders| orders.iter()) {
                 if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", limits::FIELD), get_string(&order, "status", 20).as_deref()) {
-                    self.owned.borrow_mut().push(sku);
+                    self.own(sku);
                 }
             }
             self.show_owned();
@@ -400,6 +401,14 @@ impl View {
             }
             Ok(JsValue::UNDEFINED)
         });
+    }
+
+    /// Notes `sku` as owned, once: a consumable bought in a loop must not add a record per purchase (issue 27).
+    fn own(&self, sku: String) {
+        let mut owned = self.owned.borrow_mut();
+        if !owned.contains(&sku) {
+            owned.push(sku);
+        }
     }
 
     /// Owned non-consumables: "보유 중" on a disabled button, and the row marked `data-owned`.
@@ -549,7 +558,7 @@ impl View {
         let error = outcome.error.as_ref();
         let code = error.map(|e| e.code);
         if outcome.status == Status::Completed || code == Some(ErrorCode::ItemAlreadyOwned) {
-            self.owned.borrow_mut().push(sku.to_owned());
+            self.own(sku.to_owned());
         }
         // Also what the order history found while this row was busy.
         self.show_owned();

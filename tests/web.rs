@@ -3,7 +3,7 @@
 //! shaped like the SDK; the real SDK runs against the host emulator in the e2e suite.
 #![cfg(target_arch = "wasm32")]
 
-use ait_iap::{create_iap, mount_product_list};
+use ait_iap::{create_iap, mount_product_list, IapClient, ProductList};
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -182,20 +182,7 @@ async fn product_text_is_rendered_as_text() {
     with_host();
     let list = r#"{ products: [{ sku: 'a"><script>', type: 'CONSUMABLE', displayName: '<img src=x onerror="window.pwned=1">', displayAmount: '<b>1</b>' }] }"#;
     let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
-    let doc = web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("document"));
-    let container = doc.create_element("div").unwrap_or_else(|_| panic!("div"));
-    doc.body().map(|b| b.append_child(&container));
-    let _list = mount_product_list(container.clone(), &client, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("mount"));
-    for _ in 0..50 {
-        if container.query_selector(".ait-iap-row .ait-iap-name").ok().flatten().is_some() {
-            break;
-        }
-        JsFuture::from(Promise::new(&mut |r, _| {
-            let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&r, 10));
-        }))
-        .await
-        .unwrap_or_default();
-    }
+    let (container, _list) = mounted_list(&client, ".ait-iap-row .ait-iap-name").await;
     let name = container.query_selector(".ait-iap-name").ok().flatten().and_then(|n| n.text_content());
     assert_eq!(name.as_deref(), Some("<img src=x onerror=\"window.pwned=1\">"));
     assert!(container.query_selector("img:not(.ait-iap-icon), script, b").ok().flatten().is_none());
@@ -351,4 +338,84 @@ async fn history_with_has_next_but_no_next_key_ends_with_one_warning() {
     let warnings = js("console.warn = realWarn; return warnings;");
     let warnings: Vec<String> = js_sys::Array::from(&warnings).iter().filter_map(|w| w.as_string()).collect();
     assert_eq!(warnings, ["ait-iap: getCompletedOrRefundedOrders: hasNext without a usable nextKey: the order history ends here"]);
+}
+
+/// Issue 27: a long session's wasm memory stays flat. One list, purchases one after another through its buy buttons
+/// (6 of 7 granted, 1 of 7 for a sku the host does not know): after 1,500 more purchases the linear memory is what it
+/// was after the first 300. Each granted order was a record kept for good before (the engine's confirmed orderIds,
+/// the outbox store's known ids, the list's owned skus: ~125 bytes a purchase).
+#[wasm_bindgen_test]
+async fn a_long_session_keeps_the_wasm_memory_flat() {
+    with_host();
+    let o = js(r#"
+        let n = 0;
+        const item = (sku) => ({ sku, type: 'CONSUMABLE', displayName: sku, displayAmount: '1,000원', iconUrl: '', description: sku });
+        const sdk = {
+          getProductItemList: async () => ({ products: [item('a'), item('b'), item('unknown')] }),
+          createOneTimePurchaseOrder(p) {
+            queueMicrotask(async () => {
+              if (p.options.sku === 'unknown') return p.onError({ code: 'INVALID_PRODUCT_ID' });
+              const orderId = 'order-' + String(++n).padStart(8, '0');
+              if (await p.options.processProductGrant({ orderId })) p.onEvent({ type: 'success', data: { orderId } });
+              else p.onError({ code: 'PRODUCT_NOT_GRANTED_BY_PARTNER' });
+            });
+            return () => {};
+          },
+        };
+        const stored = new Map();
+        const storage = { getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => void stored.set(k, v) };
+        const ended = ['completed', 'canceled', 'pending', 'failed'];
+        const run = async (client, container, from) => {
+          const phases = {};
+          for (let i = from; i < from + 300; i++) {
+            const sku = i % 7 === 6 ? 'unknown' : i % 2 ? 'b' : 'a';
+            const phase = await new Promise((resolve) => {
+              const off = client.subscribe((s) => ended.includes(s.phase) && (off(), resolve(s.phase)));
+              container.querySelector(`button.ait-iap-buy[data-sku="${sku}"]`).click();
+            });
+            phases[phase] = (phases[phase] ?? 0) + 1;
+          }
+          return phases;
+        };
+        // grantDeadlineMs: each hand-off attempt's timer (a closure until it fires) runs out within the rests below.
+        return { options: { sdk, storage, grant: () => true, recoverOnStart: false, grantDeadlineMs: 1000 }, run };"#);
+    let client = create_iap(prop(&o, "options")).unwrap_or_else(|_| panic!("create"));
+    let (container, _list) = mounted_list(&client, "button.ait-iap-buy[data-sku=unknown]").await;
+    let client = JsValue::from(client);
+    let run: Function = prop(&o, "run").unchecked_into();
+    let memory = || prop(&prop(&wasm_bindgen::memory(), "buffer"), "byteLength").as_f64().unwrap_or(0.0);
+    let mut after = Vec::new();
+    for round in 0..6 {
+        let from = JsValue::from(round * 300);
+        let promise: Promise = run.call3(&JsValue::NULL, &client, &container, &from).map(|p| p.unchecked_into()).unwrap_or_else(|_| panic!("run"));
+        let phases = JsFuture::from(promise).await.unwrap_or_else(|e| panic!("round {round}: {e:?}"));
+        let unknown = (round * 300..round * 300 + 300).filter(|i| i % 7 == 6).count() as f64;
+        assert_eq!((prop(&phases, "completed").as_f64(), prop(&phases, "failed").as_f64()), (Some(300.0 - unknown), Some(unknown)), "round {round}");
+        sleep(2_100).await; // the storage writes' 2 s bounds and the attempts' 1 s (timers holding a closure each) ran out
+        after.push(memory());
+    }
+    assert!(after.iter().all(|m| *m == after[0]), "wasm memory after each round of 300 purchases: {after:?}");
+}
+
+/// A list of `client` mounted in a new container in the page, once `selector` matches in it (or after 0.5 s).
+async fn mounted_list(client: &IapClient, selector: &str) -> (web_sys::Element, ProductList) {
+    let doc = web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("document"));
+    let container = doc.create_element("div").unwrap_or_else(|_| panic!("div"));
+    doc.body().map(|b| b.append_child(&container));
+    let list = mount_product_list(container.clone(), client, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("mount"));
+    for _ in 0..50 {
+        if container.query_selector(selector).ok().flatten().is_some() {
+            break;
+        }
+        sleep(10).await;
+    }
+    (container, list)
+}
+
+async fn sleep(ms: i32) {
+    JsFuture::from(Promise::new(&mut |r, _| {
+        let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&r, ms));
+    }))
+    .await
+    .unwrap_or_default();
 }

@@ -224,6 +224,12 @@ pub struct Config {
 
 pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
 
+/// How many confirmed orderIds the machine remembers (the most recent): the host asking again about one of them
+/// (a second `processProductGrant`, a pending order, a late stored outbox) is answered without a second hand-off.
+/// An older one asked about again costs one more idempotent hand-off, never a lost or doubled grant; without the
+/// cap a long session kept every orderId it ever sold (issue 27).
+pub const CONFIRMED_KEPT: usize = 32;
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -246,7 +252,7 @@ pub struct Machine {
     handoffs: VecMap<String, HandOff>,
     /// While the purchase waits on the host (order sheet open, or our grant answer given): when it times out.
     silence_until: Option<u64>,
-    /// Orders the backend confirmed in this session.
+    /// The last `CONFIRMED_KEPT` orders the backend confirmed in this session.
     confirmed: VecSet<String>,
     /// `completeProductGrant` calls in flight.
     completing: VecSet<String>,
@@ -572,3 +578,5 @@ impl Machine {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod footprint;

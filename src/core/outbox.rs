@@ -127,10 +127,25 @@ impl Outbox {
 /// this client's entries, plus every stored entry it has never seen (`known`: ids it loaded or wrote). An entry
 /// this client confirmed is dropped; one the other client confirmed may come back, which costs one more
 /// idempotent hand-off, never a lost order.
-pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &[String]) -> Vec<OutboxEntry> {
+///
+/// `known` then keeps only what a later write can meet: the ids written now and those still stored. An id that
+/// left both is gone from storage, so it never grows with the orders a long session confirms (issue 27); it holds
+/// at most two outboxes' worth of ids.
+pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &mut Vec<String>) -> Vec<OutboxEntry> {
+    known.retain(|k| stored.iter().any(|e| e.order_id == *k));
+    remember(known, mine);
     let mut merged = mine.to_vec();
     append_new(&mut merged, stored, |id| !known.iter().any(|k| k == id));
     merged
+}
+
+/// Adds the orderIds of `entries` to `known`, each once.
+pub fn remember(known: &mut Vec<String>, entries: &[OutboxEntry]) {
+    for e in entries {
+        if !known.contains(&e.order_id) {
+            known.push(e.order_id.clone());
+        }
+    }
 }
 
 /// Appends each entry of `from` that `keep` accepts and `into` does not hold yet (orderId), up to the cap.
@@ -154,11 +169,29 @@ mod tests {
     fn a_save_keeps_what_another_client_stored_and_drops_what_this_one_confirmed() {
         let ids = |v: &[OutboxEntry]| v.iter().map(|e| e.order_id.clone()).collect::<Vec<_>>();
         // This client knew a (loaded at start) and b (wrote it), confirmed both, now holds c.
-        let known: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        let mut known: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
         let stored = vec![entry("a"), entry("b"), entry("x")]; // x: the other client's
-        assert_eq!(ids(&merge_for_save(&[entry("c")], stored, &known)), ["c", "x"]);
+        assert_eq!(ids(&merge_for_save(&[entry("c")], stored, &mut known)), ["c", "x"]);
         // Nothing stored by anyone else: exactly this client's list.
-        assert_eq!(ids(&merge_for_save(&[entry("c")], vec![entry("c")], &known)), ["c"]);
+        assert_eq!(ids(&merge_for_save(&[entry("c")], vec![entry("c")], &mut known)), ["c"]);
+        // What it wrote, it knows, and drops once confirmed: d written, then confirmed with e in flight.
+        let written = merge_for_save(&[entry("d")], vec![entry("c"), entry("x")], &mut known);
+        assert_eq!(ids(&written), ["d", "x"]);
+        assert_eq!(ids(&merge_for_save(&[entry("e")], written, &mut known)), ["e", "x"]);
+    }
+
+    #[test]
+    fn what_a_client_knows_stays_bounded_however_many_orders_it_saves() {
+        // A long session: each order written, then confirmed (the next write leaves it out), one after another.
+        let mut known: Vec<String> = Vec::new();
+        let mut stored = vec![entry("other")];
+        for i in 0..10_000 {
+            let order = entry(&["o", &i.to_string()].concat());
+            stored = merge_for_save(&[order], stored, &mut known);
+            stored = merge_for_save(&[], stored, &mut known);
+            assert!(known.len() <= 2, "after {} orders the client knows {} ids", i + 1, known.len());
+        }
+        assert_eq!(stored, vec![entry("other")], "another client's entry stays; every confirmed one left");
     }
 
     #[test]

@@ -70,6 +70,10 @@ impl<K: PartialEq, V> VecMap<K, V> {
         self.items.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn clear(&mut self) {
         self.items.clear();
     }
@@ -90,6 +94,15 @@ impl<T: PartialEq> VecMap<T, ()> {
     pub fn add(&mut self, value: T) -> bool {
         self.insert(value, ())
     }
+
+    /// Adds, keeping at most `cap` values: a new one beyond it pushes out the oldest.
+    pub fn add_capped(&mut self, value: T, cap: usize) -> bool {
+        let new = self.add(value);
+        if new && self.items.len() > cap {
+            self.items.remove(0);
+        }
+        new
+    }
 }
 
 #[cfg(test)]
@@ -108,5 +121,10 @@ mod tests {
         assert!(s.add("x".into()));
         assert!(!s.add("x".into()));
         assert!(s.contains("x"));
+        for v in ["y", "z", "w"] {
+            s.add_capped(v.into(), 2);
+        }
+        assert_eq!(s.len(), 2, "the oldest left: {s:?}");
+        assert!(!s.contains("x") && !s.contains("y") && s.contains("z") && s.contains("w"));
     }
 }

@@ -186,7 +186,7 @@ impl Machine {
     /// The backend confirmed `order_id`: it leaves the outbox. An order that was waiting there other than the
     /// purchase in flight (an earlier purchase told "곧 다시 지급을 시도해요", a pending order at Toss) is announced.
     fn backend_confirmed(&mut self, order_id: &str) {
-        self.confirmed.add(order_id.to_owned());
+        self.confirmed.add_capped(order_id.to_owned(), super::CONFIRMED_KEPT);
         let Some(entry) = self.outbox.confirm(order_id) else { return };
         self.persist();
         if !(self.phase.in_flight() && self.phase.order_id() == Some(order_id)) {
