@@ -10,7 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORDER_STATUS_PATH } from '../server/order-status.js';
 import { orderStatusAnswer, orderStatusOf } from '../vite/emulated-toss.js';
-import { readOwnJson, refusalOf } from '../vite/own-page.js';
+import { readJsonBody } from '../server/request-body.js';
+import { nodeRequest, readOwnJson, refusalOf } from '../vite/own-page.js';
 import { emulatorCertificates } from './certs.js';
 import { SUBSCRIPTIONS_PATH, createTimeTravel } from './time-travel.js';
 
@@ -78,8 +79,10 @@ export function createTossEmulator({ miniAppId = 'ait-iap-sandbox', paidStatus =
     }
   }
 
+  /** Toss's own API, not a page's dev route: mTLS decides who may ask, and the Host is whatever name the caller
+   *  used for Toss (a Worker's mTLS binding keeps Toss's host name), so the dev routes' Host gate does not apply. */
   async function orderStatus(req, res) {
-    const body = (await readOwnJson(req)).value;
+    const body = (await readJsonBody(nodeRequest(req))).value;
     const userKey = req.headers['x-toss-user-key'];
     const orderId = body?.orderId;
     statusRequests.push({ orderId, userKey, at: Date.now() });

@@ -37,8 +37,13 @@ function ownOrigin(req) {
 export async function readOwnJson(req) {
   const refused = refusalOf(req);
   if (refused) return refused;
+  return readJsonBody(nodeRequest(req));
+}
+
+/** A node:http request's body as a Web Request (its declared length kept, for the reader's early 413). */
+export function nodeRequest(req) {
   const length = req.headers['content-length'];
-  return readJsonBody(new Request('http://dev.invalid/', {
+  return new Request('http://dev.invalid/', {
     method: 'POST', headers: length === undefined ? {} : { 'content-length': length }, body: Readable.toWeb(req), duplex: 'half',
-  }));
+  });
 }

@@ -32,7 +32,7 @@ test('headless entry: products, a purchase granted once and completed at Toss, r
     };
   }, SKU2);
   assert.equal(result.early, 'NOT_INITIALIZED');
-  assert.deepEqual(result.exports, ['createIap', 'detectEnvironment', 'init'], 'no product list in the headless entry');
+  assert.deepEqual(result.exports, ['createIap', 'detectEnvironment', 'entitlements', 'init'], 'no product list in the headless entry');
   assert.equal(result.environment, 'sandbox');
   assert.deepEqual(result.names, ['테스트 상품 - 1', '테스트 상품 - 2']);
   assert.equal(result.outcome.status, 'completed');

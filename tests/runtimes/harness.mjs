@@ -21,6 +21,7 @@ import { createTossServer } from '../../server/toss-server.mjs';
 import { docBlock } from '../server/doc-blocks.mjs';
 import { startPostgres } from '../server/postgres.mjs';
 import { ORIGIN } from './core-cases.mjs';
+import { LEDGER_SCHEMA_VERSION } from '../../js/server/ledger-schema.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const WORK = join(root, 'target/runtimes');
@@ -118,7 +119,7 @@ export async function surroundings(cleanup, env = {}) {
 /** blockCases' `migrate`: the docs' migrate.mjs (in `cwd`) run by `command args…` on each database. */
 export const migrateWith = (title, command, args, { cwd, env }) => [title, async (db) => {
   const { stdout } = await promisify(execFile)(command, args, { cwd, env: { ...env, DATABASE_URL: db.url }, encoding: 'utf8' });
-  assert.match(stdout, /ledger schema 0 → 2, items ready/);
+  assert.match(stdout, new RegExp(`ledger schema 0 → ${LEDGER_SCHEMA_VERSION}, items ready`));
 }];
 
 export const freePort = () => new Promise((resolve) => {

@@ -111,6 +111,8 @@ test('get-order-status answers as Toss does about the mirrored orders, through c
   assert.deepEqual(await partnerApi(env, { identity, body: {} }),
     [200, { resultType: 'FAIL', error: { errorCode: 'INVALID_REQUEST', reason: 'orderId가 필요합니다.' } }]);
   assert.match(cli.output(), /get-order-status "emu-paid" → PAYMENT_COMPLETED \(gem\.100\)/, 'each answer logged');
+  // Asked by Toss's own name (a Worker's mTLS binding keeps Toss's host): answered; the dev routes' Host gate is not Toss's.
+  assert.deepEqual((await partnerApi(env, { identity: { ...identity, servername: 'localhost' }, headers: { 'x-toss-user-key': 'user-1', host: 'apps-in-toss-api.toss.im' }, body: { orderId: 'emu-paid' } }))[1].success?.status, 'PAYMENT_COMPLETED');
 });
 
 test('only a client holding the certificate it made gets an answer (mTLS), and the log says why the others were turned away', async () => {
