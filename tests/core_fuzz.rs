@@ -318,10 +318,9 @@ fn a_million_random_sequences_keep_the_invariants() {
 }
 
 /// The fuzz's finding (issue 23): the host failing with PRODUCT_NOT_GRANTED_BY_PARTNER for an order whose
-/// `completeProductGrant` is already in flight calls it a second time (`keep_paid_order` adds to `completing`
-/// without asking whether it was there, as `recover` does). Ignored until src/core/machine.rs guards it.
+/// `completeProductGrant` is already in flight called it a second time (`keep_paid_order` added to `completing`
+/// without asking whether it was there, as `recover` does).
 #[test]
-#[ignore = "known: a second completeProductGrant while one is in flight (src/core/machine.rs keep_paid_order)"]
 fn one_complete_product_grant_at_a_time_per_order() {
     let mut m = Machine::new();
     let buy = Event::Buy { purchase: 1, sku: "b".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };

@@ -5,6 +5,7 @@
 import { AitIapServerError } from './errors.js';
 import { checkUserKey } from './ids.js';
 import { checkOrigins, corsHeaders, preflight } from './cors.js';
+import { toldSafely } from './told-safely.js';
 
 /**
  * @param {{ ledger: { entitlements(userKey: string, now?: Date): Promise<{ subscriptions: object[], nonConsumables: object[] }> },
@@ -20,6 +21,7 @@ export function createEntitlementsHandler({ ledger, userKeyOf, allowOrigins = []
     if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createEntitlementsHandler: ${name} is missing or of the wrong type`);
   }
   checkOrigins(allowOrigins);
+  const tell = toldSafely(onError, 'entitlements');
 
   async function decide(request) {
     if (request.method !== 'GET') return [405, { reason: 'only GET' }];
@@ -29,7 +31,7 @@ export function createEntitlementsHandler({ ledger, userKeyOf, allowOrigins = []
     try {
       userKey = checkUserKey(given);
     } catch (e) {
-      onError(e);
+      tell(e);
       return [401, { reason: 'not signed in' }];
     }
     return [200, entitlementsReply(await ledger.entitlements(userKey, now()))];
@@ -43,7 +45,7 @@ export function createEntitlementsHandler({ ledger, userKeyOf, allowOrigins = []
       [status, body] = await decide(request);
     } catch (e) {
       // The database restarting or busy: ask again shortly. Anything else is a bug. The cause goes to the logs only.
-      onError(e);
+      tell(e);
       [status, body] = e instanceof AitIapServerError && e.transient ? [503, { reason: 'try again' }] : [500, { reason: 'internal error' }];
     }
     const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors };

@@ -9,6 +9,7 @@ import { NOT_YET, PAID } from './order-status.js';
 import { checkOrigins, corsHeaders, preflight } from './cors.js';
 import { readJsonBody } from './request-body.js';
 import { verdictOn } from './ledger.js';
+import { toldSafely } from './told-safely.js';
 
 const ENVIRONMENTS = CONTRACT.environment;
 /** Retry-After on a 503, in seconds: 2, or Toss's own delay when it says it is over its rate limit (at most 60). */
@@ -36,10 +37,11 @@ export function createGrantHandler({
     if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createGrantHandler: ${name} is missing or of the wrong type`);
   }
   checkOrigins(allowOrigins);
+  const tell = toldSafely(onError, 'grant');
 
   /** A refusal the partner should hear about: told to `onError`, answered with as little as `reply` says. */
   const refuse = (status, reply, code, message, facts) => {
-    onError(new AitIapServerError(code, message, facts), facts.orderId);
+    tell(new AitIapServerError(code, message, facts), facts.orderId);
     return [status, { granted: false, reason: reply }];
   };
 
@@ -83,7 +85,7 @@ export function createGrantHandler({
     try {
       order.userKey = checkUserKey(userKey);
     } catch (e) {
-      onError(e, order.orderId);
+      tell(e, order.orderId);
       return [401, { granted: false, reason: 'not signed in' }];
     }
     if (!environments.includes(order.environment)) {
@@ -98,7 +100,7 @@ export function createGrantHandler({
       answer = await toss.getOrderStatus(order.orderId, order.userKey);
     } catch (e) {
       if (!(e instanceof AitIapServerError && e.transient)) throw e;
-      onError(e, order.orderId); // TOSS_CLIENT_CERT_REJECTED, TOSS_TIMEOUT, TOSS_RATE_LIMITED, …: the partner must hear of it
+      tell(e, order.orderId); // TOSS_CLIENT_CERT_REJECTED, TOSS_TIMEOUT, TOSS_RATE_LIMITED, …: the partner must hear of it
       return [503, { granted: false, reason: 'try again' }, retryAfterOf(e)];
     }
     if (NOT_YET.has(answer.status)) return [503, { granted: false, reason: 'try again' }];
@@ -113,7 +115,7 @@ export function createGrantHandler({
       verdict = await ledger.grantOnce(grant, deliver, { timeoutMs: deliverTimeoutMs });
     } catch (e) {
       // Rolled back, nothing granted: a delivery that failed or ran late may well succeed on a later try.
-      onError(e, order.orderId);
+      tell(e, order.orderId);
       return [503, { granted: false, reason: 'try again' }];
     }
     return verdictReply(verdict, order);
@@ -131,7 +133,7 @@ export function createGrantHandler({
     } catch (e) {
       // The database restarting or busy: the order may well be granted on a later try, so the client is told to
       // try again. Anything else is a bug. Either way the cause goes to the logs only.
-      onError(e, seen.orderId);
+      tell(e, seen.orderId);
       [status, body] = e instanceof AitIapServerError && e.transient ? [503, { granted: false, reason: 'try again' }] : [500, { granted: false, reason: 'internal error' }];
     }
     const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...cors };

@@ -8,6 +8,7 @@ import { transactionOf } from './transaction.js';
 import { LEDGER_SCHEMA_VERSION, ledgerDdl, migrateLedger, quotedTable } from './ledger-schema.js';
 import { databaseError } from './database-errors.js';
 import { subscriptionRecord } from './subscription-ledger.js';
+import { toldSafely } from './told-safely.js';
 
 export { LEDGER_SCHEMA_VERSION, ledgerDdl };
 
@@ -41,7 +42,8 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
   // A `pg` Pool emits 'error' when the server drops one of its idle connections (a restart, a failover); with no
   // listener, Node ends the process. The partner's own listener wins; without one, the pool just reconnects later.
   if (typeof db.on === 'function' && typeof db.listenerCount === 'function' && db.listenerCount('error') === 0) {
-    db.on('error', (e) => onError(databaseError(e, 'keeping an idle connection')));
+    const tell = toldSafely(onError, 'ledger');
+    db.on('error', (e) => tell(databaseError(e, 'keeping an idle connection')));
   }
   const select = `SELECT ${COLUMNS} FROM ${name} WHERE order_id = $1`;
   /** A database call whose transient failure (restart, failover, contention) becomes DATABASE_UNAVAILABLE. */

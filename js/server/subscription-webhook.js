@@ -6,6 +6,7 @@ import { AitIapServerError } from './errors.js';
 import { readJsonBody } from './request-body.js';
 import { parseSubscriptionNotification, REGISTRATION_VERIFICATION } from './subscription-notification.js';
 import { checkOrderId, shown } from './ids.js';
+import { toldSafely } from './told-safely.js';
 import { checkAuthorization, isIpLiteral, isSendableSecret, plainIp, TOSS_NOTIFICATION_IPS } from './webhook-auth.js';
 
 /** How far ahead of this server's clock an event may be dated (clocks and time zones disagree; a day does not). */
@@ -36,7 +37,7 @@ export function createSubscriptionWebhookHandler({
     if (!ok) throw new AitIapServerError('INVALID_OPTIONS', `createSubscriptionWebhookHandler: ${name} is missing or of the wrong type`);
   }
   const allowedIps = allowed && new Set(allowed.map(plainIp));
-  const tell = toldSafely(onError);
+  const tell = toldSafely(onError, 'subscription notification');
 
   /** A refusal: `onError` hears why, Toss hears `reason`. */
   const refuse = (status, reason, code, message, orderId = '') => {
@@ -90,21 +91,6 @@ export function createSubscriptionWebhookHandler({
     const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
     if (status === 503) headers['retry-after'] = '5';
     return new Response(JSON.stringify(body), { status, headers });
-  };
-}
-
-/** `onError` as the handler calls it: whatever it throws, or an async one rejects, is logged and goes no further
- *  (an async `onError` that rejects would otherwise be an unhandled rejection, which ends a Node process: anyone
- *  could end it with requests that fail authentication). */
-function toldSafely(onError) {
-  const lost = (e) => console.error(`[ait-iap/server] subscription notification: onError itself failed: ${e?.message ?? e}`);
-  return (error, orderId) => {
-    try {
-      const told = onError(error, orderId);
-      if (typeof told?.then === 'function') told.then(undefined, lost);
-    } catch (e) {
-      lost(e);
-    }
   };
 }
 

@@ -494,8 +494,9 @@ impl Machine {
             }
         } else if *code == ErrorCode::ProductNotGrantedByPartner {
             // The backend granted, but the host stopped waiting before our answer: tell Toss it is done.
-            self.completing.add(order_id.to_owned());
-            self.emit(Effect::CompleteProductGrant { order_id: order_id.to_owned() });
+            if self.completing.add(order_id.to_owned()) {
+                self.emit(Effect::CompleteProductGrant { order_id: order_id.to_owned() });
+            }
         }
     }
 

@@ -138,8 +138,8 @@ impl Machine {
                     if h.settle_sdk {
                         self.emit(Effect::SettleGrant { order_id: order_id.clone(), granted: true });
                     }
-                    if h.complete_in_host {
-                        self.completing.add(order_id.clone());
+                    // One completeProductGrant at a time per order: the host may already be completing it.
+                    if h.complete_in_host && self.completing.add(order_id.clone()) {
                         self.emit(Effect::CompleteProductGrant { order_id: order_id.clone() });
                     }
                     if h.in_recovery {
