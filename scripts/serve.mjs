@@ -133,9 +133,14 @@ export async function startServer({ port = 0, host = '127.0.0.1', dataDir } = {}
     throw e;
   }
   const server = http.createServer(async (req, res) => {
-    if (await toss.handle(req, res)) return;
-    if (await sandbox.backend.handle(req, res)) return;
-    await serveStatic(req, res);
+    try {
+      if (await toss.handle(req, res)) return;
+      if (await sandbox.backend.handle(req, res)) return;
+      await serveStatic(req, res);
+    } catch (e) { // a path that does not decode (/%zz) or parse: the sandbox goes on
+      if (!res.headersSent) res.writeHead(400).end(`bad request: ${e?.message ?? e}`);
+      else res.destroy();
+    }
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   const url = `http://${host}:${server.address().port}/`;
