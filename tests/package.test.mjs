@@ -58,7 +58,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
     ...['cors', 'database-errors', 'entitlements-handler', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'not-found', 'request-body', 'toss-api', 'transaction', 'sha256', 'subscription-ledger', 'subscription-notification', 'subscription-schema',
-      'subscription-webhook', 'table-name', 'webhook-auth'].map((f) => `dist/server/${f}.js`),
+      'subscription-webhook', 'table-name', 'told-safely', 'webhook-auth'].map((f) => `dist/server/${f}.js`),
     'dist/toss-emulator.d.ts', 'dist/toss-emulator/bin.js', 'dist/toss-emulator/certs.js', 'dist/toss-emulator/index.js',
     'dist/toss-emulator/subscription-timeline.js', 'dist/toss-emulator/time-travel.js',
     'dist/server/hand-off-contract.json',
