@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUITES = [
-  { name: 'core (native cargo test)', cmd: 'cargo', args: ['test', '--quiet'], parse: cargoCounts },
+  { name: 'core (native cargo test)', cmd: 'cargo', args: ['test', '--workspace', '--quiet'], parse: cargoCounts },
   {
     name: 'wasm (wasm-bindgen-test, headless Chromium)',
     cmd: 'cargo',

@@ -2,8 +2,8 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::limits;
-use crate::core::grant::{request_body, Environment, GrantReply};
+use ait_iap_core::limits;
+use ait_iap_core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_string, object};
 use crate::deferred::{then, within};
 use js_sys::{Function, Promise};

@@ -7,7 +7,7 @@ pub(crate) struct RefCell<T>(core::cell::RefCell<T>);
 
 #[cold]
 fn conflict() -> ! {
-    ::core::arch::wasm32::unreachable()
+    core::arch::wasm32::unreachable()
 }
 
 impl<T> RefCell<T> {

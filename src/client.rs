@@ -4,11 +4,11 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
-use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
-use crate::core::grant::valid_order_id;
-use crate::core::subscription_skus::SubscriptionSkus;
-use crate::core::{limits, version};
+use ait_iap_core::error::{ErrorCode, RoutedError};
+use ait_iap_core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
+use ait_iap_core::grant::valid_order_id;
+use ait_iap_core::subscription_skus::SubscriptionSkus;
+use ait_iap_core::{limits, version};
 use crate::js::{as_array, get, get_order_id, get_string, object, opt_str, Callback};
 use crate::deferred::{set_timeout, then, within};
 use crate::js_error::{read_options, raw_error, to_js_error, Locale};

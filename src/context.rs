@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use crate::cell::RefCell;
 use crate::js_error::Locale;
-use crate::core::subscription_skus::SubscriptionSkus;
+use ait_iap_core::subscription_skus::SubscriptionSkus;
 use crate::sdk::Sdk;
 
 pub struct Context {

@@ -3,8 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::context::Context;
-use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::limits;
+use ait_iap_core::error::{ErrorCode, RoutedError};
+use ait_iap_core::limits;
 use crate::js::{as_array, get, get_order_id, get_string, object};
 use crate::backend::warn_once;
 use crate::deferred::then;

@@ -39,7 +39,7 @@ pub fn get_string(obj: &JsValue, key: &str, max: usize) -> Option<String> {
 
 /// `obj.orderId` when it is a valid orderId (`grant::valid_order_id`): anything else counts as no orderId.
 pub fn get_order_id(obj: &JsValue) -> Option<String> {
-    get(obj, "orderId").as_string().filter(|s| crate::core::grant::valid_order_id(s))
+    get(obj, "orderId").as_string().filter(|s| ait_iap_core::grant::valid_order_id(s))
 }
 
 /// `value` as the array it is (not a copy: `Array::from` would copy it), or `None`.

@@ -3,11 +3,11 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::error::{ErrorCode, Opaque, RawError, RoutedError};
-pub use crate::core::locale::Locale;
+use ait_iap_core::error::{ErrorCode, Opaque, RawError, RoutedError};
+pub use ait_iap_core::locale::Locale;
 use alloc::rc::Rc;
-use crate::core::limits;
-use crate::core::text::{cat, truncate};
+use ait_iap_core::limits;
+use ait_iap_core::text::{cat, truncate};
 use crate::js::{get, get_order_id, get_string, set};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;

@@ -1,7 +1,7 @@
 //! ait-iap: in-app purchases for Apps-in-Toss mini-apps.
 //!
-//! `core` decides (pure Rust, tested natively); the modules beside it, built for wasm32 only, execute
-//! what core decides against the SDK, the backend and the DOM.
+//! The core crate (`ait_iap_core`, in `core/`) decides (pure Rust, tested natively); this crate, the wasm driver,
+//! built for wasm32 only, executes what the core decides against the SDK, the backend and the DOM.
 //!
 //! The shipped build (feature `small`) is `no_std` with a panic handler that aborts: std's panic machinery and
 //! the formatting it pulls in are large in wasm (BENCHMARKS.md), and a panic is already fatal (panic = "abort").
@@ -9,9 +9,8 @@
 
 extern crate alloc;
 
-mod prelude;
-
-pub mod core;
+#[allow(unused_imports)]
+use ait_iap_core::prelude;
 
 #[cfg(target_arch = "wasm32")]
 mod cell;
@@ -55,6 +54,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 #[cfg(all(target_arch = "wasm32", feature = "small"))]
 #[panic_handler]
-fn panic(_: &::core::panic::PanicInfo) -> ! {
-    ::core::arch::wasm32::unreachable()
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }

@@ -4,8 +4,8 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::limits;
-use crate::core::outbox::{merge_for_save, remember, Outbox, OutboxEntry, OutboxReason};
+use ait_iap_core::limits;
+use ait_iap_core::outbox::{merge_for_save, remember, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{as_array, get, get_function, get_order_id, get_string, object, parse_json};
 use crate::deferred::{then, within};
 use js_sys::{Array, Promise};

@@ -4,10 +4,10 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::context::Context;
-use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
-use crate::core::limits;
-use crate::core::text::cat;
+use ait_iap_core::error::{ErrorCode, RoutedError};
+use ait_iap_core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};
+use ait_iap_core::limits;
+use ait_iap_core::text::cat;
 use crate::js::{as_array, get, object, opt_str};
 use crate::deferred::then;
 use crate::js_error::{raw_error, to_js_error};

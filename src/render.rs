@@ -5,18 +5,18 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::client::{IapClient, Inner, Topic, Waiter};
-use crate::core::limits;
-use crate::core::product::ProductKind;
-use crate::core::text::cat;
-use crate::core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
+use ait_iap_core::limits;
+use ait_iap_core::product::ProductKind;
+use ait_iap_core::text::cat;
+use ait_iap_core::view::{cycle_label, icon_allowed, kind_label, offer_label, offer_words, reconcile, text, Text};
 use crate::js::{as_array, get, get_function, get_order_id, get_string, Callback};
 use crate::deferred::{ignore, then};
-use crate::core::error::{ErrorCode, Route, RoutedError};
-use crate::core::machine::{Outcome, Status};
+use ait_iap_core::error::{ErrorCode, Route, RoutedError};
+use ait_iap_core::machine::{Outcome, Status};
 use crate::js_error::{message, to_js_error, Locale};
-use crate::core::product::Offer;
+use ait_iap_core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
-use crate::core::grant::Environment;
+use ait_iap_core::grant::Environment;
 use crate::sdk::{detect_host, Host};
 use crate::catalogue;
 use js_sys::{Array, Function, JsString};

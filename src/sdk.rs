@@ -3,11 +3,11 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::text::cat;
-use crate::core::error::{ErrorCode, RoutedError};
-use crate::core::grant::Environment;
-use crate::core::version::{HostInfo, Os};
-use crate::core::machine::PurchaseKind;
+use ait_iap_core::text::cat;
+use ait_iap_core::error::{ErrorCode, RoutedError};
+use ait_iap_core::grant::Environment;
+use ait_iap_core::version::{HostInfo, Os};
+use ait_iap_core::machine::PurchaseKind;
 use crate::js::{get, get_function, get_string, object, set};
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::Inner;
-use crate::core::machine::Event;
+use ait_iap_core::machine::Event;
 use crate::deferred::ignore;
 use alloc::rc::Rc;
 use js_sys::Function;

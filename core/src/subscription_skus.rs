@@ -10,15 +10,18 @@ use crate::prelude::*;
 pub struct SubscriptionSkus(Vec<String>);
 
 impl SubscriptionSkus {
+    #[inline]
     fn find(&self, sku: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|s| s.as_str().cmp(sku))
     }
 
+    #[inline]
     pub fn contains(&self, sku: &str) -> bool {
         self.find(sku).is_ok()
     }
 
     /// What the latest list says of `sku`.
+    #[inline]
     pub fn note(&mut self, sku: &str, subscription: bool) {
         match (self.find(sku), subscription) {
             (Err(at), true) => self.0.insert(at, sku.to_owned()),

@@ -6,6 +6,7 @@
 use crate::prelude::*;
 const EMPTY: u32 = u32::MAX;
 
+#[inline]
 fn fnv1a(key: &str) -> usize {
     let mut h: u32 = 0x811c_9dc5;
     for b in key.bytes() {
@@ -22,11 +23,13 @@ pub struct KeySet<'a> {
 }
 
 impl<'a> KeySet<'a> {
+    #[inline]
     pub fn with_capacity(n: usize) -> KeySet<'a> {
         KeySet { slots: vec![EMPTY; (n * 2).max(8).next_power_of_two()], keys: Vec::with_capacity(n) }
     }
 
     /// Where `key` is, or the empty slot where it would go.
+    #[inline]
     fn slot(&self, key: &str) -> usize {
         let mask = self.slots.len() - 1;
         let mut at = fnv1a(key) & mask;
@@ -40,6 +43,7 @@ impl<'a> KeySet<'a> {
     }
 
     /// Adds `key`; returns whether it was new.
+    #[inline]
     pub fn insert(&mut self, key: &'a str) -> bool {
         if self.slots.is_empty() || (self.keys.len() + 1) * 2 > self.slots.len() {
             self.grow();
@@ -55,6 +59,7 @@ impl<'a> KeySet<'a> {
     }
 
     /// The insertion index of `key`.
+    #[inline]
     pub fn position(&self, key: &str) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
@@ -65,6 +70,7 @@ impl<'a> KeySet<'a> {
         }
     }
 
+    #[inline]
     fn grow(&mut self) {
         let keys = core::mem::take(&mut self.keys);
         *self = KeySet::with_capacity((keys.len() + 1) * 2);

@@ -43,6 +43,7 @@ pub enum Phase {
 }
 
 impl Phase {
+    #[inline]
     pub fn name(&self) -> &'static str {
         match self {
             Phase::Idle => "idle",
@@ -58,10 +59,12 @@ impl Phase {
     }
 
     /// A purchase is in flight: a new one must be refused.
+    #[inline]
     pub fn in_flight(&self) -> bool {
         matches!(self, Phase::Requesting { .. } | Phase::Purchased { .. } | Phase::Granting { .. } | Phase::Confirming { .. })
     }
 
+    #[inline]
     pub fn sku(&self) -> Option<&str> {
         match self {
             Phase::Idle => None,
@@ -76,6 +79,7 @@ impl Phase {
         }
     }
 
+    #[inline]
     pub fn order_id(&self) -> Option<&str> {
         match self {
             Phase::Purchased { order_id, .. }
@@ -87,6 +91,7 @@ impl Phase {
         }
     }
 
+    #[inline]
     pub fn error(&self) -> Option<&RoutedError> {
         match self {
             Phase::Failed { error, .. } => Some(error),
@@ -155,6 +160,7 @@ pub enum Status {
 }
 
 impl Status {
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Completed => "completed",
@@ -231,6 +237,7 @@ pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
 pub const CONFIRMED_KEPT: usize = 32;
 
 impl Default for Config {
+    #[inline]
     fn default() -> Self {
         Config {
             host_silence_ms: DEFAULT_HOST_SILENCE_MS,
@@ -266,27 +273,33 @@ pub struct Machine {
 }
 
 impl Machine {
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
+    #[inline]
     pub fn with_config(config: Config) -> Self {
         Machine { config, ..Self::default() }
     }
 
     /// A machine whose outbox was loaded from storage.
+    #[inline]
     pub fn with_outbox(config: Config, outbox: Outbox) -> Self {
         Machine { config, outbox, ..Self::default() }
     }
 
+    #[inline]
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
 
+    #[inline]
     pub fn outbox(&self) -> &Outbox {
         &self.outbox
     }
 
+    #[inline]
     pub fn handle(&mut self, event: Event, now: u64) -> Vec<Effect> {
         self.now = now;
         let before = self.phase.name();
@@ -316,16 +329,19 @@ impl Machine {
         core::mem::take(&mut self.effects)
     }
 
+    #[inline]
     fn emit(&mut self, effect: Effect) {
         self.effects.push(effect);
     }
 
     /// When the machine next needs `Tick` without any other event (the boundary keeps one timer for it): the host's
     /// silence running out, a hand-off's retry or deadline.
+    #[inline]
     pub fn next_deadline(&self) -> Option<u64> {
         self.silence_until.into_iter().chain(self.handoffs.values().filter_map(HandOff::next_deadline)).min()
     }
 
+    #[inline]
     fn tick(&mut self) {
         if self.silence_until.is_some_and(|at| at <= self.now) {
             self.silence_until = None;
@@ -336,17 +352,20 @@ impl Machine {
         self.handoffs_tick();
     }
 
+    #[inline]
     fn persist(&mut self) {
         let entries = self.outbox.entries().to_vec();
         self.emit(Effect::PersistOutbox(entries));
     }
 
+    #[inline]
     fn finish(&mut self, phase: Phase, status: Status) {
         let error = phase.error().cloned();
         self.finish_with(phase, status, error);
     }
 
     /// Ends the purchase; `error` also travels with canceled and pending outcomes (for their messages).
+    #[inline]
     fn finish_with(&mut self, phase: Phase, status: Status, error: Option<RoutedError>) {
         let outcome = Outcome {
             status,
@@ -359,6 +378,7 @@ impl Machine {
         self.emit(Effect::Finish { purchase: self.purchase, outcome });
     }
 
+    #[inline]
     fn fail(&mut self, mut error: RoutedError) {
         if let Phase::Confirming { granted: false, .. } = self.phase {
             error.cause = self.grant_failure.take();
@@ -369,10 +389,12 @@ impl Machine {
         self.finish(Phase::Failed { sku, order_id, error }, Status::Failed);
     }
 
+    #[inline]
     fn refuse(&mut self, purchase: PurchaseId, sku: String, error: RoutedError) {
         self.emit(Effect::Refuse { purchase, outcome: Outcome { status: Status::Failed, sku, order_id: None, error: Some(error) } });
     }
 
+    #[inline]
     fn buy(&mut self, purchase: PurchaseId, sku: String, offer_id: Option<String>, kind: PurchaseKind, host: HostSupport) {
         if self.disposed {
             return self.refuse(purchase, sku, RoutedError::new(ErrorCode::Disposed, "disposed"));
@@ -401,6 +423,7 @@ impl Machine {
     }
 
     /// Moves the purchase on when its own order's hand-off settles: confirmed, or not for `failure`.
+    #[inline]
     fn purchase_settled(&mut self, order_id: &str, failure: Option<GrantFailure>) {
         if let Phase::Purchased { sku, order_id: o } | Phase::Granting { sku, order_id: o } = &self.phase {
             if o == order_id {
@@ -411,6 +434,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn order_paid(&mut self, order_id: String) {
         if self.confirmed.contains(&order_id) && !self.outbox.contains(&order_id) {
             // Already confirmed: answer the same again, no second hand-off.
@@ -440,6 +464,7 @@ impl Machine {
     }
 
     /// Purchased → Granting once the purchase's own hand-off is posting.
+    #[inline]
     fn sync_purchase_phase(&mut self, order_id: &str) {
         let posting = self.handoffs.get(order_id).is_some_and(|h| h.stage != Stage::Saving);
         if let Phase::Purchased { sku, order_id: o } = &self.phase {
@@ -449,6 +474,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn host_succeeded(&mut self) {
         match &self.phase {
             Phase::Confirming { sku, order_id, granted: true } => {
@@ -463,6 +489,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn host_failed(&mut self, error: RawError) {
         if !self.phase.in_flight() {
             return;
@@ -481,6 +508,7 @@ impl Machine {
     }
 
     /// The host gave up on a paid order: make sure it is reconciled, and never lost.
+    #[inline]
     fn keep_paid_order(&mut self, order_id: &str, sku: &str, code: &ErrorCode) {
         if let Some(h) = self.handoffs.get_mut(order_id) {
             // Our hand-off goes on; once confirmed, Toss must be told through completeProductGrant.
@@ -500,6 +528,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn recover(&mut self, pending: Vec<PendingOrder>) {
         self.recovery.get_or_insert_with(RecoveryReport::default);
         if self.disposed {
@@ -544,6 +573,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn complete_replied(&mut self, order_id: String, ok: bool) {
         self.completing.remove(&order_id);
         if !ok {
@@ -553,6 +583,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn finish_recovery_if_done(&mut self) {
         let busy = self.handoffs.values().any(|h| h.in_recovery) || !self.completing.is_empty();
         if !busy {
@@ -562,6 +593,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn dispose(&mut self) {
         self.disposed = true;
         let waiting = self.handoffs_where(&|h| h.settle_sdk);

@@ -17,6 +17,7 @@ pub enum OutboxReason {
 }
 
 impl OutboxReason {
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxReason::Purchase => "purchase",
@@ -25,6 +26,7 @@ impl OutboxReason {
         }
     }
 
+    #[inline]
     pub fn parse(s: &str) -> OutboxReason {
         match s {
             "verification_failed" => OutboxReason::VerificationFailed,
@@ -56,6 +58,7 @@ pub struct Outbox {
 }
 
 impl Outbox {
+    #[inline]
     pub fn from_entries(mut entries: Vec<OutboxEntry>) -> Self {
         let mut seen: Vec<String> = Vec::new();
         entries.retain(|e| {
@@ -69,20 +72,24 @@ impl Outbox {
         Outbox { entries }
     }
 
+    #[inline]
     pub fn entries(&self) -> &[OutboxEntry] {
         &self.entries
     }
 
+    #[inline]
     pub fn contains(&self, order_id: &str) -> bool {
         self.entries.iter().any(|e| e.order_id == order_id)
     }
 
+    #[inline]
     pub fn sku_of(&self, order_id: &str) -> Option<&str> {
         self.entries.iter().find(|e| e.order_id == order_id).map(|e| e.sku.as_str())
     }
 
     /// Adds the order unless present (keeping the known sku); returns whether the outbox changed. `capped`: refuse
     /// a new entry at `MAX_ENTRIES` (false only for an order paid in the user's own purchase).
+    #[inline]
     pub fn add(&mut self, order_id: &str, sku: &str, since_ms: u64, reason: OutboxReason, capped: bool) -> bool {
         if let Some(e) = self.entries.iter_mut().find(|e| e.order_id == order_id) {
             if e.sku.is_empty() && !sku.is_empty() {
@@ -100,6 +107,7 @@ impl Outbox {
 
     /// Adds loaded entries it does not hold (storage answered after the client started); returns whether it
     /// changed. `skip` says which orders must not come back (confirmed meanwhile).
+    #[inline]
     pub fn merge_loaded(&mut self, loaded: Vec<OutboxEntry>, skip: impl Fn(&str) -> bool) -> bool {
         let before = self.entries.len();
         append_new(&mut self.entries, loaded, |id| !skip(id));
@@ -107,11 +115,13 @@ impl Outbox {
     }
 
     /// Removes the order (only call once the backend confirmed it); returns its entry if it was there.
+    #[inline]
     pub fn confirm(&mut self, order_id: &str) -> Option<OutboxEntry> {
         let at = self.entries.iter().position(|e| e.order_id == order_id)?;
         Some(self.entries.remove(at))
     }
 
+    #[inline]
     pub fn mark_refused(&mut self, order_id: &str, reason: &str) -> bool {
         match self.entries.iter_mut().find(|e| e.order_id == order_id) {
             Some(e) => {
@@ -131,6 +141,7 @@ impl Outbox {
 /// `known` then keeps only what a later write can meet: the ids written now and those still stored. An id that
 /// left both is gone from storage, so it never grows with the orders a long session confirms (issue 27); it holds
 /// at most two outboxes' worth of ids.
+#[inline]
 pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &mut Vec<String>) -> Vec<OutboxEntry> {
     known.retain(|k| stored.iter().any(|e| e.order_id == *k));
     remember(known, mine);
@@ -140,6 +151,7 @@ pub fn merge_for_save(mine: &[OutboxEntry], stored: Vec<OutboxEntry>, known: &mu
 }
 
 /// Adds the orderIds of `entries` to `known`, each once.
+#[inline]
 pub fn remember(known: &mut Vec<String>, entries: &[OutboxEntry]) {
     for e in entries {
         if !known.contains(&e.order_id) {
@@ -149,6 +161,7 @@ pub fn remember(known: &mut Vec<String>, entries: &[OutboxEntry]) {
 }
 
 /// Appends each entry of `from` that `keep` accepts and `into` does not hold yet (orderId), up to the cap.
+#[inline]
 fn append_new(into: &mut Vec<OutboxEntry>, from: Vec<OutboxEntry>, keep: impl Fn(&str) -> bool) {
     for e in from {
         if into.len() < MAX_ENTRIES && !e.order_id.is_empty() && keep(&e.order_id) && !into.iter().any(|m| m.order_id == e.order_id) {

@@ -1,6 +1,6 @@
 //! Fuzz of the purchase machine at scale (issue 23): a million random event sequences, each checked step by step
 //! against the engine's guarantees. Not part of `npm test` (two minutes on two cores): `npm run fuzz`, which runs
-//! `cargo test --release --test core_fuzz -- --ignored --exact a_million_random_sequences_keep_the_invariants`.
+//! `cargo test --release -p ait-iap-core --test core_fuzz -- --ignored --exact a_million_random_sequences_keep_the_invariants`.
 //! FUZZ_SEED and FUZZ_SEQUENCES override the defaults. Per broken invariant it prints how many sequences broke it and
 //! the shortest form of the first (with its index: sequence i is generated from the seed and i alone).
 //!
@@ -15,10 +15,10 @@
 //!   outbox written to storage.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ait_iap::core::error::RawError;
-use ait_iap::core::grant::GrantReply;
-use ait_iap::core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
-use ait_iap::core::outbox::{OutboxEntry, OutboxReason};
+use ait_iap_core::error::RawError;
+use ait_iap_core::grant::GrantReply;
+use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap_core::outbox::{OutboxEntry, OutboxReason};
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 

@@ -19,10 +19,12 @@ pub trait FieldText {
 }
 
 impl FieldText for String {
+    #[inline]
     fn size(&self) -> usize {
         self.len()
     }
 
+    #[inline]
     fn is_blank(&self) -> bool {
         self.trim().is_empty()
     }
@@ -43,6 +45,7 @@ pub struct RawProduct<S = String> {
 }
 
 impl<S> Default for RawProduct<S> {
+    #[inline]
     fn default() -> Self {
         RawProduct { sku: None, kind: None, display_name: None, display_amount: None, icon_url: None, description: None, renewal_cycle: None, offers: Vec::new() }
     }
@@ -70,6 +73,7 @@ const OFFER_TYPES: [&str; 3] = ["FREE_TRIAL", "NEW_SUBSCRIPTION", "RETURNING"];
 
 impl Offer {
     /// A valid offer, or `None` (an unknown type or a missing id drops the offer, not the product).
+    #[inline]
     fn validate(raw: RawOffer) -> Option<Offer> {
         let offer_type = raw.offer_type.filter(|t| OFFER_TYPES.contains(&t.as_str()))?;
         let offer_id = raw.offer_id.filter(|id| !id.is_empty() && id.len() <= limits::FIELD)?;
@@ -87,6 +91,7 @@ pub enum ProductKind {
 }
 
 impl ProductKind {
+    #[inline]
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "CONSUMABLE" => Some(Self::Consumable),
@@ -96,6 +101,7 @@ impl ProductKind {
         }
     }
 
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Consumable => "CONSUMABLE",
@@ -126,6 +132,7 @@ pub struct ProductRejection {
 }
 
 /// What is wrong with a field, if anything: missing (when required), too long, or blank (when required).
+#[inline]
 fn problem<S: FieldText>(field: &str, value: Option<&S>, required: bool) -> Option<String> {
     match value {
         None if required => Some(cat(&["missing ", field])),
@@ -137,6 +144,7 @@ fn problem<S: FieldText>(field: &str, value: Option<&S>, required: bool) -> Opti
 }
 
 impl<S: FieldText> Product<S> {
+    #[inline]
     pub fn validate(raw: RawProduct<S>) -> Result<Product<S>, ProductRejection> {
         // Checked by reference first, then moved in one piece: one exit path for a bad item instead of one per
         // field (each dropping a different set of fields: KBs of drop glue in the wasm).
@@ -162,6 +170,7 @@ impl<S: FieldText> Product<S> {
 }
 
 /// Validates a whole list: the good items in order, duplicates by sku dropped, and a rejection per bad item.
+#[inline]
 pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>, Vec<ProductRejection>) {
     let mut valid: Vec<Product<S>> = Vec::with_capacity(raw.len());
     let mut rejected = Vec::new();

@@ -24,6 +24,7 @@ pub const PROCESS_PRODUCT_GRANT: Gate = Gate { android: [5, 231, 1], ios: [5, 23
 pub const SUBSCRIPTION: Gate = Gate { android: [5, 248, 0], ios: [5, 249, 0] };
 
 /// Parses "5.219.0" (missing parts are 0; anything after the numbers is ignored).
+#[inline]
 pub fn parse_version(s: &str) -> Option<[u32; 3]> {
     let mut out = [0u32; 3];
     let core = s.trim().trim_start_matches('v');
@@ -55,6 +56,7 @@ pub struct HostInfo {
 
 impl HostInfo {
     /// Whether the SDK passes `gate` here: 'sandbox' passes every gate; an unreadable version passes none.
+    #[inline]
     pub fn supports(&self, gate: Gate) -> bool {
         if self.environment == Environment::Sandbox {
             return true;

@@ -1,8 +1,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::*;
-use crate::core::limits;
-use crate::core::outbox::MAX_ENTRIES;
+use crate::limits;
+use crate::outbox::MAX_ENTRIES;
 
 const T0: u64 = 1_000_000;
 

@@ -8,6 +8,7 @@ pub enum Locale {
 
 impl Locale {
     /// `'en'`, `'en-US'`, … are English; anything else (or nothing) is Korean.
+    #[inline]
     pub fn parse(tag: Option<&str>) -> Locale {
         match tag {
             Some(s) if s.starts_with("en") => Locale::En,
@@ -15,6 +16,7 @@ impl Locale {
         }
     }
 
+    #[inline]
     pub fn pick(self, ko: &'static str, en: &'static str) -> &'static str {
         match self {
             Locale::Ko => ko,

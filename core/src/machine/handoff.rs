@@ -4,10 +4,10 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::{Effect, Machine};
-use crate::core::error::ErrorCode;
-use crate::core::error::GrantFailure;
-use crate::core::grant::{claimable_sku, GrantReply};
-use crate::core::text::cat;
+use crate::error::ErrorCode;
+use crate::error::GrantFailure;
+use crate::grant::{claimable_sku, GrantReply};
+use crate::text::cat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
@@ -54,6 +54,7 @@ pub(super) struct HandOff {
 
 impl HandOff {
     /// When this hand-off next needs the machine's attention without an event: a retry, or its deadline.
+    #[inline]
     pub(super) fn next_deadline(&self) -> Option<u64> {
         match self.stage {
             Stage::Waiting { retry_at } => Some(retry_at.min(self.deadline_at)),
@@ -64,6 +65,7 @@ impl HandOff {
 }
 
 impl Machine {
+    #[inline]
     pub(super) fn start_handoff(&mut self, order_id: String, sku: String, origin: Origin, first: First) {
         let handoff = HandOff {
             sku,
@@ -82,6 +84,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     fn post(&mut self, order_id: &str) {
         let (now, attempt_timeout) = (self.now, self.config.attempt_timeout_ms);
         let Some(h) = self.handoffs.get_mut(order_id) else { return };
@@ -94,10 +97,12 @@ impl Machine {
     }
 
     /// The orderIds of the hand-offs `f` picks (a copy: the caller then changes the hand-offs).
+    #[inline]
     pub(super) fn handoffs_where(&self, f: &dyn Fn(&HandOff) -> bool) -> Vec<String> {
         self.handoffs.iter().filter(|(_, h)| f(h)).map(|(id, _)| id.clone()).collect()
     }
 
+    #[inline]
     pub(super) fn outbox_saved(&mut self) {
         let saving = self.handoffs_where(&|h| h.stage == Stage::Saving);
         for order_id in saving {
@@ -107,6 +112,7 @@ impl Machine {
     }
 
     /// Time passed: hand-offs past their deadline expire, those whose retry is due POST again.
+    #[inline]
     pub(super) fn handoffs_tick(&mut self) {
         let now = self.now;
         let expired = self.handoffs_where(&|h| h.stage != Stage::Expired && h.deadline_at <= now);
@@ -121,6 +127,7 @@ impl Machine {
         }
     }
 
+    #[inline]
     pub(super) fn grant_replied(&mut self, order_id: String, reply: GrantReply) {
         let Some(h) = self.handoffs.get_mut(&order_id) else {
             // A late reply for an order no hand-off waits for: still honour a confirmation.
@@ -185,6 +192,7 @@ impl Machine {
 
     /// The backend confirmed `order_id`: it leaves the outbox. An order that was waiting there other than the
     /// purchase in flight (an earlier purchase told "곧 다시 지급을 시도해요", a pending order at Toss) is announced.
+    #[inline]
     fn backend_confirmed(&mut self, order_id: &str) {
         self.confirmed.add_capped(order_id.to_owned(), super::CONFIRMED_KEPT);
         let Some(entry) = self.outbox.confirm(order_id) else { return };
@@ -196,6 +204,7 @@ impl Machine {
 
     /// The deadline passed (or no retry fits before it): settle as not granted; the order stays in the outbox. A
     /// POST still in flight keeps the hand-off (expired) for its reply.
+    #[inline]
     fn expire(&mut self, order_id: &str, reason: &str) {
         let Some(h) = self.handoffs.get_mut(order_id) else { return };
         if h.stage == Stage::Expired {

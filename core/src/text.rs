@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 /// Concatenates `parts`.
+#[inline]
 pub fn cat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
@@ -12,6 +13,7 @@ pub fn cat(parts: &[&str]) -> String {
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary.
+#[inline]
 pub fn truncate(s: &str, max: usize) -> String {
     s[..s.floor_char_boundary(max)].to_owned()
 }

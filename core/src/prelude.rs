@@ -1,4 +1,5 @@
-//! The `alloc` names the std prelude would give: the shipped wasm build is `no_std` (see lib.rs).
+//! The `alloc` names the std prelude would give, for `no_std` code: this crate's and the wasm crate's (whose shipped
+//! build is `no_std` too; see its lib.rs).
 #![allow(unused_imports)]
 pub use alloc::borrow::ToOwned;
 pub use alloc::boxed::Box;

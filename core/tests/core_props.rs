@@ -1,10 +1,10 @@
 //! Property tests of the purchase engine over random event sequences (random order, duplicates, time jumps).
 #![cfg(not(target_arch = "wasm32"))]
 
-use ait_iap::core::error::RawError;
-use ait_iap::core::grant::GrantReply;
-use ait_iap::core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
-use ait_iap::core::outbox::{OutboxEntry, OutboxReason};
+use ait_iap_core::error::RawError;
+use ait_iap_core::grant::GrantReply;
+use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap_core::outbox::{OutboxEntry, OutboxReason};
 use proptest::prelude::*;
 use std::collections::HashSet;
 

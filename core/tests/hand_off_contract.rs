@@ -3,12 +3,12 @@
 //! its reading of every reply agree with the file.
 #![cfg(not(target_arch = "wasm32"))]
 
-use ait_iap::core::grant::{claimable_sku, request_body, valid_order_id, Environment, GrantReply};
-use ait_iap::core::limits;
+use ait_iap_core::grant::{claimable_sku, request_body, valid_order_id, Environment, GrantReply};
+use ait_iap_core::limits;
 use serde_json::Value;
 
 fn contract() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/server/hand-off-contract.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../js/server/hand-off-contract.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -9,12 +9,14 @@ pub struct VecMap<K, V> {
 }
 
 impl<K, V> Default for VecMap<K, V> {
+    #[inline]
     fn default() -> Self {
         VecMap { items: Vec::new() }
     }
 }
 
 impl<K: PartialEq, V> VecMap<K, V> {
+    #[inline]
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where
         K: core::borrow::Borrow<Q>,
@@ -23,6 +25,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
         self.items.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
     }
 
+    #[inline]
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: core::borrow::Borrow<Q>,
@@ -32,6 +35,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
     }
 
     /// Inserts or replaces; returns whether the key was new.
+    #[inline]
     pub fn insert(&mut self, key: K, value: V) -> bool {
         match self.items.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => {
@@ -45,6 +49,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
         }
     }
 
+    #[inline]
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: core::borrow::Borrow<Q>,
@@ -54,26 +59,32 @@ impl<K: PartialEq, V> VecMap<K, V> {
         Some(self.items.remove(i).1)
     }
 
+    #[inline]
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         self.items.retain(|(k, v)| keep(k, v));
     }
 
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.items.iter().map(|(k, v)| (k, v))
     }
 
+    #[inline]
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.items.iter().map(|(_, v)| v)
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    #[inline]
     pub fn clear(&mut self) {
         self.items.clear();
     }
@@ -82,6 +93,7 @@ impl<K: PartialEq, V> VecMap<K, V> {
 pub type VecSet<T> = VecMap<T, ()>;
 
 impl<T: PartialEq> VecMap<T, ()> {
+    #[inline]
     pub fn contains<Q>(&self, key: &Q) -> bool
     where
         T: core::borrow::Borrow<Q>,
@@ -91,11 +103,13 @@ impl<T: PartialEq> VecMap<T, ()> {
     }
 
     /// Adds; returns whether it was new.
+    #[inline]
     pub fn add(&mut self, value: T) -> bool {
         self.insert(value, ())
     }
 
     /// Adds, keeping at most `cap` values: a new one beyond it pushes out the oldest.
+    #[inline]
     pub fn add_capped(&mut self, value: T, cap: usize) -> bool {
         let new = self.add(value);
         if new && self.items.len() > cap {

@@ -80,6 +80,7 @@ pub enum Route {
 }
 
 impl Category {
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Canceled => "canceled",
@@ -94,6 +95,7 @@ impl Category {
 }
 
 impl Route {
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::None => "none",
@@ -108,12 +110,14 @@ impl Route {
 
 impl ErrorCode {
     /// Reads a code as the SDK spells it; anything else is `Unknown`.
+    #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         let code = code.trim();
         SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(name, _)| *name == code).map_or(ErrorCode::Unknown, |(_, c)| *c)
     }
 
     /// Finds a known SDK code inside a free-text message (shapes drift: some wrappers only keep the message).
+    #[inline]
     pub fn find_in_message(message: &str) -> Option<ErrorCode> {
         // A byte-window scan: `str::contains` brings a two-way searcher, large in wasm (BENCHMARKS.md).
         let hay = message.as_bytes();
@@ -123,10 +127,12 @@ impl ErrorCode {
             .map(|(_, c)| *c)
     }
 
+    #[inline]
     pub fn as_str(self) -> &'static str {
         SDK_CODES.iter().chain(OUR_CODES.iter()).find(|(_, c)| *c == self).map_or("UNKNOWN", |(name, _)| name)
     }
 
+    #[inline]
     pub fn category(&self) -> Category {
         use ErrorCode::*;
         match self {
@@ -143,10 +149,12 @@ impl ErrorCode {
         }
     }
 
+    #[inline]
     pub fn retryable(&self) -> bool {
         self.category() == Category::Transient || *self == ErrorCode::Timeout
     }
 
+    #[inline]
     pub fn route(&self) -> Route {
         match self.category() {
             Category::Canceled | Category::Pending | Category::Rejected | Category::Developer => Route::None,
@@ -158,6 +166,7 @@ impl ErrorCode {
     }
 
     /// (Korean, English) message for the user.
+    #[inline]
     pub fn messages(&self) -> (&'static str, &'static str) {
         use ErrorCode::*;
         match self {
@@ -225,6 +234,7 @@ pub struct GrantFailure {
 pub struct Opaque(pub Rc<dyn Any>);
 
 impl PartialEq for Opaque {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
@@ -233,6 +243,7 @@ impl PartialEq for Opaque {
 impl Eq for Opaque {}
 
 impl core::fmt::Debug for Opaque {
+    #[inline]
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Opaque")
     }
@@ -254,17 +265,21 @@ pub struct RoutedError {
 }
 
 impl RoutedError {
+    #[inline]
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw: None, cause: None }
     }
 
     /// The code as the app sees it: an unknown one verbatim, else its name.
+    #[inline]
     pub fn code_str(&self) -> &str {
         self.unknown_code.as_deref().unwrap_or(self.code.as_str())
     }
 
     /// Routes a raw error: `error.code`, then `userInfo.code`, then a code named in the message.
+    #[inline]
     pub fn route(raw: &RawError) -> Self {
+        #[inline]
         fn text(c: &Option<String>) -> Option<&str> {
             c.as_deref().map(str::trim).filter(|c| !c.is_empty())
         }
@@ -334,7 +349,7 @@ mod tests {
             let row = [name.as_str(), code.category().as_str(), retry, code.route().as_str(), ko, en].join(" | ");
             table.push_str(&["| ", &row, " |\n"].concat());
         }
-        for doc in [concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors.md"), concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ko/errors.md")] {
+        for doc in [concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md"), concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/ko/errors.md")] {
             let text = std::fs::read_to_string(doc).unwrap();
             let current = text.split("<!-- errors -->\n").nth(1).and_then(|r| r.split("<!-- /errors -->").next());
             assert_eq!(current, Some(table.as_str()), "{doc}: the error table is out of date; it should be:\n{table}");

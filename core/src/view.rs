@@ -21,6 +21,7 @@ pub struct Reconcile {
 
 /// Keys are unique within each list (products are deduplicated by sku). Moves are minimal: the rows on the
 /// longest increasing run of old positions stay put.
+#[inline]
 pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
     let mut index = KeySet::with_capacity(old.len());
     for key in old {
@@ -44,6 +45,7 @@ pub fn reconcile(old: &[&str], new: &[&str]) -> Reconcile {
 }
 
 /// Marks the entries on one longest strictly increasing subsequence of the `Some` values.
+#[inline]
 fn longest_increasing(seq: &[Option<usize>]) -> Vec<bool> {
     let mut tails: Vec<usize> = Vec::new(); // indices into seq
     let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
@@ -70,6 +72,7 @@ fn longest_increasing(seq: &[Option<usize>]) -> Vec<bool> {
 
 /// Whether an icon URL may be loaded: https, or http on localhost while developing. Anything else
 /// (javascript:, data:, relative, http elsewhere) shows the fallback icon.
+#[inline]
 pub fn icon_allowed(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     if lower.starts_with("https://") {
@@ -80,6 +83,7 @@ pub fn icon_allowed(url: &str) -> bool {
     })
 }
 
+#[inline]
 pub fn kind_label(kind: ProductKind, lang: Locale) -> &'static str {
     match kind {
         ProductKind::Consumable => lang.pick("소모품", "Consumable"),
@@ -88,6 +92,7 @@ pub fn kind_label(kind: ProductKind, lang: Locale) -> &'static str {
     }
 }
 
+#[inline]
 pub fn cycle_label(cycle: &str, lang: Locale) -> Option<&'static str> {
     match cycle {
         "WEEKLY" => Some(lang.pick("매주", "weekly")),
@@ -97,6 +102,7 @@ pub fn cycle_label(cycle: &str, lang: Locale) -> Option<&'static str> {
     }
 }
 
+#[inline]
 pub fn offer_label(offer_type: &str, lang: Locale) -> Option<&'static str> {
     match offer_type {
         "FREE_TRIAL" => Some(lang.pick("무료 체험", "Free trial")),
@@ -108,6 +114,7 @@ pub fn offer_label(offer_type: &str, lang: Locale) -> Option<&'static str> {
 
 /// An ISO 8601 period of one unit (`P7D`, `P2W`, `P1M`, `P1Y`) in words: "7일", "2주", "1개월", "1년" / "7 days",
 /// "2 weeks", "1 month", "1 year". Anything else (several units, time parts, junk) is `None`: shown as given.
+#[inline]
 pub fn period_words(period: &str, lang: Locale) -> Option<String> {
     // Byte checks and `get` rather than str patterns and indexing: small code, and no panic path in the module.
     let bytes = period.as_bytes();
@@ -133,6 +140,7 @@ pub fn period_words(period: &str, lang: Locale) -> Option<String> {
 
 /// An offer button's words: a free trial by its length ("7일 무료 체험" / "Free trial · 7 days"), any other offer by
 /// its price, or its period when it has no price.
+#[inline]
 pub fn offer_words(label: &str, period: &str, display_amount: Option<&str>, free_trial: bool, lang: Locale) -> String {
     let words = period_words(period, lang);
     if let (true, Locale::Ko, Some(w)) = (free_trial, lang, &words) {
@@ -157,6 +165,7 @@ pub enum Text {
     Recovered,
 }
 
+#[inline]
 pub fn text(t: Text, lang: Locale) -> &'static str {
     match t {
         Text::ListLabel => lang.pick("상품 목록", "Products"),

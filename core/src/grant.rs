@@ -9,6 +9,7 @@ use super::text::cat;
 /// Whether `s` can be an orderId: 1 to `limits::ORDER_ID` bytes of visible ASCII (0x21 to 0x7E), since it travels
 /// in the `Idempotency-Key` header. A rule of the hand-off contract (js/server/hand-off-contract.json), which the
 /// server shares; anything else is treated as no orderId at all.
+#[inline]
 pub fn valid_order_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= limits::ORDER_ID && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
 }
@@ -16,6 +17,7 @@ pub fn valid_order_id(s: &str) -> bool {
 /// Whether the hand-off can claim `s` as the sku: 1 to `limits::SKU` bytes, no control character (U+0000 to
 /// U+001F, U+007F to U+009F), not only whitespace (U+FEFF counts too, as JavaScript's `trim` has it). Any
 /// other sku is sent as no claim (""): the server then grants what Toss reports as paid.
+#[inline]
 pub fn claimable_sku(s: &str) -> bool {
     // One pass: a control character refuses at once; `text` is whether anything but whitespace was seen.
     let mut text = false;
@@ -36,6 +38,7 @@ pub enum Environment {
 }
 
 impl Environment {
+    #[inline]
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "toss" => Some(Self::Toss),
@@ -44,6 +47,7 @@ impl Environment {
         }
     }
 
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Toss => "toss",
@@ -65,6 +69,7 @@ pub enum GrantReply {
 
 impl GrantReply {
     /// Reads an HTTP reply: `status`, and what the body's JSON said, when it could be parsed.
+    #[inline]
     pub fn from_http(status: u16, granted: Option<bool>, reason: Option<String>) -> Self {
         let reason_or = |fallback: String| reason.clone().filter(|r| !r.is_empty()).unwrap_or(fallback);
         match (status, granted) {
@@ -79,6 +84,7 @@ impl GrantReply {
     }
 
     /// What a reply other than `Granted` tells the developer.
+    #[inline]
     pub fn failure(&self) -> Option<GrantFailure> {
         match self {
             GrantReply::Granted => None,
@@ -91,6 +97,7 @@ impl GrantReply {
 }
 
 /// The JSON body `{orderId, sku, environment}`.
+#[inline]
 pub fn request_body(order_id: &str, sku: &str, environment: Environment) -> String {
     cat(&[
         "{\"orderId\":",
@@ -104,6 +111,7 @@ pub fn request_body(order_id: &str, sku: &str, environment: Environment) -> Stri
 }
 
 /// A JSON string literal for `s`.
+#[inline]
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
