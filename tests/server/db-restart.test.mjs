@@ -54,7 +54,7 @@ async function scenario(name, fault) {
       await sleep(250);
     }
     const statuses = answers.map(([, status]) => status);
-    assert.deepEqual(backends.map((b) => b.exited), [null, null, null, null], 'every backend process is alive');
+    assert.deepEqual(backends.map((b) => b.exited), [null, null, null, null], `every backend process is alive: ${backends.map((b) => b.exited === null ? '' : b.stderr.slice(-2000)).join('\n')}`);
     assert.deepEqual(statuses.filter((s) => ![200, 409, 503].includes(s)), [], 'no 500, no connection lost');
     assert.ok(statuses.includes(503), 'the outage reached some requests');
     assert.ok(answers.filter(([, s]) => s === 503).every(([, , retryAfter]) => retryAfter === '2'), 'each 503 says when to try again');

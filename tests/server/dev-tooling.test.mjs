@@ -20,13 +20,14 @@ const SKU = 'ait.sandbox.test.product.1';
 const order = (orderId) => ({ orderId, sku: SKU, status: 'paid', paidAt: Date.now(), miniAppId: 'ait-iap-sandbox' });
 const FOREIGN = 'https://evil.example';
 
-/** `fetch` that gives up after 5 s (a route that crashed never answers) and resolves `{ status, body }`. */
+/** `fetch` that gives up after 20 s (a route that crashed never answers; 5 s was too short for a loaded machine's
+ *  first request) and resolves `{ status, body }`. */
 async function send(url, { method = 'POST', type = 'application/json', origin, body, headers = {} } = {}) {
   const res = await fetch(url, {
     method,
     headers: { ...(type ? { 'content-type': type } : {}), ...(origin ? { origin } : {}), ...headers },
     body: method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
+    signal: AbortSignal.timeout(20_000),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -51,6 +52,8 @@ async function startVite() {
   });
   await server.listen();
   const base = server.resolvedUrls.local[0];
+  // Once its development backend is up: PGlite's start keeps this process (the dev server with it) busy for seconds.
+  assert.equal((await fetch(new URL('/api/iap/grant', base))).status, 204);
   return {
     base,
     mirror: new URL('/__emulator/orders', base),
