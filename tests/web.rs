@@ -266,6 +266,28 @@ async fn dispose_calls_the_sdk_cleanup_and_settles_the_purchase() {
     assert_eq!(text(&prop(&after, "error"), "code"), "DISPOSED");
 }
 
+/// The client keeps one timer, for the machine's next deadline: once it fired, the next deadline gets a timer of its
+/// own. A host that never answers ends every purchase with TIMEOUT at `purchaseTimeoutMs`, not only the first one.
+#[wasm_bindgen_test]
+async fn a_silent_host_times_out_every_purchase_not_only_the_first() {
+    with_host();
+    let s = sdk("{ products: [] }");
+    let o = options(&s);
+    Reflect::set(&o, &JsValue::from_str("purchaseTimeoutMs"), &JsValue::from(100)).unwrap_or_default();
+    Reflect::set(&o, &JsValue::from_str("recoverOnStart"), &JsValue::FALSE).unwrap_or_default();
+    let client = create_iap(o).unwrap_or_else(|_| panic!("create"));
+    for i in 0..3 {
+        // Raced against a 5 s wait (50 times the deadline), so that a purchase left unanswered fails here.
+        let unanswered: Promise = js("return new Promise((r) => setTimeout(() => r('unanswered'), 5000));").unchecked_into();
+        let raced = Promise::race(&[client.purchase(JsValue::from_str("a"), JsValue::UNDEFINED), unanswered].into_iter().collect::<js_sys::Array>());
+        let outcome = JsFuture::from(raced).await.unwrap_or(JsValue::UNDEFINED);
+        assert_ne!(outcome.as_string().as_deref(), Some("unanswered"), "purchase {i} was never answered: no timer for its deadline");
+        assert_eq!(text(&prop(&outcome, "error"), "code"), "TIMEOUT", "purchase {i}");
+    }
+    assert_eq!(prop(&s, "calls").as_f64(), Some(3.0));
+    client.dispose();
+}
+
 /// The host's words are for its user (Korean on a real device): the error's `detail` is the developer's, in English,
 /// and its `message` the user's, in the client's locale.
 #[wasm_bindgen_test]

@@ -1,9 +1,10 @@
 // The mini-app's page and the partner's backend on different origins, as in production: the hand-off (JSON with
-// an Idempotency-Key header) is preflighted, and the grant handler's CORS answers decide whether it arrives.
+// an Idempotency-Key header) is preflighted, and the grant handler's CORS answers decide whether it arrives;
+// `grant.credentials` decides whether the page's cookies go with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { openSandbox, SKU1 } from './harness.mjs';
+import { openSandbox, corsServer, SKU1 } from './harness.mjs';
 import { createGrantHandler, memoryLedger, toNodeListener } from '../../js/server/index.js';
 
 let sandbox;
@@ -58,4 +59,31 @@ test('a backend that does not allow the origin never sees the POST: the grant fa
   assert.deepEqual((await page.evaluate(() => JSON.parse(localStorage.getItem('ait-iap:outbox')))).map((e) => e.orderId), [outcome.orderId]);
   await page.close();
   await backend.close();
+});
+
+test('grant.credentials: "include" sends the page\'s cookies with the hand-off to another origin; the default sends none', async () => {
+  // A backend on its own port: another origin of the same site, which allows credentialed requests from the page.
+  const backend = await corsServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"granted":true}'));
+  const page = await sandbox.page();
+  try {
+    const outcomes = await page.evaluate(async ([url, sku]) => {
+      window.iap.dispose();
+      document.cookie = 'session=user-42; path=/';
+      const outcomes = [];
+      for (const grant of [{ url, credentials: 'include' }, { url }]) {
+        const client = window.aitIap.createIap({ sdk: window.sdk, grant, recoverOnStart: false, grantDeadlineMs: 1500 });
+        const o = await client.purchase(sku);
+        client.dispose();
+        outcomes.push({ status: o.status, orderId: o.orderId });
+      }
+      return outcomes;
+    }, [backend.url, SKU1]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['completed', 'completed']);
+    const cookieOf = (orderId) => backend.posts.filter((p) => p.orderId === orderId).map((p) => p.cookie);
+    assert.deepEqual(cookieOf(outcomes[0].orderId), ['session=user-42'], 'credentials: include carries the cookie');
+    assert.deepEqual(cookieOf(outcomes[1].orderId), [null], 'the default (same-origin) carries none to another origin');
+  } finally {
+    await page.close();
+    await backend.close();
+  }
 });

@@ -3,34 +3,11 @@
 // purchase is not reported granted, the order stays in the outbox, and the developer is told once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { openSandbox, SKU1 } from './harness.mjs';
+import { openSandbox, corsServer, SKU1 } from './harness.mjs';
 
 let sandbox;
 before(async () => { sandbox = await openSandbox(); });
 after(async () => { await sandbox.close(); });
-
-/** A server on its own port (another origin) that answers CORS for whatever origin asks (after a cross-origin
- *  redirect the browser sends `Origin: null`), so that only the redirect mode decides; `answer(req, res)` handles
- *  the POSTs, which it counts. */
-async function corsServer(answer) {
-  const posts = [];
-  const server = http.createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'content-type, idempotency-key' });
-      return res.end();
-    }
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      if (req.method === 'POST') posts.push(JSON.parse(body));
-      answer(req, res);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/grant`, posts, close: () => new Promise((r) => server.close(r)) };
-}
 
 test('a grant URL that redirects (307) to one that would grant: the POST is not followed, the purchase not granted', async () => {
   const elsewhere = await corsServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"granted":true}'));

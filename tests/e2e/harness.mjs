@@ -1,5 +1,6 @@
 // Shared e2e set-up: the sandbox server (static files, emulated Toss server, dev backend) and headless
 // Chromium via playwright-core, plus helpers that act on the sandbox page as a user would.
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -82,3 +83,30 @@ export const purchase = (page, sku = SKU1) =>
 /** `client.state` with `error` as a plain object. */
 export const clientState = (page) =>
   page.evaluate(`(() => { ${plainError} const s = window.iap.state; return { ...s, error: plain(s.error) }; })()`);
+
+/** A server on its own port (another origin) that answers CORS, credentials allowed, for whatever origin asks (after
+ *  a cross-origin redirect the browser sends `Origin: null`), so that only the client's fetch options decide;
+ *  `answer(req, res)` handles the requests. `posts`: each POST's JSON body, with its `cookie` header (or null). */
+export async function corsServer(answer) {
+  const posts = [];
+  const server = http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'content-type, idempotency-key' });
+      return res.end();
+    }
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (req.method === 'POST') posts.push({ ...JSON.parse(body), cookie: req.headers.cookie ?? null });
+      answer(req, res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return { url: `http://127.0.0.1:${server.address().port}/grant`, posts, close };
+}

@@ -1,6 +1,6 @@
 // The outbox in the SDK's own `Storage` (the app's native key-value store, whose getItem and setItem answer
 // with promises), through the real SDK and the host emulator: loaded after the client starts, merged between
-// clients, and written in order.
+// clients, written in order, and written before the order is handed off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSandbox, SKU1, SKU2 } from './harness.mjs';
@@ -136,5 +136,34 @@ test('a slow storage answer (after the 2 s wait) still joins the outbox; recover
   });
   assert.ok(result.recoveredAfter < 2900, `recovery waited ${result.recoveredAfter} ms`);
   assert.equal(result.joined, true, 'the late answer joined the outbox');
+  await page.close();
+});
+
+test('the paid order is in storage before it is handed off: the grant runs only after setItem answered with it', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(async (sku) => {
+    window.iap.dispose();
+    const log = [];
+    let text = null;
+    // Storage that answers with promises, as the SDK's Storage does: the value is there once setItem answered.
+    const storage = {
+      getItem: async () => text,
+      setItem: (key, value) => new Promise((resolve) => setTimeout(() => { text = value; log.push('stored'); resolve(); })),
+    };
+    const grant = ({ orderId }) => {
+      const stored = JSON.parse(text ?? '[]').some((e) => e.orderId === orderId);
+      log.push(stored ? 'grant: in storage' : 'grant: not in storage');
+      return true;
+    };
+    const client = window.aitIap.createIap({ sdk: window.sdk, grant, storage, recoverOnStart: false });
+    const outcome = await client.purchase(sku);
+    client.dispose();
+    return { status: outcome.status, log };
+  }, SKU1);
+  assert.equal(result.status, 'completed');
+  const grants = result.log.filter((l) => l.startsWith('grant'));
+  assert.deepEqual(grants, ['grant: in storage'], `the hand-off left before the outbox write: ${result.log}`);
+  assert.ok(result.log.indexOf('stored') < result.log.indexOf('grant: in storage'), String(result.log));
+  assert.deepEqual(sandbox.pageErrors, []);
   await page.close();
 });
