@@ -45,6 +45,11 @@ export function postgresLedger(db, { table = 'ait_iap_grants', lockTimeoutMs = 5
     const tell = toldSafely(onError, 'ledger');
     db.on('error', (e) => tell(databaseError(e, 'keeping an idle connection')));
   }
+  // A connection the server ends while it is checked out, between two queries, emits 'error' on its client, which
+  // the pool's listener does not hear: unheard, Node ends the process (seen in the restart test, 57P01 on a client
+  // in use). Each client the pool connects keeps a listener that drops it: the client's next query fails, and that
+  // failure is what its holder sees and reports.
+  if (typeof db.on === 'function' && typeof db.connect === 'function') db.on('connect', (client) => client.on?.('error', () => {}));
   const select = `SELECT ${COLUMNS} FROM ${name} WHERE order_id = $1`;
   /** A database call whose transient failure (restart, failover, contention) becomes DATABASE_UNAVAILABLE. */
   const guarded = (doing, call) => call().catch((e) => { throw databaseError(e, doing); });

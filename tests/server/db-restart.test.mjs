@@ -10,6 +10,7 @@ import pg from 'pg';
 import { startPostgres } from './postgres.mjs';
 import { startToss } from './toss-fixture.mjs';
 import { spawnBackend } from './spawn-backend.mjs';
+import { postgresLedger } from '../../js/server/index.js';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let emulated;
@@ -112,6 +113,31 @@ test('migrate() before the database is up: a typed DATABASE_UNAVAILABLE, and wai
     await server.fault.start();
     assert.deepEqual(await started, { from: 0, to: 3 });
   } finally {
+    await pool.end();
+    server.stop();
+  }
+});
+
+test('a connection the server ends while checked out, between two queries, does not end the process: postgresLedger listens on each client', async () => {
+  const server = startPostgres();
+  const pool = new pg.Pool(server);
+  postgresLedger(pool, { onError: () => {} });
+  const crashes = [];
+  const heard = (e) => crashes.push(e);
+  process.on('uncaughtException', heard); // without the listener, the client's 'error' lands here (or ends the process)
+  try {
+    const client = await pool.connect();
+    const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+    const admin = new pg.Client(server);
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]); // 57P01, as a restart sends it
+    await admin.end();
+    await sleep(300);
+    assert.deepEqual(crashes.map((e) => e.code ?? e.message), [], 'no unheard error');
+    await assert.rejects(client.query('SELECT 1'), 'the holder learns of it from its next query');
+    client.release(true);
+  } finally {
+    process.off('uncaughtException', heard);
     await pool.end();
     server.stop();
   }
