@@ -49,10 +49,6 @@ pub fn hand_off(target: &GrantTarget, order_id: &str, sku: &str, environment: En
 
 type Done = Box<dyn FnOnce(GrantReply)>;
 
-fn unreachable(reason: &'static str) -> GrantReply {
-    GrantReply::Unreachable { reason, status: 0 }
-}
-
 #[wasm_bindgen(module = "/js/hand-off.js")]
 extern "C" {
     /// Resolves `{ status, granted, reason }` (status 0: no answer) and warns the developer about a failing URL.
@@ -76,12 +72,8 @@ fn call(f: &Function, order_id: &str, sku: &str, environment: Environment, timeo
         Err(e) => Promise::reject(&e),
     };
     let _ = then(&within(&result, timeout_ms), move |ok, v| {
-        done(match v.as_bool().or_else(|| get(&v, "granted").as_bool()).filter(|_| ok) {
-            Some(true) => GrantReply::Granted,
-            Some(false) => GrantReply::Refused { reason: get_string(&v, "reason", limits::REASON).unwrap_or_else(|| "granted: false".into()), status: 0 },
-            None if ok => unreachable("grant function: not a boolean"),
-            None => unreachable("grant function failed or did not answer in time"),
-        });
+        let granted = v.as_bool().or_else(|| get(&v, "granted").as_bool());
+        done(GrantReply::from_function(ok, granted, get_string(&v, "reason", limits::REASON)));
         Ok(JsValue::UNDEFINED)
     });
 }

@@ -5,16 +5,17 @@
 use crate::prelude::*;
 use crate::backend::{hand_off, GrantTarget};
 use ait_iap_core::error::{ErrorCode, RoutedError};
-use ait_iap_core::machine::{Config, Effect, Event, HostSupport, Machine, Outcome, PendingOrder, PurchaseId, PurchaseKind, RecoveryReport};
+use ait_iap_core::host::BuyFacts;
+use ait_iap_core::machine::{Config, Effect, Event, Machine, Outcome, PendingOrder, PurchaseId, RecoveryReport};
 use ait_iap_core::grant::valid_order_id;
 use ait_iap_core::subscription_skus::SubscriptionSkus;
-use ait_iap_core::{limits, version};
+use ait_iap_core::limits;
 use crate::js::{as_array, get, get_order_id, get_string, object, opt_str, Callback};
-use crate::deferred::{set_timeout, then, within};
+use crate::deferred::{ignore, set_timeout, then, within};
 use crate::js_error::{read_options, raw_error, to_js_error, Locale};
 use crate::outbox_store::{entry_js, parse, OutboxStore, STORAGE_MS};
 use crate::context::Context;
-use crate::sdk::{detect_host, Host, Sdk, StartPurchase};
+use crate::sdk::{detect_host, warn_missing, Host, Sdk, StartPurchase};
 use js_sys::{Array, Function, Promise};
 use crate::cell::RefCell;
 use core::cell::Cell;
@@ -45,15 +46,10 @@ pub(crate) struct Inner {
     loading: RefCell<Option<Promise>>,
     routes: JsValue,
     callbacks: RefCell<Option<Callbacks>>,
-    disposed: Cell<bool>,
-    /// Hidden into the back/forward cache: the work in flight was ended; `pageshow` brings the client back.
-    suspended: Cell<bool>,
-    recover_on_start: bool,
     /// The SDK's cleanup for the purchase in flight.
     cleanup: RefCell<Option<Function>>,
     /// Who waits for each purchase's outcome, by id.
     purchases: RefCell<Vec<(PurchaseId, Waiter)>>,
-    next_purchase: Cell<PurchaseId>,
     /// Events waiting for the machine: one loop drains them (an event raised by an effect waits its turn).
     queue: RefCell<Vec<Event>>,
     draining: Cell<bool>,
@@ -118,9 +114,9 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
     if let Some(ms) = at(8).as_f64() {
         config.grant_deadline_ms = ms as u64;
     }
+    config.recover_on_start = at(6).is_truthy();
     let store = Rc::new(OutboxStore::new(at(2), at(3).as_string()));
     let (outbox, stored) = store.load();
-    let recover_on_start = at(6).is_truthy();
     let inner = Rc::new_cyclic(|weak: &Weak<Inner>| Inner {
         machine: RefCell::new(Machine::with_outbox(config, outbox)),
         ctx: Rc::new(Context { sdk, locale, subscriptions: RefCell::new(SubscriptionSkus::default()) }),
@@ -129,12 +125,8 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         loading: RefCell::new(None),
         routes: at(5),
         callbacks: RefCell::new(Some(make_callbacks(weak.clone()))),
-        disposed: Cell::new(false),
-        suspended: Cell::new(false),
-        recover_on_start,
         cleanup: RefCell::new(None),
         purchases: RefCell::new(Vec::new()),
-        next_purchase: Cell::new(0),
         queue: RefCell::new(Vec::new()),
         draining: Cell::new(false),
         wake_at: Cell::new(None),
@@ -157,9 +149,7 @@ pub fn create_iap(options: JsValue) -> Result<IapClient, JsValue> {
         });
         *inner.loading.borrow_mut() = Some(within(&loaded, STORAGE_MS));
     }
-    if recover_on_start && detect_host() != Host::Absent {
-        let _ = inner.recover();
-    }
+    inner.dispatch(Event::Started { host: detect_host() });
     Ok(IapClient { inner })
 }
 
@@ -242,6 +232,9 @@ impl Inner {
         if self.machine.borrow().phase().name() != before {
             self.notify();
         }
+        if self.machine.borrow().disposed() {
+            self.release();
+        }
     }
 
     fn next_event(&self) -> Option<Event> {
@@ -303,9 +296,9 @@ impl Inner {
                     Ok(JsValue::UNDEFINED)
                 });
             }
-            Effect::PostGrant { order_id, sku, timeout_ms } => {
+            Effect::PostGrant { order_id, sku, environment, timeout_ms } => {
                 let inner = self.clone();
-                hand_off(&self.grant, &order_id.clone(), &sku, detect_host().environment(), timeout_ms, move |reply| {
+                hand_off(&self.grant, &order_id.clone(), &sku, environment, timeout_ms, move |reply| {
                     inner.dispatch(Event::GrantReplied { order_id, reply });
                 });
             }
@@ -344,6 +337,8 @@ impl Inner {
                 let order = object(&[("orderId", JsValue::from_str(&order_id)), ("sku", JsValue::from_str(&sku))]);
                 self.tell(Topic::Recovered, &order);
             }
+            Effect::StartRecovery => ignore(&self.recover()),
+            Effect::SdkMethodMissing { name } => warn_missing(name),
             Effect::RecoveryDone(report) => {
                 let waiters: Vec<Function> = self.recovery_waiters.borrow_mut().drain(..).collect();
                 let report = report_js(&report);
@@ -432,30 +427,17 @@ impl Inner {
         Promise::new(&mut |resolve, _reject| self.buy(sku.clone(), offer_id.clone(), subscription, Waiter::Promise(resolve)))
     }
 
-    /// Buys `sku` (a subscription as the caller says, else as the latest product list naming it says); `waiter`
-    /// gets the outcome.
+    /// Buys `sku` (a subscription as the caller says, else as the machine decides from the latest product list and
+    /// the offer); `waiter` gets the outcome.
     pub(crate) fn buy(self: &Rc<Self>, sku: String, offer_id: Option<String>, subscription: Option<bool>, waiter: Waiter) {
-        let listed = self.ctx.subscriptions.borrow().contains(&sku);
-        let kind = match subscription {
-            Some(true) => PurchaseKind::Subscription,
-            Some(false) => PurchaseKind::OneTime,
-            None if listed || offer_id.is_some() => PurchaseKind::Subscription,
-            None => PurchaseKind::OneTime,
+        let facts = BuyFacts {
+            host: detect_host(),
+            subscription_method: self.ctx.sdk.has("createSubscriptionPurchaseOrder"),
+            listed_as_subscription: self.ctx.subscriptions.borrow().contains(&sku),
         };
-        let subscription = kind == PurchaseKind::Subscription;
-        let host = match detect_host() {
-            Host::Present(info) if !info.supports(if subscription { version::SUBSCRIPTION } else { version::IAP }) => HostSupport::BelowGate,
-            _ if subscription && !self.ctx.sdk.has("createSubscriptionPurchaseOrder") => {
-                crate::sdk::warn_missing("createSubscriptionPurchaseOrder");
-                HostSupport::MethodMissing
-            }
-            Host::Absent => HostSupport::Absent,
-            Host::Present(_) => HostSupport::Ready,
-        };
-        let purchase = self.next_purchase.get().wrapping_add(1);
-        self.next_purchase.set(purchase);
+        let purchase = self.machine.borrow_mut().next_purchase_id();
         self.purchases.borrow_mut().push((purchase, waiter));
-        self.dispatch(Event::Buy { purchase, sku, offer_id, kind, host });
+        self.dispatch(Event::Buy { purchase, sku, offer_id, subscription, facts });
     }
 
     /// One round of recovery: the outbox and the host's pending orders are handed off; completed at Toss
@@ -470,7 +452,8 @@ impl Inner {
             });
         }
         let inner = self.clone();
-        let listed = if !self.disposed.get() && self.ctx.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
+        let live = self.machine.borrow().live();
+        let listed = if live && self.ctx.sdk.has("getPendingOrders") && detect_host() != Host::Absent {
             self.ctx.sdk.call_async("getPendingOrders", None)
         } else {
             Promise::resolve(&JsValue::UNDEFINED)
@@ -488,7 +471,7 @@ impl Inner {
                 None => Vec::new(),
             };
             let done = Promise::new(&mut |resolve, _| inner.recovery_waiters.borrow_mut().push(resolve));
-            inner.dispatch(Event::Recover { pending });
+            inner.dispatch(Event::Recover { pending, environment: detect_host().environment() });
             Ok(done.into())
         })
     }

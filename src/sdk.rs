@@ -86,24 +86,10 @@ pub struct StartPurchase<'a> {
     pub kind: PurchaseKind,
 }
 
+pub use ait_iap_core::host::Host;
+
 /// Where this page runs, read from the host's constants (never through the SDK, which throws when absent).
 /// Read at each use: a host (or the emulator's panel) may change them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Host {
-    Present(HostInfo),
-    /// A plain browser: no `ReactNativeWebView`.
-    Absent,
-}
-
-impl Host {
-    pub fn environment(&self) -> Environment {
-        match self {
-            Host::Present(info) => info.environment,
-            Host::Absent => Environment::Toss,
-        }
-    }
-}
-
 pub fn detect_host() -> Host {
     let global = crate::js::global();
     if get(&global, "ReactNativeWebView").is_undefined() {

@@ -31,8 +31,9 @@ pub fn claimable_sku(s: &str) -> bool {
 }
 
 /// Where the purchase runs, sent to the backend so it can pick the right verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Environment {
+    #[default]
     Toss,
     Sandbox,
 }
@@ -80,6 +81,18 @@ impl GrantReply {
             (400..=499, _) if status != 408 && status != 429 => GrantReply::Refused { reason: reason_or("HTTP error".into()), status },
             (0, _) => GrantReply::Unreachable { reason: "no answer", status },
             _ => GrantReply::Unreachable { reason: "HTTP error", status },
+        }
+    }
+
+    /// Reads the answer of the app's grant function (in place of the POST): `settled` whether its promise fulfilled
+    /// within the attempt timeout, `granted` its boolean (or its `{ granted }`), `reason` its `{ reason }`.
+    #[inline]
+    pub fn from_function(settled: bool, granted: Option<bool>, reason: Option<String>) -> Self {
+        match granted.filter(|_| settled) {
+            Some(true) => GrantReply::Granted,
+            Some(false) => GrantReply::Refused { reason: reason.unwrap_or_else(|| "granted: false".into()), status: 0 },
+            None if settled => GrantReply::Unreachable { reason: "grant function: not a boolean", status: 0 },
+            None => GrantReply::Unreachable { reason: "grant function failed or did not answer in time", status: 0 },
         }
     }
 
@@ -160,5 +173,18 @@ mod tests {
         assert!(matches!(GrantReply::from_http(403, Some(true), None), GrantReply::Refused { .. }));
         assert!(matches!(GrantReply::from_http(503, Some(true), None), GrantReply::Unreachable { .. }));
         assert!(matches!(GrantReply::from_http(0, None, None), GrantReply::Unreachable { .. }));
+    }
+
+    #[test]
+    fn a_grant_functions_answers_are_classified() {
+        assert_eq!(GrantReply::from_function(true, Some(true), None), GrantReply::Granted);
+        assert_eq!(GrantReply::from_function(true, Some(false), Some("sold out".into())), GrantReply::Refused { reason: "sold out".into(), status: 0 });
+        assert_eq!(GrantReply::from_function(true, Some(false), None), GrantReply::Refused { reason: "granted: false".into(), status: 0 });
+        // Not a boolean is worth retrying, as an unreadable HTTP reply is; so is a rejection or a timeout,
+        // whatever the rejection carried.
+        assert_eq!(GrantReply::from_function(true, None, None), GrantReply::Unreachable { reason: "grant function: not a boolean", status: 0 });
+        let failed = GrantReply::Unreachable { reason: "grant function failed or did not answer in time", status: 0 };
+        assert_eq!(GrantReply::from_function(false, Some(true), None), failed);
+        assert_eq!(GrantReply::from_function(false, None, None), failed);
     }
 }

@@ -15,6 +15,7 @@ pub mod prelude;
 
 pub mod error;
 pub mod grant;
+pub mod host;
 pub mod key_set;
 pub mod limits;
 pub mod locale;

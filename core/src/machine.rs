@@ -11,243 +11,23 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::error::{ErrorCode, GrantFailure, RawError, RoutedError};
-use super::grant::GrantReply;
-use super::outbox::{Outbox, OutboxEntry, OutboxReason};
+use super::grant::Environment;
+use super::host::BuyFacts;
+use super::outbox::{Outbox, OutboxReason};
 use super::small_map::{VecMap, VecSet};
 use handoff::{First, HandOff, Origin, Stage};
+use lifecycle::Lifecycle;
 
+mod config;
+mod events;
 mod handoff;
+mod lifecycle;
+mod phase;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PurchaseKind {
-    OneTime,
-    Subscription,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Phase {
-    #[default]
-    Idle,
-    /// The order sheet is open; no orderId yet.
-    Requesting { sku: String },
-    /// The host reported the payment (orderId known); the order is going into the outbox.
-    Purchased { sku: String, order_id: String },
-    /// The backend hand-off is in flight (with retries until the deadline).
-    Granting { sku: String, order_id: String },
-    /// We answered the host's `processProductGrant` with `granted`; waiting for its verdict.
-    Confirming { sku: String, order_id: String, granted: bool },
-    Completed { sku: String, order_id: String },
-    Canceled { sku: String },
-    Pending { sku: String },
-    Failed { sku: String, order_id: Option<String>, error: RoutedError },
-}
-
-impl Phase {
-    #[inline]
-    pub fn name(&self) -> &'static str {
-        match self {
-            Phase::Idle => "idle",
-            Phase::Requesting { .. } => "requesting",
-            Phase::Purchased { .. } => "purchased",
-            Phase::Granting { .. } => "granting",
-            Phase::Confirming { .. } => "confirming",
-            Phase::Completed { .. } => "completed",
-            Phase::Canceled { .. } => "canceled",
-            Phase::Pending { .. } => "pending",
-            Phase::Failed { .. } => "failed",
-        }
-    }
-
-    /// A purchase is in flight: a new one must be refused.
-    #[inline]
-    pub fn in_flight(&self) -> bool {
-        matches!(self, Phase::Requesting { .. } | Phase::Purchased { .. } | Phase::Granting { .. } | Phase::Confirming { .. })
-    }
-
-    #[inline]
-    pub fn sku(&self) -> Option<&str> {
-        match self {
-            Phase::Idle => None,
-            Phase::Requesting { sku }
-            | Phase::Purchased { sku, .. }
-            | Phase::Granting { sku, .. }
-            | Phase::Confirming { sku, .. }
-            | Phase::Completed { sku, .. }
-            | Phase::Canceled { sku }
-            | Phase::Pending { sku }
-            | Phase::Failed { sku, .. } => Some(sku),
-        }
-    }
-
-    #[inline]
-    pub fn order_id(&self) -> Option<&str> {
-        match self {
-            Phase::Purchased { order_id, .. }
-            | Phase::Granting { order_id, .. }
-            | Phase::Confirming { order_id, .. }
-            | Phase::Completed { order_id, .. } => Some(order_id),
-            Phase::Failed { order_id, .. } => order_id.as_deref(),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    pub fn error(&self) -> Option<&RoutedError> {
-        match self {
-            Phase::Failed { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-}
-
-/// A paid-but-ungranted order the host listed (`getPendingOrders`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingOrder {
-    pub order_id: String,
-    pub sku: String,
-}
-
-/// What the host can do for a purchase, read once when the app asks for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostSupport {
-    Ready,
-    /// A plain browser: no Toss app around the page.
-    Absent,
-    /// The Toss app is older than the SDK's gate for this kind of purchase: the SDK would silently do nothing.
-    BelowGate,
-    /// The app's SDK version has no method for this kind of purchase (subscriptions before web-framework 2).
-    MethodMissing,
-}
-
-/// Names one `purchase()` call: its `Buy` event and the `Finish` or `Refuse` that answers it carry the same id.
-pub type PurchaseId = u32;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// The app asked to buy `sku`, on a host that can do `host` for it.
-    Buy { purchase: PurchaseId, sku: String, offer_id: Option<String>, kind: PurchaseKind, host: HostSupport },
-    /// The host called our `processProductGrant` with this orderId (the payment went through).
-    OrderPaid { order_id: String },
-    /// The stored outbox, read after the client started (storage that answers with a promise, like the SDK's
-    /// `Storage`): its entries join the outbox, except orders confirmed meanwhile.
-    OutboxLoaded { entries: Vec<OutboxEntry> },
-    /// The outbox asked for by `PersistOutbox` was written (or could not be; the hand-off goes on either way).
-    OutboxSaved,
-    /// The backend answered the hand-off of `order_id`.
-    GrantReplied { order_id: String, reply: GrantReply },
-    /// The purchase stream emitted `success`.
-    HostSucceeded,
-    /// The purchase stream (or the SDK call) failed.
-    HostFailed { error: RawError },
-    /// Recover: hand off every outbox entry and every order the host lists as pending.
-    Recover { pending: Vec<PendingOrder> },
-    /// `completeProductGrant` answered.
-    CompleteReplied { order_id: String, ok: bool },
-    /// Time passed: the boundary's one timer fired at (or after) `next_deadline()`.
-    Tick,
-    /// The client is being disposed (or its page hidden into the back/forward cache).
-    Dispose,
-    /// The page came back from the back/forward cache: the machine works again.
-    Resume,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Completed,
-    Canceled,
-    Pending,
-    Failed,
-}
-
-impl Status {
-    #[inline]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Completed => "completed",
-            Status::Canceled => "canceled",
-            Status::Pending => "pending",
-            Status::Failed => "failed",
-        }
-    }
-}
-
-/// What `purchase()` resolves with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub status: Status,
-    pub sku: String,
-    pub order_id: Option<String>,
-    pub error: Option<RoutedError>,
-}
-
-/// What one round of recovery did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecoveryReport {
-    /// Confirmed by the backend (and completed at Toss where the host listed them).
-    pub granted: Vec<String>,
-    /// Refused by the backend (still in the outbox, with the reason).
-    pub refused: Vec<(String, String)>,
-    /// Not confirmed before the deadline, or Toss was not told (tried again next recovery).
-    pub failed: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Open the order sheet through the SDK.
-    StartPurchase { sku: String, offer_id: Option<String>, kind: PurchaseKind },
-    /// Write the outbox (the whole list) to storage, then feed `OutboxSaved`.
-    PersistOutbox(Vec<OutboxEntry>),
-    /// POST the orderId to the backend, giving up on this attempt after `timeout_ms`.
-    PostGrant { order_id: String, sku: String, timeout_ms: u64 },
-    /// Settle every pending `processProductGrant` call for this order.
-    SettleGrant { order_id: String, granted: bool },
-    /// Tell Toss the grant of a recovered order finished (only ever after the backend confirmed it).
-    CompleteProductGrant { order_id: String },
-    /// Call the SDK's cleanup for the current purchase.
-    Cleanup,
-    /// Resolve the `purchase()` call that ran.
-    Finish { purchase: PurchaseId, outcome: Outcome },
-    /// Resolve the `purchase()` call that asked, at once (refused, or impossible on this host).
-    Refuse { purchase: PurchaseId, outcome: Outcome },
-    /// Resolve every pending `recoverPendingOrders()` call.
-    RecoveryDone(RecoveryReport),
-    /// An order kept for a later hand-off (not the purchase in flight) was confirmed: tell the app and the list.
-    Recovered { order_id: String, sku: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Config {
-    /// How long the host may stay silent (order sheet open, or after our grant answer) before `TIMEOUT`.
-    pub host_silence_ms: u64,
-    /// A hand-off settles by then (the host waits ~30 s for `processProductGrant`).
-    pub grant_deadline_ms: u64,
-    /// One POST gives up after this long.
-    pub attempt_timeout_ms: u64,
-    /// Retry backoff: base × 2^(attempt−1), capped.
-    pub retry_base_ms: u64,
-    pub retry_max_ms: u64,
-}
-
-pub const DEFAULT_HOST_SILENCE_MS: u64 = 5 * 60 * 1000;
-
-/// How many confirmed orderIds the machine remembers (the most recent): the host asking again about one of them
-/// (a second `processProductGrant`, a pending order, a late stored outbox) is answered without a second hand-off.
-/// An older one asked about again costs one more idempotent hand-off, never a lost or doubled grant; without the
-/// cap a long session kept every orderId it ever sold (issue 27).
-pub const CONFIRMED_KEPT: usize = 32;
-
-impl Default for Config {
-    #[inline]
-    fn default() -> Self {
-        Config {
-            host_silence_ms: DEFAULT_HOST_SILENCE_MS,
-            grant_deadline_ms: 25_000,
-            attempt_timeout_ms: 8_000,
-            retry_base_ms: 500,
-            retry_max_ms: 4_000,
-        }
-    }
-}
+pub use super::host::{HostSupport, PurchaseKind};
+pub use config::{Config, CONFIRMED_KEPT, DEFAULT_HOST_SILENCE_MS};
+pub use events::{Effect, Event, Outcome, PendingOrder, PurchaseId, RecoveryReport, Status};
+pub use phase::Phase;
 
 #[derive(Debug, Clone, Default)]
 pub struct Machine {
@@ -266,8 +46,12 @@ pub struct Machine {
     recovery: Option<RecoveryReport>,
     /// Why the purchase's own order was not confirmed: the cause of the error the purchase ends with.
     grant_failure: Option<GrantFailure>,
-    /// After `Dispose` (until `Resume`) a recovery round hands nothing off (a client created next does that work).
-    disposed: bool,
+    /// Live, suspended (the page in the back/forward cache) or disposed: only a live machine starts work.
+    lifecycle: Lifecycle,
+    /// The last `purchase()` id given out.
+    last_purchase: PurchaseId,
+    /// The host's environment as last read (at the start, a purchase, a recovery): what a hand-off names.
+    environment: Environment,
     now: u64,
     effects: Vec<Effect>,
 }
@@ -299,12 +83,19 @@ impl Machine {
         &self.outbox
     }
 
+    /// The id of a new `purchase()` call, for its `Buy` event (ids wrap after 2^32 calls).
+    #[inline]
+    pub fn next_purchase_id(&mut self) -> PurchaseId {
+        self.last_purchase = self.last_purchase.wrapping_add(1);
+        self.last_purchase
+    }
+
     #[inline]
     pub fn handle(&mut self, event: Event, now: u64) -> Vec<Effect> {
         self.now = now;
         let before = self.phase.name();
         match event {
-            Event::Buy { purchase, sku, offer_id, kind, host } => self.buy(purchase, sku, offer_id, kind, host),
+            Event::Buy { purchase, sku, offer_id, subscription, facts } => self.buy(purchase, sku, offer_id, subscription, facts),
             Event::OrderPaid { order_id } => self.order_paid(order_id),
             Event::OutboxLoaded { entries } => {
                 let confirmed = &self.confirmed;
@@ -314,11 +105,16 @@ impl Machine {
             Event::GrantReplied { order_id, reply } => self.grant_replied(order_id, reply),
             Event::HostSucceeded => self.host_succeeded(),
             Event::HostFailed { error } => self.host_failed(error),
-            Event::Recover { pending } => self.recover(pending),
+            Event::Recover { pending, environment } => {
+                self.environment = environment;
+                self.recover(pending);
+            }
             Event::CompleteReplied { order_id, ok } => self.complete_replied(order_id, ok),
             Event::Tick => self.tick(),
+            Event::Started { host } => self.started(host),
             Event::Dispose => self.dispose(),
-            Event::Resume => self.disposed = false,
+            Event::Suspend => self.suspend(),
+            Event::Resume => self.resume(),
         }
         if self.phase.name() != before {
             // Entering a phase that waits on the host (re)starts the silence clock; leaving one stops it.
@@ -395,8 +191,8 @@ impl Machine {
     }
 
     #[inline]
-    fn buy(&mut self, purchase: PurchaseId, sku: String, offer_id: Option<String>, kind: PurchaseKind, host: HostSupport) {
-        if self.disposed {
+    fn buy(&mut self, purchase: PurchaseId, sku: String, offer_id: Option<String>, said: Option<bool>, facts: BuyFacts) {
+        if !self.lifecycle.live() {
             return self.refuse(purchase, sku, RoutedError::new(ErrorCode::Disposed, "disposed"));
         }
         if self.phase.in_flight() {
@@ -405,10 +201,16 @@ impl Machine {
         if sku.trim().is_empty() {
             return self.refuse(purchase, sku, RoutedError::new(ErrorCode::InvalidArgument, "purchase: sku must be a non-empty string"));
         }
+        let kind = PurchaseKind::of(said, facts.listed_as_subscription, offer_id.is_some());
+        let host = HostSupport::of(&facts, kind);
+        self.environment = facts.host.environment();
         if host == HostSupport::BelowGate {
             let error = RoutedError::new(ErrorCode::AppTooOld, "below the SDK version gate");
             self.phase = Phase::Failed { sku: sku.clone(), order_id: None, error: error.clone() };
             return self.refuse(purchase, sku, error);
+        }
+        if host == HostSupport::MethodMissing {
+            self.emit(Effect::SdkMethodMissing { name: "createSubscriptionPurchaseOrder" });
         }
         self.purchase = purchase;
         self.phase = Phase::Requesting { sku: sku.clone() };
@@ -531,7 +333,7 @@ impl Machine {
     #[inline]
     fn recover(&mut self, pending: Vec<PendingOrder>) {
         self.recovery.get_or_insert_with(RecoveryReport::default);
-        if self.disposed {
+        if !self.lifecycle.live() {
             return; // settles at once with nothing handed off
         }
         let mut targets: Vec<(String, String, bool)> =
@@ -590,21 +392,6 @@ impl Machine {
             if let Some(report) = self.recovery.take() {
                 self.emit(Effect::RecoveryDone(report));
             }
-        }
-    }
-
-    #[inline]
-    fn dispose(&mut self) {
-        self.disposed = true;
-        let waiting = self.handoffs_where(&|h| h.settle_sdk);
-        for order_id in waiting {
-            self.emit(Effect::SettleGrant { order_id, granted: false });
-        }
-        self.handoffs.clear();
-        self.silence_until = None;
-        self.completing.clear();
-        if self.phase.in_flight() {
-            self.fail(RoutedError::new(ErrorCode::Disposed, "disposed"));
         }
     }
 }

@@ -16,8 +16,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ait_iap_core::error::RawError;
-use ait_iap_core::grant::GrantReply;
-use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap_core::grant::{Environment, GrantReply};
+use ait_iap_core::host::BuyFacts;
+use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, Status};
 use ait_iap_core::outbox::{OutboxEntry, OutboxReason};
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
@@ -72,8 +73,8 @@ fn event(r: &mut Rng) -> Event {
             purchase: 0, // numbered when fed
             sku: r.pick(&["a", "b", "", " "]).into(),
             offer_id: None,
-            kind: if r.below(2) == 0 { PurchaseKind::OneTime } else { PurchaseKind::Subscription },
-            host: r.pick(&HOSTS),
+            subscription: Some(r.below(2) != 0),
+            facts: BuyFacts::giving(r.pick(&HOSTS)),
         },
         2 => Event::OrderPaid { order_id: order(r) },
         3 => Event::OutboxSaved,
@@ -93,16 +94,14 @@ fn event(r: &mut Rng) -> Event {
             let order_id = if r.below(2) == 0 { None } else { Some(order(r)) };
             Event::HostFailed { error: RawError { code: Some(r.pick(&CODES).into()), order_id, ..Default::default() } }
         }
-        9 => Event::Recover { pending: orders(r).into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect() },
+        9 => Event::Recover { pending: orders(r).into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect(), environment: Environment::Toss },
         10 => Event::CompleteReplied { order_id: order(r), ok: r.below(2) == 0 },
         11 => Event::Tick,
-        _ => {
-            if r.below(2) == 0 {
-                Event::Dispose
-            } else {
-                Event::Resume
-            }
-        }
+        _ => match r.below(3) {
+            0 => Event::Dispose,
+            1 => Event::Suspend,
+            _ => Event::Resume,
+        },
     }
 }
 
@@ -183,7 +182,8 @@ fn step(m: &mut Machine, s: &mut Model, mut ev: Event, now: u64) -> Result<(), B
         Event::CompleteReplied { order_id, .. } => {
             s.completing.remove(order_id);
         }
-        Event::Dispose => s.completing.clear(),
+        // Ending the work (once, while live) forgets the completeProductGrant calls in flight.
+        Event::Dispose | Event::Suspend if m.live() => s.completing.clear(),
         _ => {}
     }
     let effects = m.handle(ev, now);
@@ -323,9 +323,9 @@ fn a_million_random_sequences_keep_the_invariants() {
 #[test]
 fn one_complete_product_grant_at_a_time_per_order() {
     let mut m = Machine::new();
-    let buy = Event::Buy { purchase: 1, sku: "b".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
+    let buy = Event::Buy { purchase: 1, sku: "b".into(), offer_id: None, subscription: Some(false), facts: BuyFacts::giving(HostSupport::Ready) };
     m.handle(buy, 0);
-    m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o2".into(), sku: "a".into() }] }, 0);
+    m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o2".into(), sku: "a".into() }], environment: Environment::Toss }, 0);
     let fx = m.handle(Event::GrantReplied { order_id: "o2".into(), reply: GrantReply::Granted }, 0);
     assert!(fx.contains(&Effect::CompleteProductGrant { order_id: "o2".into() }), "Toss is told once confirmed");
     let failed = RawError { code: Some("PRODUCT_NOT_GRANTED_BY_PARTNER".into()), order_id: Some("o2".into()), ..Default::default() };

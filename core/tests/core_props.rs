@@ -2,8 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use ait_iap_core::error::RawError;
-use ait_iap_core::grant::GrantReply;
-use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, PurchaseKind, Status};
+use ait_iap_core::grant::{Environment, GrantReply};
+use ait_iap_core::host::BuyFacts;
+use ait_iap_core::machine::{Effect, Event, HostSupport, Machine, PendingOrder, Status};
 use ait_iap_core::outbox::{OutboxEntry, OutboxReason};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -26,8 +27,8 @@ fn event() -> impl Strategy<Value = Event> {
             purchase: 0, // numbered when fed
             sku: s.into(),
             offer_id: None,
-            kind: if sub { PurchaseKind::Subscription } else { PurchaseKind::OneTime },
-            host,
+            subscription: Some(sub),
+            facts: BuyFacts::giving(host),
         }),
         order().prop_map(|order_id| Event::OrderPaid { order_id }),
         Just(Event::OutboxSaved),
@@ -35,10 +36,11 @@ fn event() -> impl Strategy<Value = Event> {
         (order(), reply).prop_map(|(order_id, reply)| Event::GrantReplied { order_id, reply }),
         Just(Event::HostSucceeded),
         (code, prop::option::of(order())).prop_map(|(c, o)| Event::HostFailed { error: RawError { code: Some(c.into()), order_id: o, ..Default::default() } }),
-        prop::collection::vec(order(), 0..3).prop_map(|ids| Event::Recover { pending: ids.into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect() }),
+        prop::collection::vec(order(), 0..3).prop_map(|ids| Event::Recover { pending: ids.into_iter().map(|order_id| PendingOrder { order_id, sku: "a".into() }).collect(), environment: Environment::Toss }),
         (order(), any::<bool>()).prop_map(|(order_id, ok)| Event::CompleteReplied { order_id, ok }),
         Just(Event::Tick),
         Just(Event::Dispose),
+        Just(Event::Suspend),
         Just(Event::Resume),
     ]
 }
@@ -54,6 +56,7 @@ proptest! {
         let mut paid: HashSet<String> = HashSet::new();
         let mut open_purchases = 0u32;
         let mut disposed = false;
+        let mut suspended = false;
         // Each purchase() call is answered once, by its own id (Finish or Refuse).
         let mut asked: Vec<u32> = Vec::new();
         let mut answered: Vec<u32> = Vec::new();
@@ -75,10 +78,11 @@ proptest! {
                 Event::OutboxLoaded { entries } => entries.iter().map(|e| e.order_id.clone()).filter(|id| !id.is_empty()).collect(),
                 _ => Vec::new(),
             };
-            let recover_after_dispose = disposed && matches!(ev, Event::Recover { .. });
+            let recover_after_dispose = (disposed || suspended) && matches!(ev, Event::Recover { .. });
             match ev {
                 Event::Dispose => disposed = true,
-                Event::Resume => disposed = false,
+                Event::Suspend => suspended = true,
+                Event::Resume => suspended = false,
                 _ => {}
             }
             let is_buy = matches!(ev, Event::Buy { .. });
@@ -144,7 +148,7 @@ proptest! {
 
     #[test]
     fn every_paid_order_is_handed_off_or_already_answered(order in "[a-z0-9-]{1,40}") {
-        let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
+        let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, subscription: Some(false), facts: BuyFacts::giving(HostSupport::Ready) };
         for setup in [vec![], vec![buy()], vec![buy(), Event::Dispose]] {
             let mut m = Machine::new();
             for e in setup { m.handle(e, 0); }
@@ -166,7 +170,7 @@ fn every_terminal_phase_is_reachable() {
         }
         m.phase().name()
     };
-    let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
+    let buy = || Event::Buy { purchase: 1, sku: "a".into(), offer_id: None, subscription: Some(false), facts: BuyFacts::giving(HostSupport::Ready) };
     let paid = || Event::OrderPaid { order_id: "o".into() };
     let fail = |c: &str| Event::HostFailed { error: RawError { code: Some(c.into()), ..Default::default() } };
     let granted = || Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Granted };

@@ -5,7 +5,6 @@
 use crate::prelude::*;
 use super::Inner;
 use ait_iap_core::machine::Event;
-use crate::deferred::ignore;
 use alloc::rc::Rc;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -30,39 +29,24 @@ impl Inner {
     /// Leaving the page ends the work in flight (a grant the host waits for is answered `false`, recovered later).
     /// A page that may come back from the back/forward cache keeps its client for `pageshow`.
     pub(super) fn page_hidden(self: &Rc<Self>, persisted: bool) {
-        if !persisted {
-            return self.dispose();
-        }
-        if !self.disposed.get() && !self.suspended.replace(true) {
-            self.end_work();
-        }
+        self.dispatch(if persisted { Event::Suspend } else { Event::Dispose });
     }
 
     pub(super) fn page_shown(self: &Rc<Self>, persisted: bool) {
-        if persisted && !self.disposed.get() && self.suspended.replace(false) {
+        if persisted {
             self.dispatch(Event::Resume);
-            if self.recover_on_start {
-                ignore(&self.recover());
-            }
         }
     }
 
-    /// `client.dispose()`, and a page unloading for good: ends the work, drops the listeners and the callbacks.
+    /// `client.dispose()`, and a page unloading for good.
     pub(super) fn dispose(self: &Rc<Self>) {
-        if self.disposed.replace(true) {
-            return;
-        }
-        if !self.suspended.get() {
-            self.end_work();
-        }
+        self.dispatch(Event::Dispose);
+    }
+
+    /// Once the machine is disposed: drops the listeners, the page's listeners and the host's callbacks.
+    pub(super) fn release(&self) {
         self.listeners.borrow_mut().clear();
         self.listen_page(false);
         self.callbacks.borrow_mut().take();
-    }
-
-    /// The machine ends the work: the purchase in flight fails (`DISPOSED`) and its SDK cleanup runs, waiting grants
-    /// are answered `false`, later purchases are refused (all as its effects).
-    fn end_work(self: &Rc<Self>) {
-        self.dispatch(Event::Dispose);
     }
 }

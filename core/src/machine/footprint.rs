@@ -6,6 +6,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::*;
+use crate::grant::{Environment, GrantReply};
+use crate::outbox::OutboxEntry;
 use core::mem::size_of;
 use proptest::prelude::*;
 
@@ -69,7 +71,7 @@ impl Session {
         let order = format!("order-{:08}", self.purchases);
         debug_assert_eq!(order.len(), ID_LEN);
         let sku = if matches!(kind, Kind::UnknownSku) { "no.such.sku" } else { "ait.sandbox.test.product.1" };
-        let buy = Event::Buy { purchase: self.purchases, sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready };
+        let buy = Event::Buy { purchase: self.purchases, sku: sku.into(), offer_id: None, subscription: Some(false), facts: super::tests::facts(HostSupport::Ready) };
         self.feed(buy);
         let host_error = |code: &str, order_id: Option<&str>| Event::HostFailed {
             error: RawError { code: Some(code.into()), order_id: order_id.map(Into::into), ..Default::default() },
@@ -101,7 +103,7 @@ impl Session {
                 }
                 if matches!(kind, Kind::FailedThenRecovered) {
                     let fx = self.feed(host_error("PRODUCT_NOT_GRANTED_BY_PARTNER", Some(&order)));
-                    self.feed(Event::Recover { pending: vec![PendingOrder { order_id: order.clone(), sku: sku.into() }] });
+                    self.feed(Event::Recover { pending: vec![PendingOrder { order_id: order.clone(), sku: sku.into() }], environment: Environment::Toss });
                     self.feed(Event::GrantReplied { order_id: order.clone(), reply: GrantReply::Granted });
                     self.feed(Event::CompleteReplied { order_id: order.clone(), ok: true });
                     assert!(!self.m.outbox().contains(&order), "recovered: out of the outbox");

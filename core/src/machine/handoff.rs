@@ -93,7 +93,7 @@ impl Machine {
         let timeout_ms = attempt_timeout.min(h.deadline_at.saturating_sub(now)).max(1);
         // A sku the server could refuse is sent as no claim: a paid order is never refused over its sku.
         let sku = if claimable_sku(&h.sku) { h.sku.clone() } else { String::new() };
-        self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, timeout_ms });
+        self.emit(Effect::PostGrant { order_id: order_id.to_owned(), sku, environment: self.environment, timeout_ms });
     }
 
     /// The orderIds of the hand-offs `f` picks (a copy: the caller then changes the hand-offs).

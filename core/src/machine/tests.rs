@@ -1,13 +1,21 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::*;
+use crate::grant::GrantReply;
+use crate::outbox::OutboxEntry;
 use crate::limits;
 use crate::outbox::MAX_ENTRIES;
+use crate::grant::Environment;
+use crate::host::BuyFacts;
 
 const T0: u64 = 1_000_000;
 
-fn buy(sku: &str) -> Event {
-    Event::Buy { purchase: 1, sku: sku.into(), offer_id: None, kind: PurchaseKind::OneTime, host: HostSupport::Ready }
+pub(super) fn facts(support: HostSupport) -> BuyFacts {
+    BuyFacts::giving(support)
+}
+
+pub(super) fn buy(sku: &str) -> Event {
+    Event::Buy { purchase: 1, sku: sku.into(), offer_id: None, subscription: Some(false), facts: facts(HostSupport::Ready) }
 }
 
 fn granted(order: &str) -> Event {
@@ -140,7 +148,7 @@ fn a_sku_the_server_could_refuse_is_handed_off_as_no_claim() {
     let mut m = Machine::new();
     let skus = [" ", "\u{feff}", "gem\u{0}", "gem"];
     let pending = skus.iter().enumerate().map(|(i, sku)| PendingOrder { order_id: i.to_string(), sku: (*sku).into() }).collect();
-    assert_eq!(claimed(&m.handle(Event::Recover { pending }, T0)), ["", "", "", "gem"]);
+    assert_eq!(claimed(&m.handle(Event::Recover { pending, environment: Environment::Toss }, T0)), ["", "", "", "gem"]);
 }
 
 #[test]
@@ -201,7 +209,7 @@ fn an_order_confirmed_after_its_purchase_ended_is_announced_once_and_the_purchas
     let own = paid(&mut m, "pass", "o2");
     assert!(recovered(&own).is_empty());
     assert!(recovered(&m.handle(granted("o2"), T0 + 2_000)).is_empty(), "the purchase's own order is its outcome");
-    m.handle(Event::Recover { pending: vec![] }, T0 + 3_000);
+    m.handle(Event::Recover { pending: vec![], environment: Environment::Toss }, T0 + 3_000);
     let fx = m.handle(granted("o1"), T0 + 3_000);
     assert_eq!(recovered(&fx), vec![Effect::Recovered { order_id: "o1".into(), sku: "gem".into() }]);
     assert!(recovered(&m.handle(granted("o1"), T0 + 3_100)).is_empty(), "once");
@@ -232,7 +240,7 @@ fn host_timeout_before_our_answer_completes_the_order_once_confirmed() {
 fn recovery_hands_off_outbox_and_pending_then_completes_after_confirmation() {
     let entries = vec![OutboxEntry { order_id: "a".into(), sku: "s".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None }];
     let mut m = Machine::with_outbox(Config::default(), Outbox::from_entries(entries));
-    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "b".into(), sku: "s".into() }] }, T0);
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "b".into(), sku: "s".into() }], environment: Environment::Toss }, T0);
     assert_eq!(posts(&fx), 2);
     assert!(!fx.iter().any(|f| matches!(f, Effect::CompleteProductGrant { .. })), "never before confirmation");
     let fx = m.handle(granted("b"), T0);
@@ -249,7 +257,7 @@ fn recovery_hands_off_outbox_and_pending_then_completes_after_confirmation() {
 #[test]
 fn recovery_with_nothing_to_do_is_done_at_once() {
     let mut m = Machine::new();
-    let fx = m.handle(Event::Recover { pending: vec![] }, T0);
+    let fx = m.handle(Event::Recover { pending: vec![], environment: Environment::Toss }, T0);
     assert_eq!(fx, vec![Effect::RecoveryDone(RecoveryReport::default())]);
 }
 
@@ -257,7 +265,7 @@ fn recovery_with_nothing_to_do_is_done_at_once() {
 fn recovery_during_the_purchase_hand_off_does_not_post_twice() {
     let mut m = Machine::new();
     paid(&mut m, "s", "o1");
-    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o1".into(), sku: "s".into() }] }, T0);
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o1".into(), sku: "s".into() }], environment: Environment::Toss }, T0);
     assert_eq!(posts(&fx), 0);
     let fx = m.handle(granted("o1"), T0);
     assert!(!fx.iter().any(|f| matches!(f, Effect::CompleteProductGrant { .. })), "the host completes it through the purchase");
@@ -278,7 +286,7 @@ fn a_silent_host_times_out_and_an_early_tick_does_nothing() {
 #[test]
 fn old_app_fails_at_once_without_an_sdk_call() {
     let mut m = Machine::new();
-    let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host: HostSupport::BelowGate }, T0);
+    let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, subscription: Some(true), facts: facts(HostSupport::BelowGate) }, T0);
     assert!(matches!(&fx[..], [Effect::Refuse { outcome: o, .. }] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
     assert_eq!(m.phase().name(), "failed");
 }
@@ -297,7 +305,7 @@ fn dispose_settles_waiting_grants() {
 fn a_disposed_machine_recovers_nothing_and_settles_at_once() {
     let mut m = Machine::new();
     m.handle(Event::Dispose, 0);
-    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o".into(), sku: "a".into() }] }, 0);
+    let fx = m.handle(Event::Recover { pending: vec![PendingOrder { order_id: "o".into(), sku: "a".into() }], environment: Environment::Toss }, 0);
     assert_eq!(fx, vec![Effect::RecoveryDone(RecoveryReport::default())]);
     assert!(m.outbox().entries().is_empty());
 }
@@ -318,7 +326,7 @@ fn a_paid_order_is_stored_before_its_post_even_with_a_full_outbox() {
 
 #[test]
 fn what_the_host_cannot_do_is_decided_here_once_per_purchase() {
-    let buy_on = |host| Event::Buy { purchase: 7, sku: "s".into(), offer_id: None, kind: PurchaseKind::Subscription, host };
+    let buy_on = |host| Event::Buy { purchase: 7, sku: "s".into(), offer_id: None, subscription: Some(true), facts: facts(host) };
     let finished = |fx: &[Effect]| {
         fx.iter().find_map(|f| match f {
             Effect::Finish { purchase: 7, outcome } => outcome.error.as_ref().map(|e| e.code),
