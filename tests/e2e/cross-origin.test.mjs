@@ -23,7 +23,7 @@ async function partnerBackend(allowOrigins) {
   }));
   const server = http.createServer((req, res) => (req.url === '/api/iap/grant' ? route(req, res) : res.writeHead(404).end()));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/api/iap/grant`, ledger, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}/api/iap/grant`, ledger, close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); } };
 }
 
 const buyThrough = (page, url) =>
@@ -35,30 +35,30 @@ const buyThrough = (page, url) =>
     return { status: o.status, orderId: o.orderId, code: o.error?.code };
   }, [url, SKU1]);
 
-test('a backend on another origin that allows the mini-app\'s origin receives the hand-off and grants once', async () => {
+test('a backend on another origin that allows the mini-app\'s origin receives the hand-off and grants once', async (t) => {
   const origin = new URL(sandbox.server.url).origin;
   const backend = await partnerBackend([origin]);
+  t.after(backend.close);
   const page = await sandbox.page();
+  t.after(() => page.close());
   const noise = [];
   page.on('console', (m) => ['error', 'warning'].includes(m.type()) && noise.push(m.text()));
   const outcome = await buyThrough(page, backend.url);
   assert.equal(outcome.status, 'completed');
   assert.deepEqual(noise, [], 'the early check of the grant URL and the hand-off leave the console quiet');
   assert.equal(backend.ledger.grants.get(outcome.orderId)?.sku, SKU1);
-  await page.close();
-  await backend.close();
 });
 
-test('a backend that does not allow the origin never sees the POST: the grant fails and the order is kept', async () => {
+test('a backend that does not allow the origin never sees the POST: the grant fails and the order is kept', async (t) => {
   const backend = await partnerBackend(['https://elsewhere.example']);
+  t.after(backend.close);
   const page = await sandbox.page();
+  t.after(() => page.close());
   const outcome = await buyThrough(page, backend.url);
   assert.equal(outcome.status, 'failed');
   assert.equal(outcome.code, 'PRODUCT_NOT_GRANTED_BY_PARTNER');
   assert.equal(backend.ledger.grants.size, 0);
   assert.deepEqual((await page.evaluate(() => JSON.parse(localStorage.getItem('ait-iap:outbox')))).map((e) => e.orderId), [outcome.orderId]);
-  await page.close();
-  await backend.close();
 });
 
 test('grant.credentials: "include" sends the page\'s cookies with the hand-off to another origin; the default sends none', async () => {

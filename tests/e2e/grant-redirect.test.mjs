@@ -9,10 +9,13 @@ let sandbox;
 before(async () => { sandbox = await openSandbox(); });
 after(async () => { await sandbox.close(); });
 
-test('a grant URL that redirects (307) to one that would grant: the POST is not followed, the purchase not granted', async () => {
+test('a grant URL that redirects (307) to one that would grant: the POST is not followed, the purchase not granted', async (t) => {
   const elsewhere = await corsServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"granted":true}'));
+  t.after(() => elsewhere.close());
   const redirecting = await corsServer((req, res) => res.writeHead(307, { location: elsewhere.url }).end());
+  t.after(() => redirecting.close());
   const page = await sandbox.page();
+  t.after(() => page.close());
   const warnings = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   const outcome = await page.evaluate(async ([url, sku]) => {
@@ -34,7 +37,4 @@ test('a grant URL that redirects (307) to one that would grant: the POST is not 
   assert.equal(told.length, 1, `the developer is told once that the grant URL redirected: ${JSON.stringify(warnings)}`);
   assert.ok(told[0].includes(`grant URL ${redirecting.url}: redirected (not followed)`), told[0]);
   assert.deepEqual(sandbox.pageErrors, []);
-  await page.close();
-  await redirecting.close();
-  await elsewhere.close();
 });
