@@ -2,6 +2,7 @@
 // that answers its JSON): the app decides access from its backend's word, never from client data alone. Plain JS
 // beside the wasm module (it needs no init()), shipped as its own file that the entries re-export.
 import { aitError } from './ait-error.js';
+import { ENTITLEMENTS_BAD_RESPONSE, ENTITLEMENTS_REFUSED, ENTITLEMENTS_UNREACHABLE } from './error-codes.js';
 
 const is = (value, type) => typeof value == type;
 const strings = (list) => Array.isArray(list) && list.every((s) => is(s, 'string'));
@@ -31,28 +32,25 @@ export async function entitlements(url, { headers, credentials, signal, timeoutM
   const stop = () => controller.abort();
   const timer = setTimeout(stop, timeoutMs);
   signal?.addEventListener('abort', stop);
-  const fail = (code, status, what, cause) => {
-    const error = aitError(code, `ait-iap: entitlements ${url}: ${what}`, cause);
-    return Object.assign(error, { status, retryable: code == 'ENTITLEMENTS_UNREACHABLE' });
-  };
+  const fail = (code, status, what, cause) => Object.assign(aitError(code, `entitlements ${url}: ${what}`, cause), { status });
   let status = 0;
   try {
     const response = await fetch(url, { headers, credentials, cache: 'no-store', redirect: 'manual', signal: controller.signal });
     status = response.status;
-    if (status == 0 || (status > 299 && status < 400)) throw fail('ENTITLEMENTS_REFUSED', status, 'redirected (not followed)');
+    if (status == 0 || (status > 299 && status < 400)) throw fail(ENTITLEMENTS_REFUSED, status, 'redirected (not followed)');
     if (status > 299) {
       const reason = await response.json().then((r) => r?.reason, () => undefined);
       const transient = status > 499 || status == 408 || status == 429;
-      throw fail(transient ? 'ENTITLEMENTS_UNREACHABLE' : 'ENTITLEMENTS_REFUSED', status, `HTTP ${status}${is(reason, 'string') ? ` ${reason}` : ''}`);
+      throw fail(transient ? ENTITLEMENTS_UNREACHABLE : ENTITLEMENTS_REFUSED, status, `HTTP ${status}${is(reason, 'string') ? ` ${reason}` : ''}`);
     }
     const answer = entitlementsOf(await response.json().catch(() => undefined));
-    if (!answer) throw fail('ENTITLEMENTS_BAD_RESPONSE', status, 'the answer is not { skus, subscriptions, nonConsumables }');
+    if (!answer) throw fail(ENTITLEMENTS_BAD_RESPONSE, status, 'the answer is not { skus, subscriptions, nonConsumables }');
     return answer;
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error; // `reason`: Safari 15.4, Chrome 98; before, fetch's AbortError
     if (error?.name == 'AitIapError') throw error;
     const what = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : `unreachable (${error?.message ?? error}): backend down, CORS, or CSP connect-src?`;
-    throw fail('ENTITLEMENTS_UNREACHABLE', status, what, error);
+    throw fail(ENTITLEMENTS_UNREACHABLE, status, what, error);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', stop);

@@ -5,6 +5,7 @@
 const MAX_HISTORY_PAGES = 200;
 
 import { aitError } from './ait-error.js';
+import { NOT_INITIALIZED, WASM_LOAD_FAILED } from './error-codes.js';
 import { checkGrantUrl } from './hand-off.js';
 
 /** `initWasm` and `wasm` are one wasm-bindgen build's default export and its `IapClient`, `createIap`, `detectEnvironment`. */
@@ -26,15 +27,15 @@ export function entry(initWasm, wasm) {
   /** Loads and instantiates the wasm module once. `module` may be a URL, Response, BufferSource or Module. A failed
    *  load rejects with `WASM_LOAD_FAILED` and is not remembered: a later `init()` tries again. */
   function init(module) {
-    ready ??= initWasm(module === undefined ? undefined : { module_or_path: module }).then(
+    ready ??= initWasm({ module_or_path: module }).then(
       () => {
         initialized = true;
       },
       (cause) => {
         ready = null;
         throw aitError(
-          'WASM_LOAD_FAILED',
-          `ait-iap: the .wasm did not load (${cause?.message ?? cause}): pass its URL to init(); Vite: aitIap() or optimizeDeps.exclude`,
+          WASM_LOAD_FAILED,
+          `the .wasm did not load (${cause?.message ?? cause}): pass its URL to init(); Vite: aitIap() or optimizeDeps.exclude`,
           cause,
         );
       },
@@ -43,7 +44,7 @@ export function entry(initWasm, wasm) {
   }
 
   function assertReady() {
-    if (!initialized) throw aitError('NOT_INITIALIZED', 'ait-iap: await init() before using the library');
+    if (!initialized) throw aitError(NOT_INITIALIZED, 'await init() before using the library');
   }
 
   return {

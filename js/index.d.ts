@@ -208,7 +208,8 @@ export function init(wasm?: string | URL | Response | BufferSource | WebAssembly
 /** The purchase client over the SDK's `IAP` object. Throws `INVALID_ARGUMENT` for invalid options and
  *  `NOT_INITIALIZED` before `init()`. */
 export function createIap(options: CreateIapOptions): IapClient;
-/** Renders the shop list (keyed, accessible, CSP-safe) into `container` and runs purchases from its buttons. */
+/** Renders the shop list (keyed, accessible, CSP-safe) into `container` and runs purchases from its buttons. Throws
+ *  `INVALID_ARGUMENT` for invalid options (as `createIap`) and `NOT_INITIALIZED` before `init()`. */
 export function mountProductList(container: Element, client: IapClient, options?: ProductListOptions): ProductList;
 export function mountProductList(container: Element, options: ProductListOptions & { client: IapClient }): ProductList;
 /** `'toss'` or `'sandbox'` inside the Toss app, `'none'` in a plain browser. */
@@ -243,13 +244,18 @@ export interface EntitlementsOptions {
   timeoutMs?: number;
 }
 
-/** Why `entitlements()` did not resolve: a JS Error with a stable code, the HTTP `status` (0: no answer) and
- *  `retryable` (true for ENTITLEMENTS_UNREACHABLE: network, CORS, timeout, a 5xx, 408 or 429). */
+/** Why `entitlements()` did not resolve: an AitIapError-shaped Error (`category`, `retryable`, `route`, `messages`,
+ *  `detail`, as docs/errors.md routes its code) with the HTTP `status` (0: no answer); `retryable` is true for
+ *  ENTITLEMENTS_UNREACHABLE (network, CORS, timeout, a 5xx, 408 or 429). */
 export interface EntitlementsError extends Error {
   name: 'AitIapError';
   code: 'ENTITLEMENTS_UNREACHABLE' | 'ENTITLEMENTS_REFUSED' | 'ENTITLEMENTS_BAD_RESPONSE';
   status: number;
+  category: ErrorCategory;
   retryable: boolean;
+  route: ErrorRoute;
+  messages: { ko: string; en: string };
+  detail: string;
 }
 
 /** GETs your backend's entitlements URL (`createEntitlementsHandler` of `ait-iap/server`) with your sign-in and

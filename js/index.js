@@ -10,9 +10,6 @@ export const { init, createIap, detectEnvironment } = api;
 /** `mountProductList(container, client, options?)` or `mountProductList(container, { client, ...options })`. */
 export function mountProductList(container, client, options) {
   api.assertReady();
-  if (!(client instanceof wasm.IapClient) && client?.client instanceof wasm.IapClient) {
-    options = client;
-    client = client.client;
-  }
+  if (!(client instanceof wasm.IapClient) && client?.client instanceof wasm.IapClient) ({ client, ...options } = client);
   return wasm.mountProductList(container, client, options);
 }

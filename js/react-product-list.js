@@ -4,7 +4,7 @@
 // effect, kept by bundlers also for a bare `import 'ait-iap/react/product-list'`.
 import { createElement, useEffect, useRef } from 'react';
 import * as withList from './index.js';
-import { useIapClient, withProductList } from './react.js';
+import { notInitialized, useIapClient, withProductList } from './react.js';
 
 const madeWithList = withProductList(withList);
 
@@ -14,8 +14,7 @@ const madeWithList = withProductList(withList);
 export function ProductList({ locale, testBadge, products, className }) {
   const client = useIapClient();
   if (!madeWithList(client)) {
-    const message = 'ait-iap/react: <IapProvider> mounted before ait-iap/react/product-list was imported, so its client has no list: import it where the provider is (not in a chunk loaded later)';
-    throw Object.assign(new Error(message), { name: 'AitIapError', code: 'NOT_INITIALIZED' });
+    throw notInitialized('<IapProvider> mounted before ait-iap/react/product-list was imported, so its client has no list: import it where the provider is (not in a chunk loaded later)');
   }
   const container = useRef(null);
   const list = useRef(null);

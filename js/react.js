@@ -4,6 +4,8 @@
 import { createContext, createElement, Fragment, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as headless from './headless.js';
 import { entitlements } from './entitlements.js';
+import { aitError } from './ait-error.js';
+import { NOT_INITIALIZED } from './error-codes.js';
 
 const ClientContext = createContext(null);
 
@@ -20,6 +22,9 @@ export function withProductList(module) {
   engine = module;
   return (client) => moduleOf.get(client) === module;
 }
+
+/** The typed NOT_INITIALIZED error of ait-iap/react (and of ait-iap/react/product-list: not part of the API). */
+export const notInitialized = (detail) => aitError(NOT_INITIALIZED, detail);
 
 /** One client for the app, created after `init()` and disposed on unmount. The props are `createIap`'s options and
  *  `wasm` (where `init` finds the module, if not beside the entry), read once at mount (give the provider a new `key`
@@ -61,7 +66,7 @@ export function IapProvider({ children, fallback = null, ...props }) {
 /** The provider's client (for what the hooks do not cover: `recoverPendingOrders`, `outbox`, `onRecovered`). */
 export function useIapClient() {
   const client = useContext(ClientContext);
-  if (!client) throw Object.assign(new Error('ait-iap/react: use the hooks inside <IapProvider>'), { name: 'AitIapError', code: 'NOT_INITIALIZED' });
+  if (!client) throw notInitialized('use the hooks of ait-iap/react inside <IapProvider>');
   return client;
 }
 

@@ -39,15 +39,12 @@ build ait_iap --features small
 build ait_iap_headless --no-default-features --features small
 
 cp js/*.css js/*.d.ts js/host-emulator.js js/emulator-*.js dist/
-# ait-iap/react and ait-iap/react/product-list: shipped as written; they import react, the first ./headless.js and the
-# second ./index.js, which the provider then loads instead (one module instance each).
-cp js/react.js js/react-product-list.js dist/
 cp -r js/server js/vite dist/ # ait-iap/server and ait-iap/vite: Node code, shipped as written (readable; no bundling needed)
 cp -r js/toss-emulator dist/ # ait-iap/toss-emulator and the `ait-iap` command (package.json bin): Node code, shipped as written
 # What the app ships, one minified file per entry: the entry, the code both share (js/entry.js) and its build's
 # wasm-bindgen glue, bundled (glue exports nobody uses, e.g. initSync, drop out). import.meta.url stays as it is,
 # so the .wasm beside the file is found and bundlers emit it.
-SHARED="entry.js $(printf '%s\n' $SNIPPETS | sort -u | tr '\n' ' ')" # the module's JS imports, as glue.mjs found them
+SHARED="entry.js error-codes.js $(printf '%s\n' $SNIPPETS | sort -u | tr '\n' ' ')" # and the module's JS imports, as glue.mjs found them
 # `entitlements` (js/entitlements.js: plain JS, no wasm) is a file of its own, which both entries and ait-iap/react
 # import (kept external to their bundles): an app pays its bytes only when it calls it (bundlers drop an unused one).
 cp js/index.js js/headless.js js/entitlements.js $(printf 'js/%s ' $SHARED) dist/
@@ -58,6 +55,10 @@ done
 node_modules/.bin/esbuild dist/entitlements.js --bundle --minify --format=esm --target=chrome96,safari15 \
   --outfile=dist/entitlements.js --allow-overwrite --log-level=warning
 (cd dist && rm $SHARED ait_iap.js ait_iap_headless.js)
+# ait-iap/react and ait-iap/react/product-list: shipped as written; they import react, the first ./headless.js and the
+# second ./index.js, which the provider then loads instead (one module instance each), and the typed error
+# (ait-error.js, error-codes.js: as written, beside them).
+cp js/react.js js/react-product-list.js js/ait-error.js js/error-codes.js dist/
 node scripts/size.mjs
 # The golden test of the rewritten glue (scripts/glue.mjs): each rewrite applied as expected, both entries' imports
 # resolve against their .wasm, nothing rewritten left over. Unset NODE_TEST_CONTEXT: under a test (npm pack's

@@ -7,7 +7,7 @@ use ait_iap_core::error::{ErrorCode, Opaque, RawError, RoutedError};
 pub use ait_iap_core::locale::Locale;
 use alloc::rc::Rc;
 use ait_iap_core::limits;
-use ait_iap_core::text::{cat, truncate};
+use ait_iap_core::text::truncate;
 use crate::js::{get, get_order_id, get_string, set};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -32,7 +32,7 @@ extern "C" {
     #[allow(clippy::too_many_arguments)]
     fn routed_error(
         code: &str,
-        message: &str,
+        message: Option<&str>,
         category: &str,
         retryable: bool,
         route: &str,
@@ -43,20 +43,31 @@ extern "C" {
         cause: Option<JsValue>,
         raw: Option<&JsValue>,
     ) -> JsValue;
-    /// What is wrong with `createIap`'s options, naming the option, the value and what is allowed (a string), or
-    /// `undefined`.
-    #[wasm_bindgen(js_name = readOptions)]
-    pub fn read_options(options: &JsValue) -> JsValue;
 }
 
-/// The error's `message`: the user's, in the locale; for a mistake in the calling code, the developer's, in English.
-pub fn message(err: &RoutedError, locale: Locale) -> String {
+#[wasm_bindgen(module = "/js/options.js")]
+extern "C" {
+    /// What is wrong with `createIap`'s options, naming the option, the value and what is allowed (a string), or
+    /// the options read (an array).
+    #[wasm_bindgen(js_name = readOptions)]
+    pub fn read_options(options: &JsValue) -> JsValue;
+    /// `mountProductList`'s, checked as createIap's: the problem (a string), or `[English?, testBadge]`.
+    #[cfg(feature = "list")]
+    #[wasm_bindgen(js_name = readListOptions)]
+    pub fn read_list_options(options: &JsValue) -> JsValue;
+}
+
+/// The error's `message` when it is the user's, in the locale; none for a mistake in the calling code, whose message
+/// is the developer's, in English: `ait-iap: ` and the detail (as `aitError`, js/ait-error.js, writes it).
+fn user_message(err: &RoutedError, locale: Locale) -> Option<&'static str> {
     let (ko, en) = err.code.messages();
-    match (err.code, locale) {
-        (ErrorCode::InvalidArgument, _) => cat(&["ait-iap: ", &err.detail]),
-        (_, Locale::En) => en.into(),
-        _ => ko.into(),
-    }
+    (err.code != ErrorCode::InvalidArgument).then(|| locale.pick(ko, en))
+}
+
+/// The error's `message`, as its JS error has it.
+#[cfg(feature = "list")]
+pub fn message(err: &RoutedError, locale: Locale) -> String {
+    user_message(err, locale).map_or_else(|| ait_iap_core::text::cat(&["ait-iap: ", &err.detail]), String::from)
 }
 
 /// A JS `Error` carrying `code`, `category`, `retryable`, `route`, `messages {ko, en}`, `orderId`, `detail`
@@ -64,7 +75,6 @@ pub fn message(err: &RoutedError, locale: Locale) -> String {
 pub fn to_js_error(err: &RoutedError, locale: Locale) -> JsValue {
     let raw = err.raw.as_ref().and_then(|raw| raw.0.downcast_ref::<JsValue>());
     let (ko, en) = err.code.messages();
-    let message = &*message(err, locale);
     let cause = err.cause.as_ref().map(|failure| {
         let cause = to_js_error(&RoutedError::new(failure.code, failure.reason.clone()), locale);
         set(&cause, "status", &JsValue::from_f64(failure.status.into()));
@@ -72,7 +82,7 @@ pub fn to_js_error(err: &RoutedError, locale: Locale) -> JsValue {
     });
     routed_error(
         err.code_str(),
-        message,
+        user_message(err, locale),
         err.code.category().as_str(),
         err.code.retryable(),
         err.code.route().as_str(),

@@ -13,7 +13,7 @@ use crate::js::{as_array, get, get_function, get_order_id, get_string, Callback}
 use crate::deferred::{ignore, then};
 use ait_iap_core::error::{ErrorCode, Route, RoutedError};
 use ait_iap_core::machine::{Outcome, Status};
-use crate::js_error::{message, to_js_error, Locale};
+use crate::js_error::{message, read_list_options, to_js_error, Locale};
 use ait_iap_core::product::Offer;
 use crate::products::{fetch_products, validate_items, JsProduct};
 use ait_iap_core::grant::Environment;
@@ -634,15 +634,18 @@ pub struct ProductList {
 /// Draws `client`'s products into `container`; each buy button runs `client.purchase(sku)`.
 /// `options`: `{ products?, locale?, testBadge? }`. `products`: the items (no loading), or the promise of an
 /// `IAP.getProductItemList()` call the app started before the module was ready (loading until it answers);
-/// `testBadge` defaults to the sandbox.
+/// `testBadge` defaults to the sandbox. Options are checked as createIap's (`readListOptions`, js/options.js): one
+/// unknown or of the wrong kind throws INVALID_ARGUMENT naming it.
 #[wasm_bindgen(js_name = mountProductList)]
 pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
+    let read = read_list_options(&options);
+    if let Some(problem) = read.as_string() {
+        return Err(unusable(&problem));
+    }
+    let read: &Array = read.unchecked_ref();
     let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
-    let lang = match get_string(&options, "locale", 10) {
-        Some(tag) => Locale::parse(Some(&tag)),
-        None => client.inner.ctx.locale,
-    };
-    let test_badge = get(&options, "testBadge").as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
+    let lang = read.get(0).as_bool().map_or(client.inner.ctx.locale, |en| if en { Locale::En } else { Locale::Ko });
+    let test_badge = read.get(1).as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
     container.class_list().add_1("ait-iap")?;
     container.set_inner_html(LIST_HTML);
     let list = first(&container)?;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import { entitlements } from '../js/entitlements.js';
+import { assertDocumented } from './documented-errors.mjs';
 import { postgresLedger, createEntitlementsHandler, toNodeListener, subscriptionNotification, parseSubscriptionNotification } from '../js/server/index.js';
 
 const listen = async (listener) => {
@@ -20,6 +21,8 @@ const close = ({ server }) => {
 const rejects = (promise, fields) => assert.rejects(promise, (e) => {
   assert.equal(e.name, 'AitIapError');
   assert.ok(e instanceof Error);
+  assertDocumented(e);
+  assert.equal(e.message, `ait-iap: ${e.detail}`);
   for (const [k, v] of Object.entries(fields)) assert.equal(k === 'message' ? v.test(e.message) : e[k], k === 'message' ? true : v, `${k}: ${e[k]} (${e.message})`);
   return true;
 });

@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { init, createIap, mountProductList, detectEnvironment } from '../dist/index.js';
+import { assertDocumented } from './documented-errors.mjs';
+
+/** A JS-side error: routed as documented, its message the developer's English, `ait-iap: ` and its detail. */
+const developers = (code, says) => (e) => assertDocumented(e) && e.code === code && says.test(e.detail) && e.message === `ait-iap: ${e.detail}`;
 
 test('every entry point throws NOT_INITIALIZED before init()', () => {
   for (const call of [() => createIap({ sdk: {}, grant: '/g' }), () => mountProductList(null, null), () => detectEnvironment()]) {
@@ -17,6 +21,25 @@ test('a failed load rejects with WASM_LOAD_FAILED, says how to fix it, and is no
   assert.throws(() => detectEnvironment(), (e) => e.code === 'NOT_INITIALIZED');
 });
 
+test('NOT_INITIALIZED and WASM_LOAD_FAILED carry their code\'s documented routing, as the module\'s errors', async () => {
+  const headless = await import('../dist/headless.js');
+  for (const call of [() => createIap({ sdk: {}, grant: '/g' }), () => mountProductList(null, null), () => detectEnvironment(), () => headless.createIap({ grant: '/g' })]) {
+    assert.throws(call, developers('NOT_INITIALIZED', /^await init\(\)/));
+  }
+  const html = () => new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } });
+  await assert.rejects(init(html()), developers('WASM_LOAD_FAILED', /optimizeDeps/));
+  await assert.rejects(headless.init(html()), developers('WASM_LOAD_FAILED', /optimizeDeps/));
+});
+
+test('ait-iap/react: a hook outside <IapProvider> throws NOT_INITIALIZED with its documented routing', async () => {
+  const { createElement } = await import('react');
+  const { renderToString } = await import('react-dom/server');
+  const { useIapClient, usePurchase } = await import('../dist/react.js');
+  for (const hook of [useIapClient, usePurchase]) {
+    assert.throws(() => renderToString(createElement(() => (hook(), null))), developers('NOT_INITIALIZED', /<IapProvider>/));
+  }
+});
+
 test('init() is memoized: one instantiation however often it is called', async () => {
   const bytes = readFileSync(new URL('../dist/ait_iap_bg.wasm', import.meta.url));
   const first = init(bytes);
@@ -25,6 +48,7 @@ test('init() is memoized: one instantiation however often it is called', async (
   await first;
   assert.equal(detectEnvironment(), 'none', 'no Toss host in Node');
   assert.throws(() => createIap({ grant: '/g' }), (e) => e.code === 'INVALID_ARGUMENT' && e.category === 'developer');
+  assert.throws(() => createIap({ grant: '/g' }), developers('INVALID_ARGUMENT', /^createIap: sdk/));
 });
 
 test('ait-iap/headless: NOT_INITIALIZED before its own init(), which loads the headless build', async () => {

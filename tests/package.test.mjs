@@ -53,7 +53,7 @@ function prepare(name, { as = name, source } = {}) {
 
 test('the tarball, packed with no dist/ beforehand, holds the built files and nothing else', () => {
   assert.deepEqual(packed, [
-    'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
+    'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-error.js', 'dist/error-codes.js', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/entitlements.js', 'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
     ...['cors', 'database-errors', 'entitlements-handler', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',

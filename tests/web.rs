@@ -90,17 +90,7 @@ fn every_invalid_option_names_itself_and_its_value() {
     for (option, says) in cases {
         let given = js(&format!("return {{ grant: '/api/grant', {option} }};"));
         Reflect::set(&given, &JsValue::from_str("sdk"), &sdk).unwrap_or_default();
-        let err = create_iap(given).err().unwrap_or(JsValue::UNDEFINED);
-        assert!(err.is_instance_of::<js_sys::Error>(), "{option}");
-        assert_eq!(text(&err, "name"), "AitIapError", "{option}");
-        assert_eq!(text(&err, "code"), "INVALID_ARGUMENT", "{option}");
-        assert_eq!((text(&err, "category"), prop(&err, "retryable").as_bool(), text(&err, "route")), ("developer".into(), Some(false), "none".into()), "{option}");
-        assert_eq!(text(&prop(&err, "messages"), "ko"), "잘못된 요청이에요.", "{option}");
-        assert_eq!(text(&prop(&err, "messages"), "en"), "Invalid request.", "{option}");
-        let message = text(&err, "message");
-        assert!(message.starts_with(&format!("ait-iap: {says}")), "{option}: {message}");
-        assert_eq!(message, format!("ait-iap: {}", text(&err, "detail")), "{option}");
-        assert!(message.is_ascii(), "{option}: the developer's message is English: {message}");
+        assert_invalid_argument(&create_iap(given).err().unwrap_or(JsValue::UNDEFINED), option, says);
     }
     // What is allowed passes, in every form the docs give.
     for option in [
@@ -115,6 +105,57 @@ fn every_invalid_option_names_itself_and_its_value() {
         assert!(made.is_ok(), "{option}: {made:?}", made = made.as_ref().err());
         made.map(|client| client.dispose()).unwrap_or_default();
     }
+}
+
+/// An option given wrong is INVALID_ARGUMENT shaped as the module's other errors, its English message naming the
+/// function, the option and the value (`says`).
+fn assert_invalid_argument(err: &JsValue, option: &str, says: &str) {
+    assert!(err.is_instance_of::<js_sys::Error>(), "{option}");
+    assert_eq!(text(err, "name"), "AitIapError", "{option}");
+    assert_eq!(text(err, "code"), "INVALID_ARGUMENT", "{option}");
+    assert_eq!((text(err, "category"), prop(err, "retryable").as_bool(), text(err, "route")), ("developer".into(), Some(false), "none".into()), "{option}");
+    assert_eq!(text(&prop(err, "messages"), "ko"), "잘못된 요청이에요.", "{option}");
+    assert_eq!(text(&prop(err, "messages"), "en"), "Invalid request.", "{option}");
+    let message = text(err, "message");
+    assert!(message.starts_with(&format!("ait-iap: {says}")), "{option}: {message}");
+    assert_eq!(message, format!("ait-iap: {}", text(err, "detail")), "{option}");
+    assert!(message.is_ascii(), "{option}: the developer's message is English: {message}");
+}
+
+/// `mountProductList`'s options are checked as createIap's (one validator): a mistake throws INVALID_ARGUMENT naming
+/// it and draws nothing; what the docs allow mounts.
+#[wasm_bindgen_test]
+fn every_invalid_list_option_names_itself_and_its_value() {
+    without_host();
+    let client = create_iap(options(&sdk("{ products: [] }"))).map_err(|_| ()).unwrap_or_else(|_| panic!("create"));
+    let doc = web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("document"));
+    let container = || doc.create_element("div").unwrap_or_else(|_| panic!("div"));
+    let cases = [
+        ("locale: 'kr'", r#"mountProductList: locale: "kr": allowed: ko,en"#),
+        ("locale: 'en-US'", r#"mountProductList: locale: "en-US""#),
+        ("testBadge: 'yes'", r#"mountProductList: testBadge: "yes": allowed: boolean"#),
+        ("testBadge: 1", "mountProductList: testBadge: 1: allowed: boolean"),
+        ("products: {}", "mountProductList: products: <object>: allowed: an array or a promise"),
+        ("products: null", "mountProductList: products: null: allowed: an array or a promise"),
+        ("products: 'p1'", r#"mountProductList: products: "p1""#),
+        ("product: []", "mountProductList: product: <object>: unknown option"),
+        ("locale: 'en', testbadge: true", "mountProductList: testbadge: true: unknown option"),
+    ];
+    for (option, says) in cases {
+        let drawn = container();
+        let err = mount_product_list(drawn.clone(), &client, js(&format!("return {{ {option} }};"))).err().unwrap_or(JsValue::UNDEFINED);
+        assert_invalid_argument(&err, option, says);
+        assert_eq!((drawn.class_name(), drawn.child_element_count()), (String::new(), 0), "{option}: nothing drawn");
+    }
+    for option in ["", "locale: 'en', testBadge: false, products: []", "locale: 'ko', testBadge: true, products: Promise.resolve({ products: [] })", "locale: undefined, testBadge: undefined, products: undefined"] {
+        let made = mount_product_list(container(), &client, js(&format!("return {{ {option} }};"))).map_err(|e| text(&e, "message"));
+        assert!(made.is_ok(), "{option}: {made:?}", made = made.as_ref().err());
+        made.map(|list| list.destroy()).unwrap_or_default();
+    }
+    for none in [JsValue::UNDEFINED, JsValue::NULL] {
+        mount_product_list(container(), &client, none).map(|list| list.destroy()).unwrap_or_else(|_| panic!("no options"));
+    }
+    client.dispose();
 }
 
 #[wasm_bindgen_test]

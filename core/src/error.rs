@@ -94,6 +94,25 @@ impl Category {
     }
 }
 
+impl Category {
+    /// Where an error of this category sends the user (`NO_HOST`, the one exception, opens Toss).
+    #[inline]
+    pub fn route(self) -> Route {
+        match self {
+            Self::Canceled | Self::Pending | Self::Rejected | Self::Developer => Route::None,
+            Self::Transient => Route::Retry,
+            Self::PaidUnverified => Route::Support,
+            Self::Environment => Route::UpdateApp,
+        }
+    }
+
+    /// Whether a retry can help (`TIMEOUT` too, the one exception).
+    #[inline]
+    pub fn retryable(self) -> bool {
+        self == Self::Transient
+    }
+}
+
 impl Route {
     #[inline]
     pub fn as_str(self) -> &'static str {
@@ -151,17 +170,15 @@ impl ErrorCode {
 
     #[inline]
     pub fn retryable(&self) -> bool {
-        self.category() == Category::Transient || *self == ErrorCode::Timeout
+        self.category().retryable() || *self == ErrorCode::Timeout
     }
 
     #[inline]
     pub fn route(&self) -> Route {
-        match self.category() {
-            Category::Canceled | Category::Pending | Category::Rejected | Category::Developer => Route::None,
-            Category::Transient => Route::Retry,
-            Category::PaidUnverified => Route::Support,
-            Category::Environment if *self == ErrorCode::NoHost => Route::OpenInToss,
-            Category::Environment => Route::UpdateApp,
+        if *self == ErrorCode::NoHost {
+            Route::OpenInToss
+        } else {
+            self.category().route()
         }
     }
 
@@ -205,6 +222,19 @@ const OUR_CODES: [(&str, ErrorCode); 9] = [
     ("INVALID_PRODUCT_DATA", ErrorCode::InvalidProductData),
     ("INVALID_ARGUMENT", ErrorCode::InvalidArgument),
     ("DISPOSED", ErrorCode::Disposed),
+];
+
+/// The codes the JS beside the module raises, before it loads or without it (js/entry.js, js/react.js,
+/// js/entitlements.js): each with its category and its user's messages (Korean, English); `retryable` and `route`
+/// follow from the category as for the module's codes. js/error-codes.js is written from this table (a test
+/// below keeps it current), so that the JS never restates it; the module itself never raises these.
+pub const JS_CODES: [(&str, Category, &str, &str); 5] = [
+    // The user is told the same of both (the second adds the retry): a few bytes less in every entry.
+    ("NOT_INITIALIZED", Category::Developer, "결제를 준비하지 못했어요.", "Payments couldn't be set up."),
+    ("WASM_LOAD_FAILED", Category::Transient, "결제를 준비하지 못했어요. 잠시 후 다시 시도해 주세요.", "Payments couldn't be set up. Please try again shortly."),
+    ("ENTITLEMENTS_UNREACHABLE", Category::Transient, "구매 내역을 불러올 수 없어요. 잠시 후 다시 시도해 주세요.", "We couldn't load your purchases. Please try again shortly."),
+    ("ENTITLEMENTS_REFUSED", Category::Rejected, "구매 내역을 확인할 수 없어요.", "We couldn't check your purchases."),
+    ("ENTITLEMENTS_BAD_RESPONSE", Category::Developer, "구매 내역을 불러오지 못했어요.", "We couldn't read your purchases."),
 ];
 
 /// An error as the SDK or the boundary saw it, before routing. Fields are whatever could be read.
@@ -336,17 +366,26 @@ mod tests {
         assert_eq!(RoutedError::route(&RawError::default()).detail, "host error UNKNOWN");
     }
 
+    /// Every code with its routing: the module's (the SDK's, ours, "any other code"' last) or the JS's.
+    fn rows() -> Vec<(String, Category, bool, Route, &'static str, &'static str)> {
+        let unknown = ("any other code", ErrorCode::Unknown);
+        let module = SDK_CODES.iter().chain(OUR_CODES.iter());
+        let mut rows: Vec<_> = module.map(|(name, code)| (name.to_string(), code.category(), code.retryable(), code.route(), code.messages().0, code.messages().1)).collect();
+        rows.extend(JS_CODES.iter().map(|&(name, category, ko, en)| (name.to_string(), category, category.retryable(), category.route(), ko, en)));
+        let (ko, en) = unknown.1.messages();
+        rows.push((unknown.0.to_string(), unknown.1.category(), unknown.1.retryable(), unknown.1.route(), ko, en));
+        rows
+    }
+
     /// The documented error table (docs/errors.md, and the Korean docs/ko/errors.md) is this module's routing,
-    /// row for row.
+    /// row for row, and the JS's codes.
     #[test]
     fn documented_error_table_is_current() {
         let mut table = String::from("| code | category | retryable | route | 한국어 | English |\n| --- | --- | --- | --- | --- | --- |\n");
-        let unknown = ("any other code", ErrorCode::Unknown);
-        for (name, code) in SDK_CODES.iter().chain(OUR_CODES.iter()).chain([&unknown]) {
-            let (ko, en) = code.messages();
-            let name = if matches!(code, ErrorCode::Unknown) { name.to_string() } else { ["`", name, "`"].concat() };
-            let retry = if code.retryable() { "yes" } else { "no" };
-            let row = [name.as_str(), code.category().as_str(), retry, code.route().as_str(), ko, en].join(" | ");
+        for (name, category, retryable, route, ko, en) in rows() {
+            let name = if name.contains(' ') { name } else { ["`", &name, "`"].concat() };
+            let retry = if retryable { "yes" } else { "no" };
+            let row = [name.as_str(), category.as_str(), retry, route.as_str(), ko, en].join(" | ");
             table.push_str(&["| ", &row, " |\n"].concat());
         }
         for doc in [concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md"), concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/ko/errors.md")] {
@@ -354,6 +393,24 @@ mod tests {
             let current = text.split("<!-- errors -->\n").nth(1).and_then(|r| r.split("<!-- /errors -->").next());
             assert_eq!(current, Some(table.as_str()), "{doc}: the error table is out of date; it should be:\n{table}");
         }
+    }
+
+    /// js/error-codes.js is `JS_CODES` as the JS reads it: one export per code (an entry bundles only the codes
+    /// it raises), `[code, category, retryable, route, ko, en]`, the order `aitError` (js/ait-error.js) reads.
+    #[test]
+    fn js_error_codes_are_current() {
+        let mut js = String::from(
+            "// Generated from JS_CODES in core/src/error.rs (its test js_error_codes_are_current prints this file when they\n\
+             // differ): the codes the JS raises, routed as the module routes its own. `[code, category, retryable, route,\n\
+             // Korean, English]`, as `aitError` (ait-error.js) reads them.\n",
+        );
+        for (name, category, retryable, route, ko, en) in rows().into_iter().filter(|row| JS_CODES.iter().any(|js| js.0 == row.0)) {
+            let quoted = |s: &str| format!("{s:?}"); // a JS string literal too, for these texts
+            let row = [quoted(&name), quoted(category.as_str()), retryable.to_string(), quoted(route.as_str()), quoted(ko), quoted(en)].join(", ");
+            js.push_str(&["export const ", &name, " = [", &row, "];\n"].concat());
+        }
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../js/error-codes.js");
+        assert_eq!(std::fs::read_to_string(file).ok().as_deref(), Some(js.as_str()), "{file} is out of date; it should be:\n{js}");
     }
 
     #[test]

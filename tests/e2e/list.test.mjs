@@ -21,6 +21,34 @@ async function mountTestList(page, products, options = {}) {
   }, [products, options]);
 }
 
+test('mountProductList checks its options as createIap does, in both its forms: INVALID_ARGUMENT naming the option', async () => {
+  const page = await sandbox.page();
+  const errors = await page.evaluate(() => {
+    const attempt = (...args) => {
+      try {
+        window.aitIap.mountProductList(document.createElement('div'), ...args).destroy();
+        return null;
+      } catch (e) {
+        return { name: e.name, code: e.code, category: e.category, route: e.route, message: e.message };
+      }
+    };
+    return {
+      locale: attempt(window.iap, { locale: 'kr' }),
+      badge: attempt({ client: window.iap, testBadge: 'yes' }),
+      misspelled: attempt({ client: window.iap, products: [], local: 'en' }),
+      products: attempt(window.iap, { products: { items: [] } }),
+      fine: [attempt({ client: window.iap, locale: 'en', testBadge: false, products: [] }), attempt(window.iap, { locale: 'ko' }), attempt(window.iap)],
+    };
+  });
+  const invalid = (message) => ({ name: 'AitIapError', code: 'INVALID_ARGUMENT', category: 'developer', route: 'none', message });
+  assert.deepEqual(errors.locale, invalid('ait-iap: mountProductList: locale: "kr": allowed: ko,en'));
+  assert.deepEqual(errors.badge, invalid('ait-iap: mountProductList: testBadge: "yes": allowed: boolean'));
+  assert.deepEqual(errors.misspelled, invalid('ait-iap: mountProductList: local: "en": unknown option'));
+  assert.deepEqual(errors.products, invalid('ait-iap: mountProductList: products: <object>: allowed: an array or a promise'));
+  assert.deepEqual(errors.fine, [null, null, null]);
+  await page.close();
+});
+
 test('keyed updates touch only the rows that changed; moves are minimal; focus stays', async () => {
   const page = await sandbox.page();
   const list = Array.from({ length: 10 }, (_, i) => product(i));
