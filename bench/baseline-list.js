@@ -1,4 +1,4 @@
-// The plain-JS baseline for the benchmark: the same DOM work as the wasm list (src/render.rs) — template-cloned
+// The plain-JS baseline for the benchmark: the same DOM work as the wasm list (src/list/dom.rs) — template-cloned
 // rows keyed by sku, only changed fields written, rows on the longest kept run left in place — with no
 // validation, no engine and no wasm boundary. It is what a careful hand-written list costs.
 

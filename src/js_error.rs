@@ -3,7 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use ait_iap_core::error::{ErrorCode, Opaque, RawError, RoutedError};
+use ait_iap_core::error::{Opaque, RawError, RoutedError};
 pub use ait_iap_core::locale::Locale;
 use alloc::rc::Rc;
 use ait_iap_core::limits;
@@ -60,14 +60,7 @@ extern "C" {
 /// The error's `message` when it is the user's, in the locale; none for a mistake in the calling code, whose message
 /// is the developer's, in English: `ait-iap: ` and the detail (as `aitError`, js/ait-error.js, writes it).
 fn user_message(err: &RoutedError, locale: Locale) -> Option<&'static str> {
-    let (ko, en) = err.code.messages();
-    (err.code != ErrorCode::InvalidArgument).then(|| locale.pick(ko, en))
-}
-
-/// The error's `message`, as its JS error has it.
-#[cfg(feature = "list")]
-pub fn message(err: &RoutedError, locale: Locale) -> String {
-    user_message(err, locale).map_or_else(|| ait_iap_core::text::cat(&["ait-iap: ", &err.detail]), String::from)
+    err.user_message(locale)
 }
 
 /// A JS `Error` carrying `code`, `category`, `retryable`, `route`, `messages {ko, en}`, `orderId`, `detail`

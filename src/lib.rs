@@ -37,12 +37,12 @@ mod products;
 #[cfg(all(target_arch = "wasm32", feature = "list"))]
 mod catalogue;
 #[cfg(all(target_arch = "wasm32", feature = "list"))]
-mod render;
+mod list;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{create_iap, IapClient};
 #[cfg(all(target_arch = "wasm32", feature = "list"))]
-pub use render::{mount_product_list, ProductList};
+pub use list::{mount_product_list, ProductList};
 #[cfg(target_arch = "wasm32")]
 pub use sdk::detect_environment;
 

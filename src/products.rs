@@ -20,6 +20,13 @@ use wasm_bindgen::prelude::*;
 #[derive(Clone)]
 pub struct JsText(pub JsValue, u32);
 
+/// The same JS string (`===`): the list writes a field only when it changed.
+impl PartialEq for JsText {
+    fn eq(&self, other: &JsText) -> bool {
+        self.0 == other.0
+    }
+}
+
 impl FieldText for JsText {
     fn size(&self) -> usize {
         (self.1 >> 1) as usize

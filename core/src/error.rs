@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use super::limits;
+use super::locale::Locale;
 use super::text::{cat, truncate};
 use alloc::rc::Rc;
 use core::any::Any;
@@ -295,6 +296,20 @@ pub struct RoutedError {
 }
 
 impl RoutedError {
+    /// The message in `locale` when it is the user's; none for a mistake in the calling code (`InvalidArgument`),
+    /// whose message is the developer's, in English.
+    #[inline]
+    pub fn user_message(&self, locale: Locale) -> Option<&'static str> {
+        let (ko, en) = self.code.messages();
+        (self.code != ErrorCode::InvalidArgument).then(|| locale.pick(ko, en))
+    }
+
+    /// The error's message as its JS error has it: the user's, or `ait-iap: ` and the detail.
+    #[inline]
+    pub fn message(&self, locale: Locale) -> String {
+        self.user_message(locale).map_or_else(|| cat(&["ait-iap: ", &self.detail]), String::from)
+    }
+
     #[inline]
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         RoutedError { code, detail: detail.into(), order_id: None, unknown_code: None, raw: None, cause: None }

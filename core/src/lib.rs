@@ -18,6 +18,7 @@ pub mod grant;
 pub mod host;
 pub mod key_set;
 pub mod limits;
+pub mod list;
 pub mod locale;
 pub mod machine;
 pub mod outbox;

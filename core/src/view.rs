@@ -102,6 +102,16 @@ pub fn cycle_label(cycle: &str, lang: Locale) -> Option<&'static str> {
     }
 }
 
+/// A kind badge's words: the kind, and a subscription's renewal cycle ("구독 · 매월").
+#[inline]
+pub fn kind_words(kind: ProductKind, cycle: Option<&str>, lang: Locale) -> String {
+    let kind = kind_label(kind, lang);
+    match cycle.and_then(|c| cycle_label(c, lang)) {
+        Some(c) => cat(&[kind, " · ", c]),
+        None => kind.into(),
+    }
+}
+
 #[inline]
 pub fn offer_label(offer_type: &str, lang: Locale) -> Option<&'static str> {
     match offer_type {

@@ -1,0 +1,284 @@
+//! `mountProductList(container, client, options?)`: the shop list, keyed by sku. The core's list model
+//! (`ait_iap_core::list`) decides what it shows from events (products, purchases, the order history, load errors);
+//! `dom` applies the ops it answers, touching only the rows and fields that changed.
+
+mod dom;
+mod listener;
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::catalogue;
+use crate::cell::RefCell;
+use crate::client::{IapClient, Inner, Topic, Waiter};
+use crate::deferred::{ignore, then};
+use crate::js::{as_array, get, get_function, get_order_id, get_string, Callback};
+use crate::js_error::{read_list_options, to_js_error, Locale};
+use crate::products::{fetch_products, validate_items, JsProduct, JsText};
+use crate::sdk::{detect_host, Host};
+use ait_iap_core::grant::Environment;
+use ait_iap_core::limits;
+use ait_iap_core::list::{ListModel, Op, Shown};
+use ait_iap_core::machine::Outcome;
+use ait_iap_core::view::{icon_allowed, text, Text};
+use alloc::rc::Rc;
+use core::cell::Cell;
+use dom::{attr, first, next, row_template, unattr, unusable, Dom, Names, LIST_HTML};
+use js_sys::Array;
+use listener::{Listener, Unlisten};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, Event};
+
+impl Shown for JsText {
+    fn icon_allowed(&self) -> bool {
+        self.0.as_string().is_some_and(|u| icon_allowed(&u))
+    }
+}
+
+struct View {
+    inner: Rc<Inner>,
+    model: RefCell<ListModel<JsText>>,
+    dom: Dom,
+    /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
+    /// taken back.
+    live: Cell<bool>,
+    /// The click and icon-error listeners and the client's `onRecovered` one, removed when dropped (by `destroy()`).
+    /// The DOM listeners hold the view: a mounted list works whether or not the app keeps its handle.
+    listeners: RefCell<Option<(Listener, Listener, Unlisten)>>,
+}
+
+impl View {
+    fn apply(&self, ops: Vec<Op>) {
+        self.dom.apply(&self.model.borrow(), ops)
+    }
+
+    fn show(&self, products: Vec<JsProduct>) {
+        let ops = self.model.borrow_mut().show(products, self.inner.busy());
+        self.apply(ops)
+    }
+
+    /// Shows the loading state, then the SDK's products (or the error); the promise settles when shown.
+    /// `asked`: the answer of a product call the app already started (see `mountProductList`'s `products`).
+    fn load(self: Rc<Self>, asked: Option<js_sys::Promise>) -> js_sys::Promise {
+        if !self.live.get() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let ops = self.model.borrow_mut().load();
+        self.apply(ops);
+        // A repeat visit: the shop as the SDK last listed it, until the SDK answers (outside Toss: the error only).
+        if self.model.borrow().wants_stored() && detect_host() != Host::Absent {
+            // Read in a microtask, before the first paint (storage answering with promises: when it answers).
+            let view = self.clone();
+            ignore(&then(&catalogue::read(&self.inner.store), move |ok, text| Ok((ok && view.show_stored(&text)).into())));
+        }
+        let inner = self.inner.clone();
+        fetch_products(inner.ctx.clone(), asked, move |products| {
+            if !self.live.get() {
+                return Ok(JsValue::UNDEFINED);
+            }
+            let products = match products {
+                Ok(products) => products,
+                Err(error) => {
+                    let ops = self.model.borrow_mut().failed(&error);
+                    self.apply(ops);
+                    return Ok(JsValue::UNDEFINED);
+                }
+            };
+            catalogue::save(&self.inner.store, &products);
+            self.show(products);
+            if self.model.borrow_mut().read_history() {
+                self.clone().read_history(None);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Draws the stored catalogue if the model still waits for the SDK's answer. True if drawn.
+    fn show_stored(&self, text: &JsValue) -> bool {
+        if !self.live.get() {
+            return false;
+        }
+        let stored = self.model.borrow_mut().stored(catalogue::parse(&self.inner.ctx, text), self.inner.busy());
+        stored.map(|ops| self.apply(ops)).is_some()
+    }
+
+    /// Reads a page of the order history for completed orders of the non-consumables shown, then the next one
+    /// as the model's history cursor says.
+    fn read_history(self: Rc<Self>, key: Option<String>) {
+        let page = crate::history::history_page(self.inner.ctx.clone(), key);
+        let _ = then(&page, move |ok, page| {
+            if !ok || !self.live.get() {
+                return Ok(JsValue::UNDEFINED); // no history (an old host): every item stays buyable
+            }
+            let orders = get(&page, "orders");
+            let mut model = self.model.borrow_mut();
+            for order in as_array(&orders).into_iter().flat_map(|orders| orders.iter()) {
+                if let (Some(sku), Some("COMPLETED")) = (get_string(&order, "sku", limits::FIELD), get_string(&order, "status", 20).as_deref()) {
+                    model.own(sku);
+                }
+            }
+            let (ops, next) = model.history_page(get_string(&page, "nextKey", limits::KEY));
+            drop(model);
+            self.apply(ops);
+            if next.is_some() {
+                self.read_history(next);
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+    }
+
+    fn buy(self: Rc<Self>, sku: String, offer_id: Option<String>) {
+        let ops = self.model.borrow_mut().purchase_started(&sku);
+        self.apply(ops);
+        let (inner, tapped) = (self.inner.clone(), sku.clone());
+        inner.buy(sku, offer_id, None, Waiter::List(Box::new(move |outcome: &Outcome| self.show_outcome(&tapped, outcome))));
+    }
+
+    fn show_outcome(&self, sku: &str, outcome: &Outcome) {
+        if !self.live.get() {
+            return;
+        }
+        let ops = self.model.borrow_mut().outcome(sku, outcome);
+        self.apply(ops)
+    }
+
+    /// An order confirmed after its purchase ended (the user was told the item would follow): said at its item.
+    fn show_recovered(&self, order: &JsValue) {
+        let (Some(sku), order_id) = (get_string(order, "sku", limits::FIELD), get_order_id(order)) else { return };
+        if self.live.get() {
+            let ops = self.model.borrow_mut().recovered(&sku, order_id, self.inner.busy());
+            self.apply(ops);
+        }
+    }
+
+    fn on_click(self: &Rc<Self>, event: &Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        let Ok(Some(button)) = target.closest("button") else { return };
+        if button.has_attribute("disabled") {
+            return;
+        }
+        if button.get_attribute("data-action").as_deref() == Some("reload") {
+            ignore(&self.clone().load(None));
+            return;
+        }
+        // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
+        if self.inner.busy() {
+            return;
+        }
+        let Some(sku) = button.get_attribute("data-sku") else { return };
+        let offer_id = button.get_attribute("data-offer-id");
+        self.clone().buy(sku, offer_id);
+    }
+
+    /// A broken icon shows the fallback instead (error events do not bubble: listened to in the capture phase).
+    fn on_error(self: &Rc<Self>, event: &Event) {
+        let Some(img) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        if img.class_name() != "ait-iap-icon" {
+            return;
+        }
+        let Some(i) = self.dom.rows.borrow().iter().position(|r| r.img == img) else { return };
+        let ops = self.model.borrow_mut().icon_failed(i);
+        self.apply(ops);
+    }
+
+    fn listen(self: &Rc<Self>, kind: &'static str, capture: bool, handler: fn(&Rc<View>, &Event)) -> Listener {
+        let view = self.clone();
+        let closure = Callback::new(move |e: JsValue| {
+            handler(&view, e.unchecked_ref());
+            JsValue::UNDEFINED
+        });
+        Listener::new(&self.dom.container, kind, capture, closure)
+    }
+}
+
+/// The handle returned to JS. Dropping it (the JS object being garbage-collected) leaves the list working:
+/// the view lives in its listeners until `destroy()`.
+#[wasm_bindgen]
+pub struct ProductList {
+    view: Rc<View>,
+}
+
+/// Draws `client`'s products into `container`; each buy button runs `client.purchase(sku)`.
+/// `options`: `{ products?, locale?, testBadge? }`. `products`: the items (no loading), or the promise of an
+/// `IAP.getProductItemList()` call the app started before the module was ready (loading until it answers);
+/// `testBadge` defaults to the sandbox. Options are checked as createIap's (`readListOptions`, js/options.js): one
+/// unknown or of the wrong kind throws INVALID_ARGUMENT naming it.
+#[wasm_bindgen(js_name = mountProductList)]
+pub fn mount_product_list(container: Element, client: &IapClient, options: JsValue) -> Result<ProductList, JsValue> {
+    let read = read_list_options(&options);
+    if let Some(problem) = read.as_string() {
+        return Err(unusable(&problem));
+    }
+    let read: &Array = read.unchecked_ref();
+    let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
+    let lang = read.get(0).as_bool().map_or(client.inner.ctx.locale, |en| if en { Locale::En } else { Locale::Ko });
+    let test_badge = read.get(1).as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
+    container.class_list().add_1("ait-iap")?;
+    container.set_inner_html(LIST_HTML);
+    let list = first(&container)?;
+    let state = next(&list)?;
+    let status = next(&state)?;
+    attr(&list, "aria-label", text(Text::ListLabel, lang));
+    let template = row_template(&doc, lang, test_badge)?;
+    let dom = Dom { names: Names::new(lang), container, doc, lang, list, state, status, template, rows: RefCell::new(Vec::new()) };
+    let view = Rc::new(View {
+        model: RefCell::new(ListModel::new(lang, client.inner.ctx.locale)),
+        inner: client.inner.clone(),
+        dom,
+        live: Cell::new(true),
+        listeners: RefCell::new(None),
+    });
+    let weak = Rc::downgrade(&view);
+    let on_recovered = Callback::new(move |order: JsValue| {
+        if let Some(view) = weak.upgrade() {
+            view.show_recovered(&order);
+        }
+        JsValue::UNDEFINED
+    });
+    let unlisten = Unlisten(view.inner.listen(Topic::Recovered, on_recovered.into_js_value().unchecked_into()).dyn_into().ok());
+    *view.listeners.borrow_mut() = Some((view.listen("click", false, View::on_click), view.listen("error", true, View::on_error), unlisten));
+    let products = get(&options, "products");
+    if Array::is_array(&products) {
+        let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
+        view.show(valid);
+    } else {
+        // A pending `IAP.getProductItemList()` the app started before the module was ready: its answer is the list.
+        let asked = get_function(&products, "then").map(|_| js_sys::Promise::resolve(&products));
+        ignore(&view.clone().load(asked));
+    }
+    Ok(ProductList { view })
+}
+
+#[wasm_bindgen]
+impl ProductList {
+    /// Shows `products` (same shape as `client.products()`), touching only the rows that changed. After
+    /// `destroy()` it does nothing (an app's late fetch may land after the shop was left).
+    pub fn update(&self, products: JsValue) -> Result<(), JsValue> {
+        let view = &self.view;
+        if !view.live.get() {
+            return Ok(());
+        }
+        let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
+        view.show(valid);
+        Ok(())
+    }
+
+    /// Loads the products from the client again (nothing after `destroy()`).
+    pub fn reload(&self) -> js_sys::Promise {
+        self.view.clone().load(None)
+    }
+
+    /// Removes the list, its listeners and what it set on the container; a purchase in flight goes on in the
+    /// client, and its outcome is no longer shown here.
+    pub fn destroy(&self) {
+        let view = &self.view;
+        view.live.set(false);
+        // Dropped: each listener removes itself.
+        drop(view.listeners.borrow_mut().take());
+        view.dom.rows.borrow_mut().clear();
+        let container = &view.dom.container;
+        container.set_text_content(None);
+        let _ = container.class_list().remove_1("ait-iap");
+        unattr(container, "data-state");
+        unattr(container, "data-error-code");
+    }
+}
