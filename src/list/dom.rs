@@ -66,6 +66,13 @@ pub(super) fn next(e: &Element) -> Result<Element, JsValue> {
     e.next_element_sibling().ok_or_else(|| unusable("template"))
 }
 
+fn set_or_remove(e: &Element, name: &str, value: Option<&str>) {
+    match value {
+        Some(value) => attr(e, name, value),
+        None => unattr(e, name),
+    }
+}
+
 /// `name="true"` on `e` (ARIA states), or no `name` at all.
 fn flag(e: &Element, name: &str, on: bool) {
     if on {
@@ -126,6 +133,13 @@ const ROW_HTML: &str = concat!(
     r#"<span class="ait-iap-badge ait-iap-badge--kind"></span><span class="ait-iap-badge ait-iap-badge--test" hidden></span></span>"#,
     r#"<span class="ait-iap-description"></span><span class="ait-iap-price"></span><span class="ait-iap-offers"></span></div>"#,
     r#"<button class="ait-iap-buy" type="button"></button></li>"#,
+);
+
+/// Three placeholder rows while the products load.
+const SKELETON_HTML: &str = concat!(
+    r#"<li class="ait-iap-row ait-iap-row--skeleton" aria-hidden="true"></li>"#,
+    r#"<li class="ait-iap-row ait-iap-row--skeleton" aria-hidden="true"></li>"#,
+    r#"<li class="ait-iap-row ait-iap-row--skeleton" aria-hidden="true"></li>"#,
 );
 
 /// The list's own parts: the keyed rows, the state line (loading, empty, error), the purchase status.
@@ -189,11 +203,18 @@ impl Dom {
         attr(&self.container, "data-state", state);
         self.state.set_text_content(message);
         toggle(&self.state, "hidden", message.is_none());
-        if let (true, Ok(button)) = (retry, el(&self.doc, "button", "ait-iap-retry")) {
+        if retry {
+            self.retry(&self.state, "ait-iap-retry", "data-action", "reload");
+        }
+    }
+
+    /// A retry button in `parent`, with `name="value"` (what it retries).
+    fn retry(&self, parent: &Element, class: &str, name: &str, value: &str) {
+        if let Ok(button) = el(&self.doc, "button", class) {
             attr(&button, "type", "button");
-            attr(&button, "data-action", "reload");
+            attr(&button, name, value);
             button.set_text_content(Some(text(Text::Retry, self.lang)));
-            append(&self.state, &button);
+            append(parent, &button);
         }
     }
 
@@ -208,18 +229,11 @@ impl Dom {
             None => {}
         }
         attr(node, "data-status", line.status);
-        for (name, value) in [("data-order-id", &line.order_id), ("data-error-code", &line.code)] {
-            match value {
-                Some(value) => attr(node, name, value),
-                None => unattr(node, name),
-            }
-        }
+        set_or_remove(node, "data-order-id", line.order_id.as_deref());
+        set_or_remove(node, "data-error-code", line.code.as_deref());
         node.set_text_content(Some(&line.message));
-        if let (true, Ok(button)) = (line.retry, el(&self.doc, "button", "ait-iap-retry-purchase")) {
-            attr(&button, "type", "button");
-            attr(&button, "data-sku", &line.sku);
-            button.set_text_content(Some(text(Text::Retry, self.lang)));
-            append(node, &button);
+        if line.retry {
+            self.retry(node, "ait-iap-retry-purchase", "data-sku", &line.sku);
         }
     }
 
@@ -288,16 +302,10 @@ impl Dom {
             match op {
                 Op::Busy(on) => flag(&self.list, "aria-busy", on),
                 Op::Label(t) => attr(&self.list, "aria-label", text(t, self.lang)),
-                Op::Skeleton => {
-                    for _ in 0..3 {
-                        let Ok(skeleton) = el(&self.doc, "li", "ait-iap-row ait-iap-row--skeleton") else { break };
-                        attr(&skeleton, "aria-hidden", "true");
-                        append(&self.list, &skeleton);
-                    }
-                }
+                // The list is empty here (no rows, no placeholders): constant markup, no data.
+                Op::Skeleton => self.list.set_inner_html(SKELETON_HTML),
                 Op::Clear => self.list.set_text_content(None),
-                Op::ErrorCode(true) => attr(&self.container, "data-error-code", &model.error_code),
-                Op::ErrorCode(false) => unattr(&self.container, "data-error-code"),
+                Op::ErrorCode(on) => set_or_remove(&self.container, "data-error-code", on.then_some(model.error_code.as_str())),
                 Op::State { state, message, retry } => self.set_state(state, message.then_some(model.message.as_str()), retry),
                 Op::Remove(old) => {
                     if let Some(row) = rows.get(old) {

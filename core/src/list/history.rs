@@ -3,7 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// The most pages `orderHistory()` reads (js/entry.js): a host that keeps answering `hasNext` is cut off there.
+/// The most pages `orderHistory()` reads: a host that keeps answering `hasNext` is cut off there. js/entry.js restates
+/// it (a test holds the two equal).
 pub const MAX_PAGES: u32 = 200;
 
 /// The pages the product list reads to find the non-consumables the user owns.

@@ -269,3 +269,11 @@ proptest! {
         prop_assert_eq!(apply_order(&old, &ops, &m.sources, &new), new);
     }
 }
+
+#[test]
+fn the_js_order_history_reads_as_many_pages_as_the_core_cursor() {
+    // js/entry.js's `orderHistory()` runs the same key loop in JS (a wasm export of the cursor would cost bytes in
+    // both builds): its cap is the core's.
+    let entry = include_str!("../../../js/entry.js");
+    assert!(entry.contains(&format!("const MAX_HISTORY_PAGES = {MAX_PAGES};")), "js/entry.js's cap is not MAX_PAGES");
+}
