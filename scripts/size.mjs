@@ -10,8 +10,10 @@ export const ENTRIES = [
   // checks (0.9 KB, mostly their English text; BENCHMARKS.md). Issue 15's redesign is to bring it to 36.
   { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 41 * KB },
   // The engine and the product list (`ait-iap`): the list's DOM work is ~10 KB more (BENCHMARKS.md). 53 KB, raised
-  // to 53.5 for the stored catalogue of repeat visits (0.27 KB). Issue 15's batched renderer is to bring it to 45.
-  { name: 'ait-iap', files: ['ait_iap_bg.wasm', 'index.js'], budget: 53.5 * KB },
+  // to 53.5 for the stored catalogue of repeat visits (0.27 KB), then to 54 by issue 23's redesign (the list as a
+  // core model and a DOM applier +0.37 KB, one error shape +0.33 KB, the client's life in the core +0.17 KB), which
+  // was to cost nothing. Issue 24's batched renderer is to bring it to 45.
+  { name: 'ait-iap', files: ['ait_iap_bg.wasm', 'index.js'], budget: 54 * KB },
 ];
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));

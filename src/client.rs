@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use crate::backend::GrantTarget;
 use ait_iap_core::error::{ErrorCode, RoutedError};
-use ait_iap_core::machine::{Config, Event, Machine, Outcome, PurchaseId};
+use ait_iap_core::machine::{Config, Event, Machine, PurchaseId};
 use ait_iap_core::grant::valid_order_id;
 use ait_iap_core::subscription_skus::SubscriptionSkus;
 use ait_iap_core::limits;
@@ -70,7 +70,7 @@ pub(crate) struct Inner {
 pub(crate) enum Waiter {
     Promise(Function),
     #[cfg(feature = "list")]
-    List(Box<dyn FnOnce(&Outcome)>),
+    List(Box<dyn FnOnce(&ait_iap_core::machine::Outcome)>),
 }
 
 /// What a listener hears: phase changes (`subscribe`), or orders confirmed after their purchase (`onRecovered`).
