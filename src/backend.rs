@@ -1,7 +1,7 @@
 //! The hand-off of an orderId to the partner's backend: an HTTP POST (`fetch`), or the app's own function.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use ait_iap_core::limits;
 use ait_iap_core::grant::{request_body, Environment, GrantReply};
 use crate::js::{get, get_string, object};

@@ -2,7 +2,7 @@
 //! first paint, and the SDK's answer then reconciles the rows (changed fields rewritten, removed rows gone).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::context::Context;
 use crate::deferred::ignore;
 use crate::js::parse_json;

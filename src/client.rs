@@ -2,7 +2,7 @@
 //! partner's backend and storage. Every effect the engine asks for is executed here and its result fed back.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::backend::GrantTarget;
 use ait_iap_core::error::{ErrorCode, RoutedError};
 use ait_iap_core::machine::{Config, Event, Machine, PurchaseId};

@@ -2,7 +2,7 @@
 //! each sku is bought. Products, history and the list use it without importing the client.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::cell::RefCell;
 use crate::js_error::Locale;
 use ait_iap_core::subscription_skus::SubscriptionSkus;

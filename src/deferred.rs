@@ -1,7 +1,7 @@
 //! Work that runs later, without an async executor in the module: timers and promise continuations.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::js::get_function;
 use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;

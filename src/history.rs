@@ -1,7 +1,7 @@
 //! Order history pages (`getCompletedOrRefundedOrders`) and typed subscription info (`getSubscriptionInfo`).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::context::Context;
 use ait_iap_core::error::{ErrorCode, RoutedError};
 use ait_iap_core::limits;

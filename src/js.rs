@@ -1,7 +1,7 @@
 //! Small, non-panicking helpers for reading and building plain JS objects.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -2,7 +2,7 @@
 //! with a stable `code` (never a bare string).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use ait_iap_core::error::{Opaque, RawError, RoutedError};
 pub use ait_iap_core::locale::Locale;
 use alloc::rc::Rc;

@@ -9,9 +9,6 @@
 
 extern crate alloc;
 
-#[allow(unused_imports)]
-use ait_iap_core::prelude;
-
 #[cfg(target_arch = "wasm32")]
 mod cell;
 #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,7 @@
 //! (catalogue.rs) uses the same storage through `read` and `write_text`.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use ait_iap_core::limits;
 use ait_iap_core::outbox::{merge_for_save, remember, Outbox, OutboxEntry, OutboxReason};
 use crate::js::{as_array, get, get_function, get_order_id, get_string, object, parse_json};

@@ -2,7 +2,7 @@
 //! Identifiers become Rust strings; display texts stay JS strings (`JsText`) all the way to the DOM.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::context::Context;
 use ait_iap_core::error::{ErrorCode, RoutedError};
 use ait_iap_core::product::{validate_list, FieldText, Offer, Product, ProductKind, ProductRejection, RawOffer, RawProduct};

@@ -2,7 +2,7 @@
 //! the app passes `IAP` in, so the module works with whatever SDK version the app ships.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use ait_iap_core::text::cat;
 use ait_iap_core::error::{ErrorCode, RoutedError};
 use ait_iap_core::grant::Environment;

@@ -2,7 +2,7 @@
 //! back/forward cache only ends its work in flight and gets its client back on `pageshow`).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use super::Inner;
 use ait_iap_core::machine::Event;
 use alloc::rc::Rc;

@@ -1,7 +1,7 @@
 //! Who hears the client: `subscribe` (phase changes, once per run of the machine) and `onRecovered`.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use super::{Inner, Topic};
 use crate::js::{object, opt_str, Callback};
 use crate::js_error::to_js_error;

@@ -1,7 +1,7 @@
 //! What the app asks of the client: a purchase, a recovery round.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use super::{Inner, Waiter};
 use ait_iap_core::host::BuyFacts;
 use ait_iap_core::machine::{Event, PendingOrder, RecoveryReport};

@@ -3,7 +3,7 @@
 //! machine's next deadline.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use super::requests::report_js;
 use super::{Inner, Topic, Waiter};
 use crate::backend::hand_off;

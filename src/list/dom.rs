@@ -3,7 +3,7 @@
 //! DOM (no UTF-8 round trip).
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::cell::RefCell;
 use crate::js_error::{to_js_error, Locale};
 use crate::products::JsText;

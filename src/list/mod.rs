@@ -6,7 +6,7 @@ mod dom;
 mod listener;
 
 #[allow(unused_imports)]
-use crate::prelude::*;
+use ait_iap_core::prelude::*;
 use crate::catalogue;
 use crate::cell::RefCell;
 use crate::client::{IapClient, Inner, Topic, Waiter};
