@@ -428,6 +428,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(file).ok().as_deref(), Some(js.as_str()), "{file} is out of date; it should be:\n{js}");
     }
 
+    /// An error is reported with its own raw error and no other: the raw value is compared by identity, and its
+    /// contents never reach a debug print.
+    #[test]
+    fn a_routed_error_carries_its_own_raw_value_compared_by_identity() {
+        let raw = Opaque(Rc::new(String::from("secret")));
+        let twin = Opaque(Rc::new(String::from("secret")));
+        let routed = RoutedError::route(&RawError { code: Some("USER_CANCELED".into()), raw: Some(raw.clone()), ..Default::default() });
+        assert_eq!(routed.raw, Some(raw.clone()));
+        assert_ne!(routed.raw, Some(twin), "an equal value from another error is not this error's");
+        assert_eq!(format!("{raw:?}"), "Opaque");
+    }
+
     #[test]
     fn defaults_are_sensible() {
         assert_eq!(ErrorCode::UserCanceled.route(), Route::None);

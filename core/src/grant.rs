@@ -161,6 +161,22 @@ mod tests {
         assert_eq!(json_string("\u{1}"), "\"\\u0001\"");
     }
 
+    /// Every control character is escaped with its own code, and nothing else is: a space or a Korean sku is sent as is.
+    #[test]
+    fn only_control_characters_are_escaped_each_by_its_code() {
+        assert_eq!(json_string("\u{1f}\u{10}"), r#""\u001f\u0010""#);
+        assert_eq!(json_string(" 보석 ~"), "\" 보석 ~\"");
+    }
+
+    /// The developer's cause says what happened: no answer at all is not an HTTP error, and an empty reason
+    /// falls back to what the status says.
+    #[test]
+    fn a_failure_names_no_answer_apart_from_an_http_error() {
+        assert_eq!(GrantReply::from_http(0, None, None), GrantReply::Unreachable { reason: "no answer", status: 0 });
+        assert_eq!(GrantReply::from_http(502, None, None), GrantReply::Unreachable { reason: "HTTP error", status: 502 });
+        assert_eq!(GrantReply::from_http(200, Some(false), Some(String::new())), GrantReply::Refused { reason: "granted: false".into(), status: 200 });
+    }
+
     #[test]
     fn replies_are_classified() {
         assert_eq!(GrantReply::from_http(200, Some(true), None), GrantReply::Granted);

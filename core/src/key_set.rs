@@ -96,4 +96,19 @@ mod tests {
         assert_eq!(s.position("x"), None);
         assert_eq!(KeySet::default().position("a"), None);
     }
+
+    /// Lookups stay short only if keys spread: the hash is FNV-1a (its published test vectors), and the table is
+    /// never more than half full, whatever the number of keys.
+    #[test]
+    fn keys_spread_over_a_table_at_most_half_full() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
+        let keys: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+        let mut s = KeySet::default();
+        for (n, k) in keys.iter().enumerate() {
+            s.insert(k);
+            assert!(s.slots.len() >= 2 * (n + 1), "{} keys in {} slots", n + 1, s.slots.len());
+        }
+    }
 }

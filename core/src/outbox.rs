@@ -225,6 +225,47 @@ mod tests {
         assert!(o.contains("paid") && !o.contains("pushed"));
     }
 
+    /// A stored entry's reason reads back as written; an unknown one (an older or newer version's) is a purchase.
+    #[test]
+    fn a_reason_reads_back_as_written() {
+        for reason in [OutboxReason::Purchase, OutboxReason::VerificationFailed, OutboxReason::Recovery] {
+            assert_eq!(OutboxReason::parse(reason.as_str()), reason);
+        }
+        assert_eq!(OutboxReason::parse("refund"), OutboxReason::Purchase);
+        assert_ne!(OutboxReason::VerificationFailed.as_str(), OutboxReason::Recovery.as_str());
+    }
+
+    /// A stored list keeps the first entry of each orderId, in order, and none without one.
+    #[test]
+    fn a_stored_list_keeps_the_first_entry_of_each_order() {
+        let mut later = entry("x");
+        later.sku = "other".into();
+        let o = Outbox::from_entries(vec![entry(""), entry("x"), later, entry("y")]);
+        let read: Vec<(&str, &str)> = o.entries().iter().map(|e| (e.order_id.as_str(), e.sku.as_str())).collect();
+        assert_eq!(read, [("x", "s"), ("y", "s")]);
+    }
+
+    /// An order first known without its sku takes the sku once one is known; a known sku is never replaced.
+    #[test]
+    fn an_order_learns_its_sku_once() {
+        let mut o = Outbox::default();
+        assert!(o.add("a", "", 1, OutboxReason::Recovery, true));
+        assert_eq!(o.sku_of("a"), Some(""));
+        assert!(!o.add("a", "", 2, OutboxReason::Recovery, true));
+        assert!(o.add("a", "gem", 2, OutboxReason::Purchase, true));
+        assert!(!o.add("a", "coin", 3, OutboxReason::Purchase, true));
+        assert_eq!((o.sku_of("a"), o.sku_of("b")), (Some("gem"), None));
+    }
+
+    /// Entries loaded late join only up to the cap.
+    #[test]
+    fn entries_loaded_late_stop_at_the_cap() {
+        let mut o = Outbox::from_entries((1..MAX_ENTRIES).map(|i| entry(&["e", &i.to_string()].concat())).collect());
+        assert!(o.merge_loaded(vec![entry("late1"), entry("late2")], |_| false));
+        assert_eq!(o.entries().len(), MAX_ENTRIES);
+        assert!(o.contains("late1") && !o.contains("late2"));
+    }
+
     #[test]
     fn entries_are_unique_and_leave_only_on_confirm() {
         let mut o = Outbox::default();

@@ -230,6 +230,50 @@ mod tests {
         assert_eq!(p.offers[0].offer_id, "t");
     }
 
+    /// Each kind reads back from the name the SDK gives it; any other spelling is not a kind.
+    #[test]
+    fn every_kind_reads_back_from_its_name() {
+        for kind in [ProductKind::Consumable, ProductKind::NonConsumable, ProductKind::Subscription] {
+            assert_eq!(ProductKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ProductKind::parse("consumable"), None);
+    }
+
+    /// A field may be 2048 bytes long, not one more; a required one may not be blank; an empty icon URL is no icon.
+    #[test]
+    fn fields_are_bounded_required_ones_not_blank() {
+        let mut at_limit = raw(&"s".repeat(limits::FIELD), "NON_CONSUMABLE", "x");
+        at_limit.icon_url = Some("https://a/i.png".into());
+        let p = Product::validate(at_limit).expect("2048 bytes are allowed");
+        assert_eq!((p.kind, p.icon_url.as_deref()), (ProductKind::NonConsumable, Some("https://a/i.png")));
+        let over = Product::validate(raw(&"s".repeat(limits::FIELD + 1), "CONSUMABLE", "x"));
+        assert_eq!(over.map_err(|r| r.reason), Err("sku longer than 2048 bytes".into()));
+        let blank = Product::validate(raw("a", "CONSUMABLE", " \n"));
+        assert_eq!(blank.map_err(|r| r.reason), Err("empty displayName".into()));
+        let mut no_icon = raw("a", "CONSUMABLE", "x");
+        no_icon.icon_url = Some(String::new());
+        assert_eq!(Product::validate(no_icon).map(|p| p.icon_url), Ok(None));
+    }
+
+    /// An offer keeps its period and price (each dropped when over-long); an empty or over-long id drops the offer.
+    #[test]
+    fn an_offer_keeps_its_fields_within_bounds() {
+        let long = "x".repeat(limits::FIELD + 1);
+        let offer = |id: &str, period: &str, amount: &str| RawOffer {
+            offer_type: Some("NEW_SUBSCRIPTION".into()),
+            offer_id: Some(id.into()),
+            period: Some(period.into()),
+            display_amount: Some(amount.into()),
+        };
+        let mut r = raw("p", "SUBSCRIPTION", "pass");
+        r.offers = vec![offer("n", "P1M", "990원"), offer("m", &long, &long), offer("", "P1M", "1원"), offer(&long, "P1M", "1원")];
+        let offers = Product::validate(r).expect("valid").offers;
+        assert_eq!(offers, [
+            Offer { offer_type: "NEW_SUBSCRIPTION".into(), offer_id: "n".into(), period: "P1M".into(), display_amount: Some("990원".into()) },
+            Offer { offer_type: "NEW_SUBSCRIPTION".into(), offer_id: "m".into(), period: String::new(), display_amount: None },
+        ]);
+    }
+
     #[test]
     fn bad_items_are_dropped_with_reasons_and_good_ones_kept() {
         let mut missing = raw("b", "CONSUMABLE", "x");

@@ -60,11 +60,6 @@ impl<K: PartialEq, V> VecMap<K, V> {
     }
 
     #[inline]
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
-        self.items.retain(|(k, v)| keep(k, v));
-    }
-
-    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.items.iter().map(|(k, v)| (k, v))
     }
@@ -140,5 +135,21 @@ mod tests {
         }
         assert_eq!(s.len(), 2, "the oldest left: {s:?}");
         assert!(!s.contains("x") && !s.contains("y") && s.contains("z") && s.contains("w"));
+    }
+
+    /// Reads and changes in place, in insertion order; a value changed through `get_mut` stays changed.
+    #[test]
+    fn entries_are_read_and_changed_in_insertion_order() {
+        let mut m: VecMap<&str, u32> = VecMap::default();
+        for (k, v) in [("b", 1), ("a", 2), ("c", 3)] {
+            m.insert(k, v);
+        }
+        *m.get_mut("a").expect("a") += 10;
+        assert_eq!(m.get_mut("z"), None);
+        assert_eq!(m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [("b", 1), ("a", 12), ("c", 3)]);
+        assert_eq!(m.values().copied().collect::<Vec<_>>(), [1, 12, 3]);
+        assert_eq!((m.len(), m.is_empty()), (3, false));
+        m.clear();
+        assert_eq!((m.len(), m.is_empty(), m.get("b")), (0, true, None));
     }
 }

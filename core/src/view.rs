@@ -207,6 +207,42 @@ mod tests {
         }
     }
 
+    /// Every label the list shows speaks the user's language: Korean in Hangul, English in ASCII letters, and no
+    /// two labels of one kind alike. A cycle or an offer type the list does not know has no label (shown as given).
+    #[test]
+    fn every_label_is_in_the_users_language() {
+        let hangul = |s: &str| s.chars().any(|c| ('가'..='힣').contains(&c));
+        let english = |s: &str| s.chars().any(|c| c.is_ascii_alphabetic()) && s.chars().all(|c| c.is_ascii() || c == '…');
+        let kinds = [ProductKind::Consumable, ProductKind::NonConsumable, ProductKind::Subscription];
+        let texts = [Text::ListLabel, Text::Buy, Text::Busy, Text::Loading, Text::Empty, Text::Retry, Text::TestBadge, Text::Completed, Text::Owned, Text::Recovered];
+        for lang in [Locale::Ko, Locale::En] {
+            let groups: [Vec<Option<&str>>; 4] = [
+                kinds.iter().map(|k| Some(kind_label(*k, lang))).collect(),
+                ["WEEKLY", "MONTHLY", "YEARLY"].iter().map(|c| cycle_label(c, lang)).collect(),
+                ["FREE_TRIAL", "NEW_SUBSCRIPTION", "RETURNING"].iter().map(|o| offer_label(o, lang)).collect(),
+                texts.iter().map(|t| Some(text(*t, lang))).collect(),
+            ];
+            for group in groups {
+                let labels: Vec<&str> = group.iter().map(|l| l.expect("a label")).collect();
+                for l in &labels {
+                    assert!(if lang == Locale::Ko { hangul(l) } else { english(l) && !hangul(l) }, "{lang:?}: {l:?}");
+                }
+                let mut unique = labels.clone();
+                unique.sort_unstable();
+                unique.dedup();
+                assert_eq!(unique.len(), labels.len(), "{labels:?}");
+            }
+            assert_eq!((cycle_label("DAILY", lang), offer_label("PROMO", lang)), (None, None));
+        }
+    }
+
+    /// A period's count has up to four digits ("P1000D"); a fifth is junk.
+    #[test]
+    fn a_period_count_has_up_to_four_digits() {
+        assert_eq!(period_words("P1000D", Locale::En).as_deref(), Some("1000 days"));
+        assert_eq!(period_words("P10000D", Locale::En), None);
+    }
+
     #[test]
     fn offer_words_read_naturally() {
         assert_eq!(offer_words("무료 체험", "P7D", None, true, Locale::Ko), "7일 무료 체험");

@@ -347,3 +347,75 @@ fn what_the_host_cannot_do_is_decided_here_once_per_purchase() {
     let fx = m.handle(buy_on(HostSupport::Ready), T0);
     assert!(matches!(&fx[..], [Effect::Refuse { purchase: 7, outcome }] if outcome.error.as_ref().map(|e| e.code) == Some(ErrorCode::Disposed)));
 }
+
+/// The status and phase names are the ones the TypeScript declarations promise (`PurchaseStatus`, `Phase`).
+#[test]
+fn status_and_phase_names_are_the_declared_ones() {
+    let dts = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../js/index.d.ts")).unwrap();
+    let declared = |name: &str| -> Vec<String> {
+        let line = dts.lines().find(|l| l.starts_with(&["export type ", name, " = "].concat())).expect(name);
+        line.split('\'').skip(1).step_by(2).map(String::from).collect()
+    };
+    let statuses = [Status::Completed, Status::Canceled, Status::Pending, Status::Failed];
+    assert_eq!(statuses.map(|s| s.as_str().to_string()).to_vec(), declared("PurchaseStatus"));
+    let sku = String::from("s");
+    let error = RoutedError::new(ErrorCode::Unknown, "x");
+    let phases = [
+        Phase::Idle,
+        Phase::Requesting { sku: sku.clone() },
+        Phase::Purchased { sku: sku.clone(), order_id: "o".into() },
+        Phase::Granting { sku: sku.clone(), order_id: "o".into() },
+        Phase::Confirming { sku: sku.clone(), order_id: "o".into(), granted: true },
+        Phase::Completed { sku: sku.clone(), order_id: "o".into() },
+        Phase::Canceled { sku: sku.clone() },
+        Phase::Pending { sku: sku.clone() },
+        Phase::Failed { sku, order_id: None, error },
+    ];
+    assert_eq!(phases.iter().map(|p| p.name().to_string()).collect::<Vec<_>>(), declared("Phase"));
+}
+
+/// By default the host may stay silent five minutes (`purchaseTimeoutMs`, docs/api.md) before the purchase fails.
+#[test]
+fn the_host_is_given_five_minutes_by_default() {
+    let mut m = Machine::new();
+    m.handle(buy("s"), T0);
+    assert_eq!(m.next_deadline(), Some(T0 + 5 * 60 * 1000));
+}
+
+/// A machine started from a stored outbox keeps the app's settings: its hand-offs run to the configured deadline.
+#[test]
+fn a_machine_from_a_stored_outbox_keeps_its_config() {
+    let stored = vec![OutboxEntry { order_id: "a".into(), sku: "s".into(), since_ms: 0, reason: OutboxReason::Purchase, refused: None }];
+    let mut m = Machine::with_outbox(Config { grant_deadline_ms: 1_000, ..Config::default() }, Outbox::from_entries(stored));
+    assert_eq!(posts(&m.handle(Event::Recover { pending: vec![], environment: Environment::Toss }, T0)), 1);
+    assert_eq!(m.next_deadline(), Some(T0 + 1_000));
+}
+
+/// A paid purchase is never "canceled" or "pending": the host giving up after payment fails it, naming the order,
+/// which stays in the outbox.
+#[test]
+fn a_paid_purchase_fails_with_its_order_whatever_the_host_says() {
+    for c in ["USER_CANCELED", "PAYMENT_PENDING", "NETWORK_ERROR"] {
+        let mut m = Machine::new();
+        paid(&mut m, "s", "o1");
+        m.handle(code(c), T0);
+        assert_eq!(m.phase().name(), "failed", "{c}");
+        assert_eq!(m.phase().error().and_then(|e| e.order_id.as_deref()), Some("o1"), "{c}");
+        assert!(m.outbox().contains("o1"));
+    }
+}
+
+/// A recovery round reports a `completeProductGrant` that failed, and only that one.
+#[test]
+fn recovery_reports_the_completions_that_failed() {
+    let pending = |ids: &[&str]| Event::Recover { pending: ids.iter().map(|id| PendingOrder { order_id: (*id).into(), sku: "s".into() }).collect(), environment: Environment::Toss };
+    let mut m = Machine::new();
+    m.handle(pending(&["a", "b"]), T0);
+    m.handle(granted("a"), T0);
+    m.handle(granted("b"), T0);
+    m.handle(Event::CompleteReplied { order_id: "a".into(), ok: true }, T0);
+    let fx = m.handle(Event::CompleteReplied { order_id: "b".into(), ok: false }, T0);
+    let Some(Effect::RecoveryDone(report)) = fx.last() else { panic!("{fx:?}") };
+    assert_eq!(report.granted, ["a", "b"]);
+    assert_eq!(report.failed, [("b".to_string(), "completeProductGrant failed".to_string())]);
+}
