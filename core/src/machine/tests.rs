@@ -419,3 +419,20 @@ fn recovery_reports_the_completions_that_failed() {
     assert_eq!(report.granted, ["a", "b"]);
     assert_eq!(report.failed, [("b".to_string(), "completeProductGrant failed".to_string())]);
 }
+
+/// `purchase()` resolves with the sku it was asked for, however it ends.
+#[test]
+fn every_outcome_names_the_sku_bought() {
+    let outcome = |fx: &[Effect]| fx.iter().find_map(|f| if let Effect::Finish { outcome, .. } = f { Some(outcome.clone()) } else { None });
+    let mut m = Machine::new();
+    paid(&mut m, "gem", "o1");
+    m.handle(granted("o1"), T0);
+    let done = outcome(&m.handle(Event::HostSucceeded, T0)).expect("finished");
+    assert_eq!((done.status, done.sku.as_str(), m.phase().sku()), (Status::Completed, "gem", Some("gem")));
+    for (c, status) in [("USER_CANCELED", Status::Canceled), ("NETWORK_ERROR", Status::Failed)] {
+        m.handle(buy("pass"), T0);
+        let ended = outcome(&m.handle(code(c), T0)).expect("finished");
+        assert_eq!((ended.status, ended.sku.as_str(), m.phase().sku()), (status, "pass", Some("pass")));
+    }
+    assert_eq!(Machine::new().phase().sku(), None);
+}
