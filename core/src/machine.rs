@@ -399,4 +399,6 @@ impl Machine {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod recovery_tests;
+#[cfg(test)]
 mod footprint;
