@@ -68,3 +68,21 @@ fn what_recovery_adds_to_the_outbox_is_written() {
     let fx = m.handle(recover(&["o"]), 0);
     assert!(fx.iter().any(|f| matches!(f, Effect::PersistOutbox(e) if e.iter().any(|e| e.order_id == "o"))));
 }
+
+#[test]
+fn retries_of_an_unreachable_backend_back_off_doubling_to_their_cap() {
+    let mut m = Machine::with_config(Config { grant_deadline_ms: 600_000, ..Config::default() });
+    m.handle(buy("s"), 0);
+    m.handle(Event::OrderPaid { order_id: "o".into() }, 0);
+    m.handle(Event::OutboxSaved, 0);
+    let mut now = 0;
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        m.handle(Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Unreachable { reason: "503", status: 503 } }, now);
+        let at = m.next_deadline().unwrap_or(now);
+        waits.push(at - now);
+        now = at;
+        assert!(m.handle(Event::Tick, now).iter().any(|f| matches!(f, Effect::PostGrant { .. })), "a retry at its time");
+    }
+    assert_eq!(waits, [500, 1_000, 2_000, 4_000, 4_000]);
+}
