@@ -86,3 +86,14 @@ fn retries_of_an_unreachable_backend_back_off_doubling_to_their_cap() {
     }
     assert_eq!(waits, [500, 1_000, 2_000, 4_000, 4_000]);
 }
+
+#[test]
+fn a_post_in_flight_at_the_deadline_keeps_its_hand_off_so_a_late_confirmation_completes_at_toss() {
+    let mut m = Machine::new();
+    assert!(m.handle(recover(&["o"]), 0).iter().any(|f| matches!(f, Effect::PostGrant { .. })));
+    let deadline = m.next_deadline().unwrap_or(0);
+    m.handle(Event::Tick, deadline);
+    let fx = m.handle(Event::GrantReplied { order_id: "o".into(), reply: GrantReply::Granted }, deadline + 1_000);
+    assert!(completes(&fx, "o"), "the host listed it as pending: the late confirmation still tells Toss");
+    assert!(!m.outbox().contains("o"));
+}
