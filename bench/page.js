@@ -110,14 +110,15 @@ window.initAndFirstRender = async (impl) => {
 const HOST_MS = 150;
 
 /** A first visit as a mini-app has it: the host answers `getProductItemList` after HOST_MS, for both sides.
- *  `overlap`: the app starts the SDK call before the module is ready (the wasm compiles meanwhile) and hands the
- *  items to the list; otherwise it awaits `init()`, then `client.products()`. `repeat` (with `overlap`): a repeat
- *  visit, the last catalogue in storage (ait-iap draws it before the SDK answers; plain JS has no such store and
- *  waits). Returns the total (until the 20 rows are drawn) and ait-iap's phases in ms: fetch, compile,
- *  instantiate, client creation, waiting for products, drawing. */
-window.initFromHost = async (impl, overlap, repeat = false) => {
+ *  `order`: 'quickstart' (the README's: `init({ sdk })` asks for the products while the module loads, then the
+ *  client and the list, which shows that answer), 'sequential' (`await init()`, then `client.products()`, then the
+ *  list: the order before the fast start, with its phases timed), or 'repeat' (the quick start on a repeat visit:
+ *  the last catalogue in storage, drawn before the SDK answers; plain JS has no such store and waits). Returns the
+ *  total (until the 20 rows are drawn) and, for 'sequential', ait-iap's phases in ms: fetch, compile, instantiate,
+ *  client creation, waiting for products, drawing. */
+window.initFromHost = async (impl, order = 'quickstart') => {
   installHostEmulator({ environment: 'sandbox', storageKey: null, latencyMs: HOST_MS, products: products(20) });
-  if (repeat) localStorage.setItem('ait-iap:catalogue', JSON.stringify(products(20)));
+  if (order === 'repeat') localStorage.setItem('ait-iap:catalogue', JSON.stringify(products(20)));
   const container = document.createElement('div');
   stage.replaceChildren(container);
   const t0 = performance.now();
@@ -132,8 +133,7 @@ window.initFromHost = async (impl, overlap, repeat = false) => {
     const { mountBaselineList } = await import('./baseline-list.js');
     const { products: items } = await IAP.getProductItemList();
     mountBaselineList(container).update(items);
-  } else {
-    const asked = overlap ? IAP.getProductItemList() : null;
+  } else if (order === 'sequential') {
     const { init, createIap, mountProductList } = await import('../dist/index.js');
     const bytes = await (await fetch('/dist/ait_iap_bg.wasm')).arrayBuffer();
     mark('fetch');
@@ -143,17 +143,16 @@ window.initFromHost = async (impl, overlap, repeat = false) => {
     mark('instantiate');
     const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
     mark('client');
-    if (overlap) {
-      // The list takes the pending call: it draws when the answer is in (no phase split on this path).
-      mountProductList(container, client, { products: asked, testBadge: false });
-      await new Promise((resolve) => new MutationObserver((_, o) => container.dataset.state === 'ready' && (o.disconnect(), resolve())).observe(container, { attributes: true }));
-    } else {
-      const items = await client.products();
-      mark('products');
-      mountProductList(container, client, { products: items, testBadge: false });
-      settle();
-      mark('render');
-    }
+    const items = await client.products();
+    mark('products');
+    mountProductList(container, client, { products: items, testBadge: false });
+    settle();
+    mark('render');
+  } else {
+    const { init, createIap, mountProductList } = await import('../dist/index.js');
+    await init({ sdk: IAP, wasm: '/dist/ait_iap_bg.wasm' });
+    mountProductList(container, createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false }), { testBadge: false });
+    await new Promise((resolve) => new MutationObserver((_, o) => container.dataset.state === 'ready' && (o.disconnect(), resolve())).observe(container, { attributes: true }));
   }
   settle();
   return { total: performance.now() - t0, phases };

@@ -4,6 +4,6 @@ export type {
   ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
   PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
   HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder, Entitlements, EntitledSubscription, EntitlementsOptions,
-  EntitlementsError,
+  EntitlementsError, InitOptions, WasmSource,
 } from './index.js';
 export { init, createIap, detectEnvironment, entitlements } from './index.js';

@@ -203,9 +203,18 @@ export interface ProductList {
   destroy(): void;
 }
 
-/** Loads and instantiates the wasm module once (memoized). Pass the `.wasm` URL if your server moves it. A failed
- *  load rejects with `WASM_LOAD_FAILED` (the message says how to fix it) and a later call tries again. */
-export function init(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Where the `.wasm` is, if not beside the entry. */
+export type WasmSource = string | URL | Response | Promise<Response> | BufferSource | WebAssembly.Module;
+export interface InitOptions {
+  /** The SDK's `IAP`: its `getProductItemList()` starts at once, while the module loads, and the first client's
+   *  first product list (or `products()`) shows its answer instead of asking again. */
+  sdk?: IapSdk;
+  wasm?: WasmSource;
+}
+/** Loads and instantiates the wasm module once (memoized). `init({ sdk: IAP })` also starts the product call
+ *  meanwhile (the fast start); pass the `.wasm` URL (`wasm`) if your server moves it. A failed load rejects with
+ *  `WASM_LOAD_FAILED` (the message says how to fix it) and a later call tries again. */
+export function init(options?: InitOptions | WasmSource): Promise<void>;
 /** The purchase client over the SDK's `IAP` object. Throws `INVALID_ARGUMENT` for invalid options and
  *  `NOT_INITIALIZED` before `init()`. */
 export function createIap(options: CreateIapOptions): IapClient;

@@ -2,14 +2,14 @@
 import type { ReactElement, ReactNode } from 'react';
 import type {
   AitIapError, CreateIapOptions, Entitlements, EntitlementsError, EntitlementsOptions, HistoryOrder, IapClient, Outcome, Product, PurchaseState,
-  SubscriptionInfo,
+  SubscriptionInfo, WasmSource,
 } from './index.js';
 
 export type {
   ErrorCategory, ErrorRoute, KnownErrorCode, AitIapError, ProductType, Offer, Product, PurchaseStatus, Outcome, Phase,
   PurchaseState, GrantRequest, GrantReply, Grant, OutboxStorage, IapSdk, CreateIapOptions, OutboxEntry, RecoveryReport,
   HistoryOrder, SubscriptionInfo, IapClient, RecoveredOrder, Entitlements, EntitledSubscription, EntitlementsOptions,
-  EntitlementsError,
+  EntitlementsError, InitOptions, WasmSource,
 } from './index.js';
 
 export interface IapProviderProps extends CreateIapOptions {
@@ -18,7 +18,7 @@ export interface IapProviderProps extends CreateIapOptions {
   fallback?: ReactNode;
   /** Where `init()` finds the `.wasm` (a URL, Response, BufferSource or Module), if not beside the entry: the engine's
    *  `ait_iap_headless_bg.wasm`, or `ait_iap_bg.wasm` (with the list) once `ait-iap/react/product-list` is imported. */
-  wasm?: string | URL | Response | BufferSource | WebAssembly.Module;
+  wasm?: WasmSource;
 }
 
 /** One client for the app, created after `init()` and disposed on unmount; the options are read once, at mount. An

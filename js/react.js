@@ -40,7 +40,8 @@ export function IapProvider({ children, fallback = null, ...props }) {
     // module is ready, so there is one client, one recovery at start and one set of SDK listeners.
     let live = true;
     let client = null;
-    module.init(wasm).then(
+    // The SDK's product call starts while the module loads (init({ sdk })); the first list or useProducts shows it.
+    module.init({ sdk: options.sdk, wasm }).then(
       () => {
         if (!live) return;
         try {

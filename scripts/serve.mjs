@@ -4,6 +4,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { createTossApi } from '../js/server/index.js';
 import { testCertificates } from '../server/certs.mjs';
@@ -70,6 +71,8 @@ export async function bundleSandbox() {
     ...Object.entries(SDK_VERSIONS).map(([version, aliases]) => bundle('www/main.js', `www/build/sdk-${version}/main.js`, aliases)),
     bundle('www/csp.js', 'www/build/csp/main.js'),
     bundle('bench/page.js', 'www/build/bench/main.js'),
+    bundle('bench/visit/js.js', 'www/build/bench/visit-js.js'),
+    bundle('bench/visit/wasm.js', 'www/build/bench/visit-wasm.js'),
   ]);
 }
 
@@ -92,9 +95,10 @@ async function serveStatic(req, res) {
     res.end(await readFile(join(root, 'www/csp.html')));
     return;
   }
-  if (path === '/bench') {
+  const page = { '/bench': 'bench/page.html', '/bench/visit-js': 'bench/visit/js.html', '/bench/visit-wasm': 'bench/visit/wasm.html' }[path];
+  if (page) {
     res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' });
-    res.end(await readFile(join(root, 'bench/page.html')));
+    res.end(await readFile(join(root, page)));
     return;
   }
   const file = MOUNTS.filter(([p]) => path.startsWith(p)).map(([p, dir]) => dir + path.slice(p.length))[0];
@@ -105,7 +109,14 @@ async function serveStatic(req, res) {
   }
   try {
     const body = await readFile(join(root, safe));
-    res.writeHead(200, { 'content-type': TYPES[extname(safe)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    const headers = { 'content-type': TYPES[extname(safe)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+    // The benchmark's network runs: files as a CDN sends them (bench/run.mjs sets this header on its pages).
+    if (req.headers['x-ait-bench-gzip']) {
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
+      res.end(gzipSync(body));
+      return;
+    }
+    res.writeHead(200, headers);
     res.end(body);
   } catch {
     res.writeHead(404).end('not found');

@@ -65,3 +65,27 @@ test('ait-iap/headless: NOT_INITIALIZED before its own init(), which loads the h
   assert.equal(headless.detectEnvironment(), 'none');
   assert.throws(() => headless.createIap({ grant: '/g' }), (e) => e.code === 'INVALID_ARGUMENT' && e.category === 'developer');
 });
+
+test('init({ sdk, wasm }) asks the SDK for its products at once, and a failing SDK neither throws nor goes unhandled', async () => {
+  const fresh = await import('../dist/headless.js?init-options'); // a module instance of its own: not initialized yet
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  let asked = 0;
+  const sdk = {
+    getProductItemList() {
+      asked++;
+      throw Object.assign(new Error('no host'), { code: 'INTERNAL_ERROR' });
+    },
+  };
+  const bytes = readFileSync(new URL('../dist/ait_iap_headless_bg.wasm', import.meta.url));
+  const ready = fresh.init({ sdk, wasm: bytes });
+  assert.equal(asked, 1, 'asked before the module is ready');
+  assert.equal(fresh.init({ sdk }), ready, 'memoized, and asked once');
+  await ready;
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  process.off('unhandledRejection', onUnhandled);
+  assert.equal(asked, 1);
+  assert.deepEqual(unhandled, []);
+  assert.equal(fresh.detectEnvironment(), 'none');
+});

@@ -105,7 +105,7 @@ async function sellInChromium(distDir, check = async () => {}) {
 
 /** Prepares the Vite fixture `name` (options as for `prepare`), builds it and checks the entry survived; returns
  *  its directory. */
-async function viteBuild(name, { mode = 'production', ...options } = {}) {
+async function viteBuild(name, { mode = 'production', config = 'vite.config.js', ...options } = {}) {
   const dir = prepare(name, options);
   const { build } = await import('vite');
   // Vite's build and dev server each set NODE_ENV in their own process when it is unset, and the next one started
@@ -114,7 +114,7 @@ async function viteBuild(name, { mode = 'production', ...options } = {}) {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = mode;
   try {
-    await build({ root: dir, configFile: join(dir, 'vite.config.js'), logLevel: 'warn', mode });
+    await build({ root: dir, configFile: join(dir, config), logLevel: 'warn', mode });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
@@ -145,6 +145,27 @@ test('a fresh Vite app runs the README example from the tarball, built and in th
   } finally {
     await page.close();
     await server.close();
+  }
+});
+
+test("the plugin's build preloads the .wasm in index.html, and the module's fetch takes the preloaded one", async () => {
+  const dir = await viteBuild('vite-app', { as: 'vite-plugin-build', config: 'vite.plugin.config.js' });
+  const wasm = readdirSync(join(dir, 'dist/assets')).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `one .wasm emitted: ${wasm}`);
+  const html = readFileSync(join(dir, 'dist/index.html'), 'utf8');
+  assert.match(html, new RegExp(`<link rel="preload" href="/assets/${wasm[0].replace('.', '\\.')}" as="fetch" type="application/wasm" crossorigin>`));
+  const app = await serveApp(join(dir, 'dist'));
+  browser ??= await chromium.launch(BROWSER);
+  const page = await browser.newPage();
+  const fetched = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && fetched.push(r.url()));
+  try {
+    await page.goto(app.url);
+    await page.locator('.ait-iap-row', { hasText: '테스트 상품 - 2' }).waitFor();
+    assert.equal(fetched.length, 1, `the .wasm is fetched once: ${fetched}`);
+  } finally {
+    await page.close();
+    await app.close();
   }
 });
 

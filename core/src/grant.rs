@@ -175,6 +175,8 @@ mod tests {
         assert_eq!(GrantReply::from_http(0, None, None), GrantReply::Unreachable { reason: "no answer", status: 0 });
         assert_eq!(GrantReply::from_http(502, None, None), GrantReply::Unreachable { reason: "HTTP error", status: 502 });
         assert_eq!(GrantReply::from_http(200, Some(false), Some(String::new())), GrantReply::Refused { reason: "granted: false".into(), status: 200 });
+        // A 2xx without `{"granted": boolean}` is the backend's contract broken, not an HTTP error (cargo-mutants).
+        assert_eq!(GrantReply::from_http(200, None, None), GrantReply::Unreachable { reason: "unreadable reply", status: 200 });
     }
 
     #[test]

@@ -2,8 +2,9 @@
 // development backend at the grant URL: ait-iap/server's grant handler, verifying each order against the mirrored
 // orders (an emulated get-order-status) and granting it once in a PGlite ledger kept under node_modules/.ait-iap
 // (in memory, with a warning, when @electric-sql/pglite is not installed). It also keeps Vite's dependency
-// pre-bundling away from ait-iap (which would separate the module from its .wasm) and, unless you set one, builds
-// for the WebViews ait-iap supports. Both routes answer the dev server's own page only (readOwnJson, refusalOf).
+// pre-bundling away from ait-iap (which would separate the module from its .wasm), unless you set one, builds for
+// the WebViews ait-iap supports, and has the built index.html preload the .wasm. Both routes answer the dev
+// server's own page only (readOwnJson, refusalOf).
 // With `tossEmulator`, it also serves Toss's partner API over mTLS about the same orders, for your own backend (the
 // Toss emulator of `npx ait-iap toss-emulator`), and prints the environment that backend needs.
 import { mkdirSync } from 'node:fs';
@@ -28,6 +29,7 @@ const WEBVIEWS = ['chrome96', 'safari15'];
  *   POST /__emulator/subscriptions sends Toss's subscription notifications (time travel: js/toss-emulator/time-travel.js).
  */
 export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__emulator/orders', dataDir, userKey = 'sandbox-user', tossEmulator = false, notifications } = {}) {
+  let base = '/';
   return {
     name: 'ait-iap',
     config(user) {
@@ -35,6 +37,20 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
         optimizeDeps: { exclude: ['ait-iap'] },
         ...(user.build?.target ? {} : { build: { target: WEBVIEWS } }),
       };
+    },
+    configResolved(config) {
+      base = config.base;
+    },
+    // The built page preloads the module's .wasm: fetched beside the JS instead of after it has run.
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const wasm = Object.keys(bundle ?? {}).filter((f) => /(^|\/)ait_iap(_headless)?_bg[^/]*\.wasm$/.test(f));
+        // With the list, the engine alone is emitted too (ait-iap/react's), but the list's module is the one loaded.
+        const loaded = wasm.find((f) => !f.includes('_headless_')) ?? wasm[0];
+        const attrs = { rel: 'preload', href: base + loaded, as: 'fetch', type: 'application/wasm', crossorigin: true };
+        return loaded ? [{ tag: 'link', attrs, injectTo: 'head' }] : [];
+      },
     },
     configureServer(server) {
       const log = server.config.logger;

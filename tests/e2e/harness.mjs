@@ -34,6 +34,7 @@ export async function openSandbox(options = {}) {
   const backendMode = (mode) => post('/__backend/mode', { mode });
   return {
     server,
+    browser,
     page,
     pageErrors,
     post,
