@@ -7,15 +7,6 @@ pub enum Locale {
 }
 
 impl Locale {
-    /// `'en'`, `'en-US'`, … are English; anything else (or nothing) is Korean.
-    #[inline]
-    pub fn parse(tag: Option<&str>) -> Locale {
-        match tag {
-            Some(s) if s.starts_with("en") => Locale::En,
-            _ => Locale::Ko,
-        }
-    }
-
     #[inline]
     pub fn pick(self, ko: &'static str, en: &'static str) -> &'static str {
         match self {

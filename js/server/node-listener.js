@@ -29,13 +29,15 @@ export function toNodeListener(handler) {
 function toRequest(req) {
   let url;
   try {
-    url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    // HTTP/2 (node:http2's compatibility API) names the host `:authority`, and has no Host header.
+    url = new URL(req.url ?? '/', `http://${req.headers.host ?? req.headers[':authority'] ?? 'localhost'}`);
   } catch {
     url = new URL('http://localhost/');
   }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    // HTTP/2's pseudo-headers (`:method`, `:path`, …) are not headers: a Web Headers refuses their names.
+    if (value !== undefined && !name.startsWith(':')) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const init = { method: req.method, headers };
   if (req.method !== 'GET' && req.method !== 'HEAD') {

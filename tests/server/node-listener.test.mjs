@@ -40,3 +40,26 @@ test('a body declared too big is answered 413 and the connection closes, though 
 test('a chunked body that passes the cap is answered 413 and the connection closes', async () => {
   assert.equal(await answerAndClose('Transfer-Encoding: chunked', `8000\r\n${'x'.repeat(0x8000)}\r\n`), 'HTTP/1.1 413 Payload Too Large');
 });
+
+test('an HTTP/2 request (node:http2 compatibility API) reaches the handler: its pseudo-headers are not copied, :authority is its host', async () => {
+  const http2 = await import('node:http2');
+  const server = http2.createServer(toNodeListener(async (request) => {
+    const read = await readJsonBody(request);
+    return Response.json({ url: request.url, key: request.headers.get('idempotency-key'), orderId: read.value?.orderId ?? null });
+  }));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = http2.connect(`http://127.0.0.1:${server.address().port}`);
+  try {
+    const stream = client.request({ ':method': 'POST', ':path': '/api/iap/grant?x=1', 'content-type': 'application/json', 'idempotency-key': 'o-1' });
+    stream.end(JSON.stringify({ orderId: 'o-1' }));
+    const [headers] = await once(stream, 'response');
+    let body = '';
+    for await (const chunk of stream) body += chunk;
+    assert.equal(headers[':status'], 200, body);
+    assert.deepEqual(JSON.parse(body), { url: `http://127.0.0.1:${server.address().port}/api/iap/grant?x=1`, key: 'o-1', orderId: 'o-1' });
+  } finally {
+    client.close();
+    server.close();
+  }
+});
