@@ -288,4 +288,12 @@ mod tests {
         assert_eq!(bad[2].sku, None, "an over-long sku is not echoed into the report");
         assert_eq!(bad[3].reason, "duplicate sku");
     }
+
+    /// Only the duplicates are reported, once each; the items kept are not (cargo-mutants).
+    #[test]
+    fn only_the_duplicates_are_reported() {
+        let (ok, bad) = validate_list(vec![raw("a", "CONSUMABLE", "1"), raw("b", "CONSUMABLE", "2"), raw("a", "CONSUMABLE", "3")]);
+        assert_eq!(ok.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(bad.iter().map(|r| (r.sku.as_deref(), r.reason.as_str())).collect::<Vec<_>>(), [(Some("a"), "duplicate sku")]);
+    }
 }

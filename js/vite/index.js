@@ -45,11 +45,8 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
     transformIndexHtml: {
       order: 'post',
       handler(html, { bundle }) {
-        const wasm = Object.keys(bundle ?? {}).filter((f) => /(^|\/)ait_iap(_headless)?_bg[^/]*\.wasm$/.test(f));
-        // With the list, the engine alone is emitted too (ait-iap/react's), but the list's module is the one loaded.
-        const loaded = wasm.find((f) => !f.includes('_headless_')) ?? wasm[0];
-        const attrs = { rel: 'preload', href: base + loaded, as: 'fetch', type: 'application/wasm', crossorigin: true };
-        return loaded ? [{ tag: 'link', attrs, injectTo: 'head' }] : [];
+        const wasm = preloadedWasm(bundle ?? {});
+        return wasm ? [{ tag: 'link', attrs: { rel: 'preload', href: base + wasm, as: 'fetch', type: 'application/wasm', crossorigin: true }, injectTo: 'head' }] : [];
       },
     },
     configureServer(server) {
@@ -86,6 +83,23 @@ export default function aitIap({ grantPath = '/api/iap/grant', mirrorPath = '/__
 }
 
 export { aitIap };
+
+/** The .wasm the page loads at start: one named by the chunks the entry imports statically (a list imported lazily
+ *  loads its module later), the module with the list before the engine alone (with both, ait-iap/react's provider
+ *  loads the one with the list). */
+function preloadedWasm(bundle) {
+  const files = Object.values(bundle);
+  const wasm = files.map((f) => f.fileName).filter((name) => /(^|\/)ait_iap(_headless)?_bg[^/]*\.wasm$/.test(name));
+  const reached = new Set();
+  const reach = (chunk) => {
+    if (!chunk || chunk.type !== 'chunk' || reached.has(chunk)) return;
+    reached.add(chunk);
+    for (const name of chunk.imports) reach(bundle[name]);
+  };
+  for (const chunk of files) if (chunk.isEntry) reach(chunk);
+  const named = wasm.filter((name) => [...reached].some((chunk) => chunk.code.includes(name.split('/').pop())));
+  return named.find((name) => !name.includes('_headless_')) ?? named[0];
+}
 
 async function startBackend({ toss, dataDir, userKey, log }) {
   let ledger, close = async () => {};
