@@ -18,9 +18,11 @@ pub fn read(store: &OutboxStore) -> Promise {
     Promise::resolve(&store.read(KEY))
 }
 
-/// The stored products, validated again as any list is (storage is outside data); anything unreadable: none.
-pub fn parse(ctx: &Context, text: &JsValue) -> Vec<JsProduct> {
-    validate_items(ctx, &parse_json(text)).unwrap_or_default()
+/// The stored products, validated again as any list is (storage is outside data), and the items they came from;
+/// anything unreadable: none.
+pub fn parse(ctx: &Context, text: &JsValue) -> (Vec<JsProduct>, JsValue) {
+    let items = parse_json(text);
+    (validate_items(ctx, &items).unwrap_or_default(), items)
 }
 
 /// Keeps `products` for the next visit; a storage that fails is no reason to bother the app.

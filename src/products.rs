@@ -16,16 +16,11 @@ use js_sys::Array;
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// A display text as the JS string it arrived as, with its facts as `textFacts` (js/item-fields.js) read them.
+/// A display text as the JS string it arrived as, with its facts as `textFacts` (js/item-fields.js) read them and,
+/// with the list, the index of its item in the list it was read from (the list's applier reads the texts from the
+/// items).
 #[derive(Clone)]
-pub struct JsText(pub JsValue, u32);
-
-/// The same JS string (`===`): the list writes a field only when it changed.
-impl PartialEq for JsText {
-    fn eq(&self, other: &JsText) -> bool {
-        self.0 == other.0
-    }
-}
+pub struct JsText(pub JsValue, u32, #[cfg(feature = "list")] pub u32);
 
 impl FieldText for JsText {
     fn size(&self) -> usize {
@@ -86,9 +81,14 @@ fn as_id(v: JsValue) -> Result<Option<String>, ()> {
 }
 
 /// A display field, kept as a JS string (`required`: its blankness is checked).
-fn as_text(v: JsValue, required: bool) -> Result<Option<JsText>, ()> {
+fn as_text(v: JsValue, required: bool, item: u32) -> Result<Option<JsText>, ()> {
+    #[cfg(not(feature = "list"))]
+    let _ = item;
     match text_facts(&v, required) {
         -1 => Ok(None),
+        #[cfg(feature = "list")]
+        facts if facts >= 0 => Ok(Some(JsText(v, facts as u32, item))),
+        #[cfg(not(feature = "list"))]
         facts if facts >= 0 => Ok(Some(JsText(v, facts as u32))),
         _ => Err(()),
     }
@@ -102,7 +102,7 @@ fn first_wrong<T>(wrong: &mut Option<&'static str>, key: &'static str, field: Re
     })
 }
 
-fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
+fn raw_product(item: &JsValue, index: u32) -> Result<RawProduct<JsText>, ProductRejection> {
     if !item.is_object() {
         return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
     }
@@ -113,10 +113,10 @@ fn raw_product(item: &JsValue) -> Result<RawProduct<JsText>, ProductRejection> {
     let raw = RawProduct {
         sku: first_wrong(&mut wrong, "sku", as_id(item.sku())),
         kind: first_wrong(&mut wrong, "type", as_id(item.kind())),
-        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name(), true)),
-        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount(), true)),
-        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url(), false)),
-        description: first_wrong(&mut wrong, "description", as_text(item.description(), false)),
+        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name(), true, index)),
+        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount(), true, index)),
+        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url(), false, index)),
+        description: first_wrong(&mut wrong, "description", as_text(item.description(), false, index)),
         renewal_cycle: first_wrong(&mut wrong, "renewalCycle", as_id(item.renewal_cycle())),
         offers: raw_offers(item.offers()),
     };
@@ -180,8 +180,8 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
     };
     let mut raws = Vec::with_capacity(items.length() as usize);
     let mut rejected = Vec::new();
-    for item in items.iter() {
-        match raw_product(&item) {
+    for (i, item) in items.iter().enumerate() {
+        match raw_product(&item, i as u32) {
             Ok(raw) => raws.push(raw),
             Err(r) => rejected.push(r),
         }
@@ -197,12 +197,13 @@ pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, 
 }
 
 /// Loads the list from the SDK (or takes `asked`, the answer of a `getProductItemList` call the app started itself),
-/// validates it and hands the result to `done` (always later, never inside this call); the returned promise
-/// settles with what `done` returns.
-pub fn fetch_products(
+/// reads its items with `read` (`validate_items`, or more) and hands the result to `done` (always later, never
+/// inside this call); the returned promise settles with what `done` returns.
+pub fn fetch_products<T>(
     ctx: Rc<Context>,
     asked: Option<js_sys::Promise>,
-    done: impl FnOnce(Result<Vec<JsProduct>, RoutedError>) -> Result<JsValue, JsValue> + 'static,
+    read: impl FnOnce(&Context, JsValue) -> Result<T, RoutedError> + 'static,
+    done: impl FnOnce(Result<T, RoutedError>) -> Result<JsValue, JsValue> + 'static,
 ) -> js_sys::Promise {
     let absent = detect_host() == Host::Absent;
     let call = match asked {
@@ -219,7 +220,7 @@ pub fn fetch_products(
         } else if list.is_undefined() || list.is_null() {
             fail(ErrorCode::AppTooOld, "no product list")
         } else {
-            validate_items(&ctx, &get(&list, "products"))
+            read(&ctx, get(&list, "products"))
         })
     })
 }
@@ -227,7 +228,8 @@ pub fn fetch_products(
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
 pub fn load_products(ctx: Rc<Context>) -> js_sys::Promise {
     let locale = ctx.locale;
-    fetch_products(ctx, None, move |products| match products {
+    let read = |ctx: &Context, items: JsValue| validate_items(ctx, &items);
+    fetch_products(ctx, None, read, move |products| match products {
         Ok(products) => Ok(products.iter().map(product_js).collect::<Array>().into()),
         Err(error) => Err(to_js_error(&error, locale)),
     })

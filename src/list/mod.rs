@@ -1,7 +1,9 @@
 //! `mountProductList(container, client, options?)`: the shop list, keyed by sku. The core's list model
 //! (`ait_iap_core::list`) decides what it shows from events (products, purchases, the order history, load errors);
-//! `dom` applies the ops it answers, touching only the rows and fields that changed.
+//! each event's ops go packed (`batch`) in one call to the JS applier (`dom`, js/list-dom.js), which touches only
+//! the rows and fields that changed.
 
+mod batch;
 mod dom;
 mod listener;
 
@@ -19,16 +21,27 @@ use ait_iap_core::grant::Environment;
 use ait_iap_core::limits;
 use ait_iap_core::list::{ListModel, Op, Shown};
 use ait_iap_core::machine::Outcome;
-use ait_iap_core::view::{icon_allowed, text, Text};
+use ait_iap_core::view::icon_allowed;
 use alloc::rc::Rc;
+use batch::Batch;
 use core::cell::Cell;
-use dom::{attr, first, next, row_template, unattr, unusable, Dom, Names, LIST_HTML};
+use dom::{apply_ops, row_of, unmount_dom, unusable};
 use js_sys::Array;
 use listener::{Listener, Unlisten};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event};
 
+/// Texts are compared by the applier, where they live (a comparison here would be a crossing); an icon's URL here,
+/// as it decides whether the icon shows.
 impl Shown for JsText {
+    fn same(&self, _: &JsText) -> bool {
+        false
+    }
+
+    fn same_url(&self, other: &JsText) -> bool {
+        self.0 == other.0
+    }
+
     fn icon_allowed(&self) -> bool {
         self.0.as_string().is_some_and(|u| icon_allowed(&u))
     }
@@ -37,7 +50,12 @@ impl Shown for JsText {
 struct View {
     inner: Rc<Inner>,
     model: RefCell<ListModel<JsText>>,
-    dom: Dom,
+    /// The list's elements (js/list-dom.js).
+    dom: JsValue,
+    container: Element,
+    lang: Locale,
+    /// The items the rows' products came from (the applier reads their display texts).
+    items: RefCell<JsValue>,
     /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
     /// taken back.
     live: Cell<bool>,
@@ -48,11 +66,17 @@ struct View {
 
 impl View {
     fn apply(&self, ops: Vec<Op>) {
-        self.dom.apply(&self.model.borrow(), ops)
+        if ops.is_empty() {
+            return;
+        }
+        let batch = Batch::new(&self.model.borrow(), &ops, self.lang);
+        apply_ops(&self.dom, &self.items.borrow(), &batch.ops, &batch.text);
     }
 
-    fn show(&self, products: Vec<JsProduct>) {
+    /// Shows `products`, read from `items`.
+    fn show(&self, products: Vec<JsProduct>, items: JsValue) {
         let ops = self.model.borrow_mut().show(products, self.inner.busy());
+        *self.items.borrow_mut() = items;
         self.apply(ops)
     }
 
@@ -71,11 +95,12 @@ impl View {
             ignore(&then(&catalogue::read(&self.inner.store), move |ok, text| Ok((ok && view.show_stored(&text)).into())));
         }
         let inner = self.inner.clone();
-        fetch_products(inner.ctx.clone(), asked, move |products| {
+        let read = |ctx: &_, items: JsValue| validate_items(ctx, &items).map(|valid| (valid, items));
+        fetch_products(inner.ctx.clone(), asked, read, move |products| {
             if !self.live.get() {
                 return Ok(JsValue::UNDEFINED);
             }
-            let products = match products {
+            let (products, items) = match products {
                 Ok(products) => products,
                 Err(error) => {
                     let ops = self.model.borrow_mut().failed(&error);
@@ -84,7 +109,7 @@ impl View {
                 }
             };
             catalogue::save(&self.inner.store, &products);
-            self.show(products);
+            self.show(products, items);
             if self.model.borrow_mut().read_history() {
                 self.clone().read_history(None);
             }
@@ -97,8 +122,12 @@ impl View {
         if !self.live.get() {
             return false;
         }
-        let stored = self.model.borrow_mut().stored(catalogue::parse(&self.inner.ctx, text), self.inner.busy());
-        stored.map(|ops| self.apply(ops)).is_some()
+        let (products, items) = catalogue::parse(&self.inner.ctx, text);
+        let stored = self.model.borrow_mut().stored(products, self.inner.busy());
+        stored.map(|ops| {
+            *self.items.borrow_mut() = items;
+            self.apply(ops)
+        }).is_some()
     }
 
     /// Reads a page of the order history for completed orders of the non-consumables shown, then the next one
@@ -171,11 +200,7 @@ impl View {
 
     /// A broken icon shows the fallback instead (error events do not bubble: listened to in the capture phase).
     fn on_error(self: &Rc<Self>, event: &Event) {
-        let Some(img) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        if img.class_name() != "ait-iap-icon" {
-            return;
-        }
-        let Some(i) = self.dom.rows.borrow().iter().position(|r| r.img == img) else { return };
+        let Ok(i) = usize::try_from(row_of(&self.dom, &event.target().map_or(JsValue::NULL, JsValue::from))) else { return };
         let ops = self.model.borrow_mut().icon_failed(i);
         self.apply(ops);
     }
@@ -186,7 +211,7 @@ impl View {
             handler(&view, e.unchecked_ref());
             JsValue::UNDEFINED
         });
-        Listener::new(&self.dom.container, kind, capture, closure)
+        Listener::new(&self.container, kind, capture, closure)
     }
 }
 
@@ -209,21 +234,16 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         return Err(unusable(&problem));
     }
     let read: &Array = read.unchecked_ref();
-    let doc = container.owner_document().ok_or_else(|| unusable("no document"))?;
+    container.owner_document().ok_or_else(|| unusable("no document"))?;
     let lang = read.get(0).as_bool().map_or(client.inner.ctx.locale, |en| if en { Locale::En } else { Locale::Ko });
     let test_badge = read.get(1).as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
-    container.class_list().add_1("ait-iap")?;
-    container.set_inner_html(LIST_HTML);
-    let list = first(&container)?;
-    let state = next(&list)?;
-    let status = next(&state)?;
-    attr(&list, "aria-label", text(Text::ListLabel, lang));
-    let template = row_template(&doc, lang, test_badge)?;
-    let dom = Dom { names: Names::new(lang), container, doc, lang, list, state, status, template, rows: RefCell::new(Vec::new()) };
     let view = Rc::new(View {
         model: RefCell::new(ListModel::new(lang, client.inner.ctx.locale)),
         inner: client.inner.clone(),
-        dom,
+        dom: dom::mount(&container, lang, test_badge),
+        container,
+        lang,
+        items: RefCell::new(JsValue::UNDEFINED),
         live: Cell::new(true),
         listeners: RefCell::new(None),
     });
@@ -239,7 +259,7 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
     let products = get(&options, "products");
     if Array::is_array(&products) {
         let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
-        view.show(valid);
+        view.show(valid, products);
     } else {
         // A pending `IAP.getProductItemList()` the app started before the module was ready: its answer is the list.
         let asked = get_function(&products, "then").map(|_| js_sys::Promise::resolve(&products));
@@ -258,7 +278,7 @@ impl ProductList {
             return Ok(());
         }
         let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
-        view.show(valid);
+        view.show(valid, products);
         Ok(())
     }
 
@@ -274,11 +294,7 @@ impl ProductList {
         view.live.set(false);
         // Dropped: each listener removes itself.
         drop(view.listeners.borrow_mut().take());
-        view.dom.rows.borrow_mut().clear();
-        let container = &view.dom.container;
-        container.set_text_content(None);
-        let _ = container.class_list().remove_1("ait-iap");
-        unattr(container, "data-state");
-        unattr(container, "data-error-code");
+        unmount_dom(&view.dom);
+        *view.items.borrow_mut() = JsValue::UNDEFINED;
     }
 }

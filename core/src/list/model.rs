@@ -10,16 +10,42 @@ use crate::machine::{Outcome, Status};
 use crate::product::{Product, ProductKind};
 use crate::view::{reconcile, text, Text};
 
-/// A display text as the list keeps it: compared to write only what changed (a JS string at the boundary).
-pub trait Shown: Clone + PartialEq {
+/// A display text as the list keeps it (a JS string at the boundary, which the model never reads).
+pub trait Shown: Clone {
+    /// Known to be the same text: no op for the field. `false` means "may differ": the boundary answers it when
+    /// comparing here would cost a crossing, and its applier, which holds the shown strings, writes only a value
+    /// that differs.
+    fn same(&self, other: &Self) -> bool;
+    /// The same icon URL, exactly: it decides which of icon and letter shows (a broken icon stays hidden while its
+    /// URL does not change).
+    fn same_url(&self, other: &Self) -> bool;
     /// Whether the text, as an icon URL, may be loaded (`view::icon_allowed`).
     fn icon_allowed(&self) -> bool;
 }
 
 impl Shown for String {
     #[inline]
+    fn same(&self, other: &String) -> bool {
+        self == other
+    }
+
+    #[inline]
+    fn same_url(&self, other: &String) -> bool {
+        self == other
+    }
+
+    #[inline]
     fn icon_allowed(&self) -> bool {
         crate::view::icon_allowed(self)
+    }
+}
+
+/// `same` over optional fields: both missing, or both there and the same.
+#[inline]
+fn same_opt<S>(a: Option<&S>, b: Option<&S>, same: impl Fn(&S, &S) -> bool) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same(a, b),
+        (a, b) => a.is_none() && b.is_none(),
     }
 }
 
@@ -159,19 +185,19 @@ impl<S: Shown> ListModel<S> {
     #[inline]
     fn fill(&self, i: usize, old: Option<&Product<S>>, row: &mut Row<S>, ops: &mut Vec<Op>) {
         let p = &row.shown;
-        if old.map(|o| &o.display_name) != Some(&p.display_name) {
+        if !old.is_some_and(|o| o.display_name.same(&p.display_name)) {
             ops.push(Op::Row(i, RowOp::Name));
         }
-        if old.map(|o| &o.description) != Some(&p.description) {
+        if !old.is_some_and(|o| same_opt(o.description.as_ref(), p.description.as_ref(), S::same)) {
             ops.push(Op::Row(i, RowOp::Description));
         }
-        if old.map(|o| &o.display_amount) != Some(&p.display_amount) {
+        if !old.is_some_and(|o| o.display_amount.same(&p.display_amount)) {
             ops.push(Op::Row(i, RowOp::Price));
         }
         if old.map(|o| (o.kind, &o.renewal_cycle)) != Some((p.kind, &p.renewal_cycle)) {
             ops.push(Op::Row(i, RowOp::Kind));
         }
-        if old.map(|o| &o.icon_url) != Some(&p.icon_url) {
+        if !old.is_some_and(|o| same_opt(o.icon_url.as_ref(), p.icon_url.as_ref(), S::same_url)) {
             let allowed = p.icon_url.as_ref().is_some_and(S::icon_allowed);
             if allowed {
                 ops.push(Op::Row(i, RowOp::IconSrc));

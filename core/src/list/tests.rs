@@ -134,6 +134,44 @@ fn icons_show_when_allowed_and_the_letter_otherwise() {
     assert_eq!(m.icon_failed(5), vec![]);
 }
 
+/// A text the model cannot compare (a JS string at the boundary: comparing would cost a crossing).
+#[derive(Debug, Clone)]
+struct Opaque(String);
+
+impl Shown for Opaque {
+    fn same(&self, _: &Opaque) -> bool {
+        false
+    }
+    fn same_url(&self, other: &Opaque) -> bool {
+        self.0 == other.0
+    }
+    fn icon_allowed(&self) -> bool {
+        crate::view::icon_allowed(&self.0)
+    }
+}
+
+#[test]
+fn texts_the_boundary_cannot_compare_go_to_its_applier_and_a_broken_icon_stays_hidden() {
+    let mut m: ListModel<Opaque> = ListModel::new(Locale::Ko, Locale::Ko);
+    let opaque = |p: Product| Product {
+        sku: p.sku,
+        kind: p.kind,
+        display_name: Opaque(p.display_name),
+        display_amount: Opaque(p.display_amount),
+        icon_url: Some(Opaque("https://static.toss.im/a.png".into())),
+        description: None,
+        renewal_cycle: p.renewal_cycle,
+        offers: p.offers,
+    };
+    let list = || consumables(&["a", "b"]).into_iter().map(opaque).collect::<Vec<_>>();
+    m.show(list(), false);
+    assert_eq!(m.icon_failed(1), vec![Op::Row(1, RowOp::IconShown(false))]);
+    // Name and price may differ: the applier compares them. No description on either side, the same kind, the same
+    // icon URL (row 1's broken icon stays hidden): nothing for them.
+    let texts = |i| [Op::Row(i, RowOp::Name), Op::Row(i, RowOp::Price)];
+    assert_eq!(row_ops(&m.show(list(), false)), [&[Op::Rows][..], &texts(0), &texts(1)].concat());
+}
+
 #[test]
 fn the_stored_catalogue_shows_only_while_loading_and_the_answer_reconciles_it() {
     let mut m = model();
