@@ -241,6 +241,17 @@ fn item_already_owned_marks_the_item_owned() {
     assert!(m.outcome("pass", &outcome("pass", Status::Failed, Some(ErrorCode::ItemAlreadyOwned))).contains(&Op::Row(0, RowOp::Owned(true))));
 }
 
+/// Any other failure leaves the item buyable: the buy button says 구매 again (cargo-mutants).
+#[test]
+fn a_failed_purchase_does_not_mark_the_item_owned() {
+    let mut m = model();
+    m.show(vec![product("pass", ProductKind::NonConsumable)], false);
+    m.purchase_started("pass");
+    let ops = m.outcome("pass", &outcome("pass", Status::Failed, Some(ErrorCode::NetworkError)));
+    assert!(!ops.contains(&Op::Row(0, RowOp::Owned(true))), "{ops:?}");
+    assert!(ops.contains(&Op::Row(0, RowOp::Words(Text::Buy))));
+}
+
 #[test]
 fn the_history_is_read_page_by_page_up_to_its_cap() {
     let mut m = model();
