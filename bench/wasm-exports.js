@@ -4,16 +4,22 @@
 /** Runs `init` (the entry's, given the .wasm's bytes from `url`) and returns the instance's exports. */
 export async function initCatchingExports(init, url) {
   let exports = null;
-  const instantiate = WebAssembly.instantiate;
+  const { instantiate, Instance } = WebAssembly;
   WebAssembly.instantiate = async (...args) => {
     const result = await instantiate.apply(WebAssembly, args);
     exports = (result.instance ?? result).exports;
     return result;
   };
+  // The entries instantiate with wasm-bindgen's initSync (js/entry.js): `new WebAssembly.Instance`.
+  WebAssembly.Instance = function (...args) {
+    const instance = new Instance(...args);
+    exports = instance.exports;
+    return instance;
+  };
   try {
     await init(await (await fetch(url)).arrayBuffer());
   } finally {
-    WebAssembly.instantiate = instantiate;
+    Object.assign(WebAssembly, { instantiate, Instance });
   }
   return exports;
 }
