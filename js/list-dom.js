@@ -21,8 +21,10 @@ const flag = (e, name, on) => (on ? e.setAttribute(name, 'true') : e.removeAttri
 const toggle = (e, name, on) => e.toggleAttribute(name, on);
 const set = (e, name, value) => (value == null ? e.removeAttribute(name) : e.setAttribute(name, value));
 
-/** The list's elements in `container`; `words`: the fixed words in the list's language, one a line. */
+/** The list's elements in `container` (null: it has no document); `words`: the fixed words in the list's language,
+ *  one a line. */
 export function mountDom(container, words, testBadge) {
+  if (!container.ownerDocument) return null;
   const w = words.split('\n');
   container.classList.add('ait-iap');
   container.innerHTML = LIST_HTML; // constant markup
@@ -38,18 +40,35 @@ export function mountDom(container, words, testBadge) {
   return { container, list, state: list.nextElementSibling, status: container.lastElementChild, template, w, rows: [] };
 }
 
-/** Empties the container and removes what the list set on it. */
+/** `handler` hears the list's events: a buy or offer button tapped (`[sku, offerId]`), the retry of a load
+ *  (`undefined`), row `i`'s icon failing to load (`i`). */
+export function listenDom(dom, handler) {
+  dom.click = (e) => {
+    const b = e.target.closest?.('button');
+    if (!b || b.hasAttribute('disabled')) return;
+    if (b.getAttribute('data-action') === 'reload') handler();
+    else if (b.hasAttribute('data-sku')) handler([b.getAttribute('data-sku'), b.getAttribute('data-offer-id') ?? undefined]);
+  };
+  // A broken icon shows the letter instead (error events do not bubble: heard in the capture phase).
+  dom.error = (e) => {
+    const i = dom.rows.findIndex((r) => r.img === e.target);
+    if (i >= 0) handler(i);
+  };
+  dom.container.addEventListener('click', dom.click);
+  dom.container.addEventListener('error', dom.error, true);
+}
+
+/** Empties the container and removes what the list set on it, its listeners too. */
 export function unmountDom(dom) {
   const c = dom.container;
+  c.removeEventListener('click', dom.click);
+  c.removeEventListener('error', dom.error, true);
   dom.rows = [];
   c.textContent = '';
   c.classList.remove('ait-iap');
   c.removeAttribute('data-state');
   c.removeAttribute('data-error-code');
 }
-
-/** The index of the row whose icon `target` is, or -1. */
-export const rowOf = (dom, target) => dom.rows.findIndex((r) => r.img === target);
 
 function newRow(dom, sku) {
   const li = dom.template.cloneNode(true);

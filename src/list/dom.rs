@@ -13,13 +13,15 @@ use web_sys::Element;
 extern "C" {
     #[wasm_bindgen(js_name = mountDom)]
     fn mount_dom(container: &Element, words: &str, test_badge: bool) -> JsValue;
+    /// `handler` hears a buy or offer button tapped (`[sku, offerId]`), a load's retry (`undefined`), row `i`'s icon
+    /// failing to load (`i`).
+    #[wasm_bindgen(js_name = listenDom)]
+    pub(super) fn listen_dom(dom: &JsValue, handler: &JsValue);
+    /// Also removes the listeners.
     #[wasm_bindgen(js_name = unmountDom)]
     pub(super) fn unmount_dom(dom: &JsValue);
     #[wasm_bindgen(js_name = applyOps)]
     pub(super) fn apply_ops(dom: &JsValue, items: &JsValue, ops: &[u32], text: &str);
-    /// The index of the row whose icon `target` is, or -1.
-    #[wasm_bindgen(js_name = rowOf)]
-    pub(super) fn row_of(dom: &JsValue, target: &JsValue) -> i32;
 }
 
 /// The fixed words, in `Text`'s order: the applier finds them by `Text as u32`.
@@ -36,10 +38,14 @@ const WORDS: [Text; 10] = [
     Text::Recovered,
 ];
 
-/// The list's elements in `container` (its content replaced).
-pub(super) fn mount(container: &Element, lang: Locale, test_badge: bool) -> JsValue {
+/// The list's elements in `container` (its content replaced); a container outside any document cannot hold them.
+pub(super) fn mount(container: &Element, lang: Locale, test_badge: bool) -> Result<JsValue, JsValue> {
     let words: Vec<&str> = WORDS.iter().map(|&t| text(t, lang)).collect();
-    mount_dom(container, &words.join("\n"), test_badge)
+    let dom = mount_dom(container, &words.join("\n"), test_badge);
+    if dom.is_null() {
+        return Err(unusable("no document"));
+    }
+    Ok(dom)
 }
 
 /// A typed error for a container the list cannot work with.

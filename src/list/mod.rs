@@ -25,11 +25,11 @@ use ait_iap_core::view::icon_allowed;
 use alloc::rc::Rc;
 use batch::Batch;
 use core::cell::Cell;
-use dom::{apply_ops, row_of, unmount_dom, unusable};
+use dom::{apply_ops, unmount_dom, unusable};
 use js_sys::Array;
-use listener::{Listener, Unlisten};
+use listener::Unlisten;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event};
+use web_sys::Element;
 
 /// Texts are compared by the applier, where they live (a comparison here would be a crossing); an icon's URL here,
 /// as it decides whether the icon shows.
@@ -52,16 +52,16 @@ struct View {
     model: RefCell<ListModel<JsText>>,
     /// The list's elements (js/list-dom.js).
     dom: JsValue,
-    container: Element,
     lang: Locale,
     /// The items the rows' products came from (the applier reads their display texts).
     items: RefCell<JsValue>,
     /// Cleared by `destroy()`: a load or purchase that ends later must not write into a container the app has
     /// taken back.
     live: Cell<bool>,
-    /// The click and icon-error listeners and the client's `onRecovered` one, removed when dropped (by `destroy()`).
-    /// The DOM listeners hold the view: a mounted list works whether or not the app keeps its handle.
-    listeners: RefCell<Option<(Listener, Listener, Unlisten)>>,
+    /// The applier's event handler (its DOM listeners go in `destroy()`) and the client's `onRecovered` listener,
+    /// removed when dropped. The handler holds the view: a mounted list works whether or not the app keeps its
+    /// handle.
+    listeners: RefCell<Option<(Callback, Unlisten)>>,
 }
 
 impl View {
@@ -179,39 +179,20 @@ impl View {
         }
     }
 
-    fn on_click(self: &Rc<Self>, event: &Event) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Ok(Some(button)) = target.closest("button") else { return };
-        if button.has_attribute("disabled") {
-            return;
-        }
-        if button.get_attribute("data-action").as_deref() == Some("reload") {
+    /// What the applier heard (`listenDom`): a buy or offer button tapped (`[sku, offerId]`), a load's retry
+    /// (`undefined`), row `i`'s icon failing to load (`i`: the letter shows instead).
+    fn on_event(self: &Rc<Self>, event: JsValue) {
+        if let Some(i) = event.as_f64() {
+            let ops = self.model.borrow_mut().icon_failed(i as usize);
+            self.apply(ops);
+        } else if let Some(tapped) = as_array(&event) {
+            // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
+            if let (false, Some(sku)) = (self.inner.busy(), tapped.get(0).as_string()) {
+                self.clone().buy(sku, tapped.get(1).as_string());
+            }
+        } else {
             ignore(&self.clone().load(None));
-            return;
         }
-        // A second tap while a purchase runs does nothing (the engine would refuse it anyway).
-        if self.inner.busy() {
-            return;
-        }
-        let Some(sku) = button.get_attribute("data-sku") else { return };
-        let offer_id = button.get_attribute("data-offer-id");
-        self.clone().buy(sku, offer_id);
-    }
-
-    /// A broken icon shows the fallback instead (error events do not bubble: listened to in the capture phase).
-    fn on_error(self: &Rc<Self>, event: &Event) {
-        let Ok(i) = usize::try_from(row_of(&self.dom, &event.target().map_or(JsValue::NULL, JsValue::from))) else { return };
-        let ops = self.model.borrow_mut().icon_failed(i);
-        self.apply(ops);
-    }
-
-    fn listen(self: &Rc<Self>, kind: &'static str, capture: bool, handler: fn(&Rc<View>, &Event)) -> Listener {
-        let view = self.clone();
-        let closure = Callback::new(move |e: JsValue| {
-            handler(&view, e.unchecked_ref());
-            JsValue::UNDEFINED
-        });
-        Listener::new(&self.container, kind, capture, closure)
     }
 }
 
@@ -234,14 +215,12 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         return Err(unusable(&problem));
     }
     let read: &Array = read.unchecked_ref();
-    container.owner_document().ok_or_else(|| unusable("no document"))?;
     let lang = read.get(0).as_bool().map_or(client.inner.ctx.locale, |en| if en { Locale::En } else { Locale::Ko });
     let test_badge = read.get(1).as_bool().unwrap_or_else(|| detect_host().environment() == Environment::Sandbox);
     let view = Rc::new(View {
         model: RefCell::new(ListModel::new(lang, client.inner.ctx.locale)),
         inner: client.inner.clone(),
-        dom: dom::mount(&container, lang, test_badge),
-        container,
+        dom: dom::mount(&container, lang, test_badge)?,
         lang,
         items: RefCell::new(JsValue::UNDEFINED),
         live: Cell::new(true),
@@ -255,7 +234,13 @@ pub fn mount_product_list(container: Element, client: &IapClient, options: JsVal
         JsValue::UNDEFINED
     });
     let unlisten = Unlisten(view.inner.listen(Topic::Recovered, on_recovered.into_js_value().unchecked_into()).dyn_into().ok());
-    *view.listeners.borrow_mut() = Some((view.listen("click", false, View::on_click), view.listen("error", true, View::on_error), unlisten));
+    let held = view.clone();
+    let handler = Callback::new(move |event: JsValue| {
+        held.on_event(event);
+        JsValue::UNDEFINED
+    });
+    dom::listen_dom(&view.dom, handler.as_ref());
+    *view.listeners.borrow_mut() = Some((handler, unlisten));
     let products = get(&options, "products");
     if Array::is_array(&products) {
         let valid = validate_items(&view.inner.ctx, &products).map_err(|e| to_js_error(&e, view.inner.ctx.locale))?;
@@ -292,9 +277,9 @@ impl ProductList {
     pub fn destroy(&self) {
         let view = &self.view;
         view.live.set(false);
-        // Dropped: each listener removes itself.
-        drop(view.listeners.borrow_mut().take());
         unmount_dom(&view.dom);
+        // Dropped: the handler (no longer listened to) and the client's listener, which removes itself.
+        drop(view.listeners.borrow_mut().take());
         *view.items.borrow_mut() = JsValue::UNDEFINED;
     }
 }

@@ -1,0 +1,44 @@
+// The batched list (issue 24): the wasm hands each update's ops to the JS applier (js/list-dom.js), which reads the
+// display texts from the items and compares them there. What that must keep: a broken icon stays the letter while
+// its URL does not change, and texts the app changes in new objects are written, those it repeats are not.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSandbox } from './harness.mjs';
+
+let sandbox;
+before(async () => { sandbox = await openSandbox(); });
+after(async () => { await sandbox.close(); });
+
+test('an update repeating a broken icon keeps the letter, and rewrites only the texts that changed', async () => {
+  const page = await sandbox.page();
+  const broken = 'https://127.0.0.1:1/missing.png';
+  await page.evaluate((broken) => {
+    const container = document.createElement('section');
+    container.id = 'test-list';
+    document.body.append(container);
+    const item = (i, extra) => ({ sku: `p${i}`, type: 'CONSUMABLE', displayName: `상품 ${i}`, displayAmount: `${i},000원`, iconUrl: broken, description: `설명 ${i}`, ...extra });
+    window.item = item;
+    window.testList = window.aitIap.mountProductList(container, { client: window.iap, products: [item(1), item(2)] });
+  }, broken);
+  await page.waitForFunction(() => [...document.querySelectorAll('#test-list img.ait-iap-icon')].every((img) => img.hidden));
+  const result = await page.evaluate(() => {
+    const ul = document.querySelector('#test-list .ait-iap-list');
+    const observer = new MutationObserver(() => {});
+    observer.observe(ul, { subtree: true, childList: true, characterData: true, attributes: true });
+    // New objects, the same texts but row 2's name.
+    window.testList.update([window.item(1), window.item(2, { displayName: '새 이름' })]);
+    const records = observer.takeRecords();
+    observer.disconnect();
+    return {
+      touched: [...new Set(records.map((r) => (r.target.closest?.('li') ?? r.target.parentElement?.closest('li'))?.dataset.sku))],
+      names: [...ul.querySelectorAll('.ait-iap-name')].map((n) => n.textContent),
+      label: ul.querySelector('li[data-sku="p2"] .ait-iap-buy').getAttribute('aria-label'),
+      icons: [...ul.querySelectorAll('li')].map((li) => [li.querySelector('img').hidden, li.querySelector('.ait-iap-icon--fallback').hidden]),
+    };
+  });
+  assert.deepEqual(result.icons, [[true, false], [true, false]], 'the broken icons stay hidden, the letters shown');
+  assert.deepEqual(result.touched, ['p2'], 'only the renamed row is written');
+  assert.deepEqual(result.names, ['상품 1', '새 이름']);
+  assert.equal(result.label, '새 이름 구매');
+  await page.close();
+});
