@@ -150,11 +150,18 @@ window.initFromHost = async (impl, order = 'quickstart') => {
     mark('render');
   } else {
     const { init, createIap, mountProductList } = await import('../dist/index.js');
+    mark('import');
     await init({ sdk: IAP, wasm: '/dist/ait_iap_bg.wasm' });
-    mountProductList(container, createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false }), { testBadge: false });
+    mark('init');
+    const client = createIap({ sdk: IAP, grant: '/api/grant', recoverOnStart: false });
+    mark('client');
+    mountProductList(container, client, { testBadge: false });
+    mark('mount');
     await new Promise((resolve) => new MutationObserver((_, o) => container.dataset.state === 'ready' && (o.disconnect(), resolve())).observe(container, { attributes: true }));
+    mark('ready');
   }
   settle();
+  mark('layout');
   return { total: performance.now() - t0, phases };
 };
 

@@ -93,12 +93,12 @@ function button(dom, parent, cls, name, value, words) {
 
 const label = (dom, r) => r.buy.setAttribute('aria-label', r.n + ' ' + dom.w[r.k]);
 
-/** Carries out one batch: `ops` (a Uint32Array), `text` (the batch's strings, each length in `ops` before it), and
- *  `items` (the products' items, which the rows' display texts are read from). Focus inside the list stays where
- *  it was when rows move. */
-export function applyOps(dom, items, ops, text) {
+/** Carries out one batch, or a part of one (`last`: the update's last part): `ops` (a Uint32Array), `text` (the
+ *  batch's strings, each length in `ops` before it), and `items` (the products' items, which the rows' display
+ *  texts are read from). Focus inside the list stays where it was when rows move. */
+export function applyOps(dom, items, ops, text, last) {
   const { list, w } = dom;
-  let rows = dom.rows, at = 0, k = 0, focused = null;
+  let rows = dom.rows, at = 0, k = 0;
   const str = () => text.slice(at, (at += ops[k++]));
   const opt = () => (ops[k] === NONE ? (k++, null) : str());
   while (k < ops.length) {
@@ -160,7 +160,7 @@ export function applyOps(dom, items, ops, text) {
     } else if (op === 6) rows[ops[k++]]?.li.remove();
     else if (op === 7) { // the rows from now on: each the old row it keeps (+1; 0: a new row) and its item
       const active = list.ownerDocument.activeElement;
-      focused = active && list.contains(active) ? active : null;
+      dom.focused = active && list.contains(active) ? active : null;
       const old = rows;
       rows = dom.rows = [];
       for (let n = ops[k++]; n > 0; n--) {
@@ -181,7 +181,11 @@ export function applyOps(dom, items, ops, text) {
       }
     } else if (op === 10) status(dom, rows, ops[k++], str(), opt(), opt(), str(), ops[k++], str());
   }
-  if (focused && focused.isConnected && list.ownerDocument.activeElement !== focused) focused.focus();
+  const focused = last && dom.focused;
+  if (focused) {
+    dom.focused = null;
+    if (focused.isConnected && list.ownerDocument.activeElement !== focused) focused.focus();
+  }
 }
 
 /** A purchase's phase or outcome in the row of its item: the one live region moves there before its text changes,

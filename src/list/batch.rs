@@ -1,7 +1,8 @@
-//! The model's ops for one update, packed for the JS applier (js/list-dom.js), which carries them out in one call:
-//! numbers in a `Vec<u32>`, the strings the wasm makes (kind badges, offers, messages) in one `String`, each after
-//! its length in UTF-16 units. Display texts are not here: the applier reads them from the items the products came
-//! from (`JsText`'s item index) and compares them with what it shows.
+//! The model's ops for one update, packed for the JS applier (js/list-dom.js), which carries them out: numbers in a
+//! `Vec<u32>`, the strings the wasm makes (kind badges, offers, messages) in one `String`, each after its length in
+//! UTF-16 units. Display texts are not here: the applier reads them from the items the products came from
+//! (`JsText`'s item index) and compares them with what it shows. An update's ops usually go in one call; a long one
+//! (hundreds of new rows) goes in parts of about `PART` numbers, so that the packed copy never grows with the list.
 
 #[allow(unused_imports)]
 use ait_iap_core::prelude::*;
@@ -12,6 +13,8 @@ use ait_iap_core::view::{kind_words, offer_label, offer_words};
 
 /// "No string" where an optional one goes (the applier's `NONE`).
 const NONE: u32 = u32::MAX;
+/// The numbers a part holds before it is handed over (16 KB; its strings are a few bytes per number at most).
+const PART: usize = 4096;
 
 pub(super) struct Batch {
     pub(super) ops: Vec<u32>,
@@ -35,74 +38,84 @@ impl Batch {
         }
     }
 
-    /// Packs `ops`, which `model` (as it is after the event) produced.
-    pub(super) fn new(model: &ListModel<JsText>, ops: &[Op], lang: Locale) -> Batch {
-        let mut b = Batch { ops: Vec::with_capacity(ops.len() * 2), text: String::new() };
-        for &op in ops {
-            match op {
-                Op::Busy(on) => b.push(&[0, on as u32]),
-                Op::Label(t) => b.push(&[1, t as u32]),
-                Op::Skeleton => b.push(&[2]),
-                Op::Clear => b.push(&[3]),
-                Op::ErrorCode(on) => {
-                    b.push(&[4]);
-                    b.opt(on.then_some(model.error_code.as_str()));
+    /// Packs `ops`, which `model` (as it is after the event) produced, handing each part to `apply` (`last`: the
+    /// update's last part).
+    pub(super) fn each_part(model: &ListModel<JsText>, ops: &[Op], lang: Locale, mut apply: impl FnMut(&Batch, bool)) {
+        let mut b = Batch { ops: Vec::with_capacity(PART.min(ops.len() * 3)), text: String::new() };
+        for (n, &op) in ops.iter().enumerate() {
+            b.pack(model, op, lang);
+            let last = n + 1 == ops.len();
+            if last || b.ops.len() >= PART {
+                apply(&b, last);
+                b.ops.clear();
+                b.text.clear();
+            }
+        }
+    }
+
+    fn pack(&mut self, model: &ListModel<JsText>, op: Op, lang: Locale) {
+        let b = self;
+        match op {
+            Op::Busy(on) => b.push(&[0, on as u32]),
+            Op::Label(t) => b.push(&[1, t as u32]),
+            Op::Skeleton => b.push(&[2]),
+            Op::Clear => b.push(&[3]),
+            Op::ErrorCode(on) => {
+                b.push(&[4]);
+                b.opt(on.then_some(model.error_code.as_str()));
+            }
+            Op::State { state, message, retry } => {
+                b.push(&[5]);
+                b.str(state);
+                b.opt(message.then_some(model.message.as_str()));
+                b.push(&[retry as u32]);
+            }
+            Op::Remove(i) => b.push(&[6, i as u32]),
+            Op::Rows => {
+                b.push(&[7, model.rows.len() as u32]);
+                for (s, p) in model.sources.iter().zip(&model.rows) {
+                    b.push(&[s.map_or(0, |s| s as u32 + 1), p.display_name.2]);
                 }
-                Op::State { state, message, retry } => {
-                    b.push(&[5]);
-                    b.str(state);
-                    b.opt(message.then_some(model.message.as_str()));
-                    b.push(&[retry as u32]);
-                }
-                Op::Remove(i) => b.push(&[6, i as u32]),
-                Op::Rows => {
-                    b.push(&[7, model.rows.len() as u32]);
-                    for (s, row) in model.sources.iter().zip(&model.rows) {
-                        b.push(&[s.map_or(0, |s| s as u32 + 1), row.shown.display_name.2]);
+            }
+            Op::Place(i) => b.push(&[8, i as u32]),
+            Op::Buttons(on) => b.push(&[9, on as u32]),
+            Op::Status => {
+                let line = &model.status;
+                b.push(&[10, line.row.map_or(NONE, |i| i as u32)]);
+                b.str(line.status);
+                b.opt(line.order_id.as_deref());
+                b.opt(line.code.as_deref());
+                b.str(&line.message);
+                b.push(&[line.retry as u32]);
+                b.str(&line.sku);
+            }
+            Op::Row(i, change) => {
+                let Some(p) = model.rows.get(i) else { return };
+                let i = i as u32;
+                match change {
+                    RowOp::Name => b.push(&[11, i]),
+                    RowOp::Description => b.push(&[12, i]),
+                    RowOp::Price => b.push(&[13, i]),
+                    RowOp::Kind => {
+                        b.push(&[14, i]);
+                        b.str(&kind_words(p.kind, p.renewal_cycle.as_deref(), lang));
                     }
-                }
-                Op::Place(i) => b.push(&[8, i as u32]),
-                Op::Buttons(on) => b.push(&[9, on as u32]),
-                Op::Status => {
-                    let line = &model.status;
-                    b.push(&[10, line.row.map_or(NONE, |i| i as u32)]);
-                    b.str(line.status);
-                    b.opt(line.order_id.as_deref());
-                    b.opt(line.code.as_deref());
-                    b.str(&line.message);
-                    b.push(&[line.retry as u32]);
-                    b.str(&line.sku);
-                }
-                Op::Row(i, change) => {
-                    let Some(row) = model.rows.get(i) else { continue };
-                    let i = i as u32;
-                    let p = &row.shown;
-                    match change {
-                        RowOp::Name => b.push(&[11, i]),
-                        RowOp::Description => b.push(&[12, i]),
-                        RowOp::Price => b.push(&[13, i]),
-                        RowOp::Kind => {
-                            b.push(&[14, i]);
-                            b.str(&kind_words(p.kind, p.renewal_cycle.as_deref(), lang));
+                    RowOp::IconSrc => b.push(&[15, i]),
+                    RowOp::NoSrc => b.push(&[16, i]),
+                    RowOp::IconShown(on) => b.push(&[17, i, on as u32]),
+                    RowOp::Offers => {
+                        let shown: Vec<_> = p.offers.iter().filter_map(|o| Some((o, offer_label(&o.offer_type, lang)?))).collect();
+                        b.push(&[18, i, shown.len() as u32]);
+                        for (o, label) in shown {
+                            b.str(&o.offer_id);
+                            b.str(&offer_words(label, &o.period, o.display_amount.as_deref(), o.offer_type == "FREE_TRIAL", lang));
                         }
-                        RowOp::IconSrc => b.push(&[15, i]),
-                        RowOp::NoSrc => b.push(&[16, i]),
-                        RowOp::IconShown(on) => b.push(&[17, i, on as u32]),
-                        RowOp::Offers => {
-                            let shown: Vec<_> = p.offers.iter().filter_map(|o| Some((o, offer_label(&o.offer_type, lang)?))).collect();
-                            b.push(&[18, i, shown.len() as u32]);
-                            for (o, label) in shown {
-                                b.str(&o.offer_id);
-                                b.str(&offer_words(label, &o.period, o.display_amount.as_deref(), o.offer_type == "FREE_TRIAL", lang));
-                            }
-                        }
-                        RowOp::Words(t) => b.push(&[19, i, t as u32]),
-                        RowOp::Owned(on) => b.push(&[20, i, on as u32]),
-                        RowOp::Busy(on) => b.push(&[21, i, on as u32]),
                     }
+                    RowOp::Words(t) => b.push(&[19, i, t as u32]),
+                    RowOp::Owned(on) => b.push(&[20, i, on as u32]),
+                    RowOp::Busy(on) => b.push(&[21, i, on as u32]),
                 }
             }
         }
-        b
     }
 }

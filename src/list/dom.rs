@@ -20,8 +20,9 @@ extern "C" {
     /// Also removes the listeners.
     #[wasm_bindgen(js_name = unmountDom)]
     pub(super) fn unmount_dom(dom: &JsValue);
+    /// `last`: the update's last part (focus is put back after it).
     #[wasm_bindgen(js_name = applyOps)]
-    pub(super) fn apply_ops(dom: &JsValue, items: &JsValue, ops: &[u32], text: &str);
+    pub(super) fn apply_ops(dom: &JsValue, items: &JsValue, ops: &[u32], text: &str, last: bool);
 }
 
 /// The fixed words, in `Text`'s order: the applier finds them by `Text as u32`.

@@ -69,8 +69,8 @@ impl View {
         if ops.is_empty() {
             return;
         }
-        let batch = Batch::new(&self.model.borrow(), &ops, self.lang);
-        apply_ops(&self.dom, &self.items.borrow(), &batch.ops, &batch.text);
+        let items = self.items.borrow();
+        Batch::each_part(&self.model.borrow(), &ops, self.lang, |part, last| apply_ops(&self.dom, &items, &part.ops, &part.text, last));
     }
 
     /// Shows `products`, read from `items`.

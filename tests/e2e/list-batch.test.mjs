@@ -42,3 +42,29 @@ test('an update repeating a broken icon keeps the letter, and rewrites only the 
   assert.equal(result.label, '새 이름 구매');
   await page.close();
 });
+
+test('a long update goes to the applier in parts: every row drawn in order, and focus stays on a moved row', async () => {
+  const page = await sandbox.page();
+  const result = await page.evaluate(() => {
+    const container = document.createElement('section');
+    container.id = 'test-list';
+    document.body.append(container);
+    const item = (sku) => ({ sku, type: 'CONSUMABLE', displayName: `상품 ${sku}`, displayAmount: '1,000원', description: `설명 ${sku}` });
+    const old = Array.from({ length: 400 }, (_, i) => item(`p${i}`));
+    const list = window.aitIap.mountProductList(container, { client: window.iap, products: old });
+    container.querySelector('li[data-sku="p399"] button.ait-iap-buy').focus();
+    // 600 new rows first (their fields alone are several parts), then the old ones reversed: the moves come last.
+    const next = [...Array.from({ length: 600 }, (_, i) => item(`n${i}`)), ...old.reverse()];
+    list.update(next);
+    const rows = [...container.querySelectorAll('li')];
+    return {
+      same: rows.length === next.length && rows.every((li, i) => li.dataset.sku === next[i].sku && li.querySelector('.ait-iap-name').textContent === next[i].displayName),
+      count: rows.length,
+      focused: document.activeElement?.dataset.sku,
+    };
+  });
+  assert.equal(result.count, 1000);
+  assert.ok(result.same, 'every row in the new order with its own name');
+  assert.equal(result.focused, 'p399', 'focus put back after the last part, once the rows have moved');
+  await page.close();
+});

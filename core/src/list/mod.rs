@@ -10,5 +10,5 @@ mod ops;
 mod tests;
 
 pub use history::{HistoryCursor, MAX_PAGES, OWNED_PAGES};
-pub use model::{ListModel, Row, Shown};
+pub use model::{ListModel, Shown};
 pub use ops::{Op, RowOp, StatusLine};

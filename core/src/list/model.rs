@@ -49,15 +49,18 @@ fn same_opt<S>(a: Option<&S>, b: Option<&S>, same: impl Fn(&S, &S) -> bool) -> b
     }
 }
 
-/// One row: the product it shows (its sku is the row's key).
-#[derive(Debug, Clone)]
-pub struct Row<S> {
-    pub shown: Product<S>,
+/// What a row shows beside its product.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
     /// The buy button's words: 구매, 결제 중… (its purchase is running) or 보유 중 (owned, not buyable).
-    pub words: Text,
+    words: Text,
     /// The icon shows (else the letter).
     icon: bool,
 }
+
+const NEW_ROW: Mark = Mark { words: Text::Buy, icon: false };
+/// The most ops a new row's fields take (`fill`).
+const OPS_PER_ROW: usize = 7;
 
 #[derive(Debug, Clone)]
 pub struct ListModel<S> {
@@ -65,7 +68,10 @@ pub struct ListModel<S> {
     lang: Locale,
     /// The client's language (error messages, as the client's errors say them).
     messages: Locale,
-    pub rows: Vec<Row<S>>,
+    /// The products shown, in order: a row's sku is its key. Kept as the update handed them over (no copy).
+    pub rows: Vec<Product<S>>,
+    /// Each row's [`Mark`], in the rows' order.
+    marks: Vec<Mark>,
     /// For `Op::Rows`: each row's old index, or `None` (a new row).
     pub sources: Vec<Option<usize>>,
     /// For `Op::State`: the state line's message.
@@ -90,6 +96,7 @@ impl<S: Shown> ListModel<S> {
             lang,
             messages,
             rows: Vec::new(),
+            marks: Vec::new(),
             sources: Vec::new(),
             message: String::new(),
             error_code: String::new(),
@@ -100,7 +107,7 @@ impl<S: Shown> ListModel<S> {
 
     #[inline]
     fn row(&self, sku: &str) -> Option<usize> {
-        self.rows.iter().position(|r| r.shown.sku == sku)
+        self.rows.iter().position(|p| p.sku == sku)
     }
 
     /// Loading (again): the placeholder rows if nothing is shown.
@@ -133,13 +140,14 @@ impl<S: Shown> ListModel<S> {
     /// changed written. `busy`: a purchase runs (the buttons stay disabled).
     #[inline]
     pub fn show(&mut self, products: Vec<Product<S>>, busy: bool) -> Vec<Op> {
-        let mut ops = Vec::new();
+        // Sized for a list of new rows at once: growing by doubling would hold two copies for a moment.
+        let mut ops = Vec::with_capacity(8 + products.len() * OPS_PER_ROW);
         if self.rows.is_empty() {
             self.skeleton = false;
             ops.push(Op::Clear);
         }
         let plan = {
-            let old: Vec<&str> = self.rows.iter().map(|r| r.shown.sku.as_str()).collect();
+            let old: Vec<&str> = self.rows.iter().map(|p| p.sku.as_str()).collect();
             let new: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
             reconcile(&old, &new)
         };
@@ -147,22 +155,24 @@ impl<S: Shown> ListModel<S> {
             ops.push(Op::Remove(i));
         }
         ops.push(Op::Rows);
-        let old = core::mem::take(&mut self.rows);
-        let mut rows = Vec::with_capacity(products.len());
-        for (i, (s, p)) in plan.source.iter().zip(products).enumerate() {
-            let kept = s.and_then(|s| old.get(s));
-            let mut row = Row { shown: p, words: kept.map_or(Text::Buy, |r| r.words), icon: kept.is_some_and(|r| r.icon) };
-            self.fill(i, kept.map(|r| &r.shown), &mut row, &mut ops);
-            rows.push(row);
+        let (old, old_marks) = (core::mem::take(&mut self.rows), core::mem::take(&mut self.marks));
+        let mut marks = Vec::with_capacity(products.len());
+        for (i, (s, p)) in plan.source.iter().zip(&products).enumerate() {
+            let kept = s.and_then(|s| Some((old.get(s)?, *old_marks.get(s)?)));
+            let mut mark = kept.map_or(NEW_ROW, |(_, m)| m);
+            Self::fill(i, kept.map(|(o, _)| o), p, &mut mark, &mut ops);
+            marks.push(mark);
         }
+        drop(old);
         self.sources = plan.source;
         for (i, stays) in plan.stays.iter().enumerate().rev() {
             if !stays {
                 ops.push(Op::Place(i));
             }
         }
-        let empty = rows.is_empty();
-        self.rows = rows;
+        let empty = products.is_empty();
+        self.rows = products;
+        self.marks = marks;
         // Only after loading: an update that changes nothing writes nothing.
         if self.loading {
             self.loading = false;
@@ -183,8 +193,7 @@ impl<S: Shown> ListModel<S> {
 
     /// The ops for the fields of row `i` that differ from what it showed (`old`; none for a new row).
     #[inline]
-    fn fill(&self, i: usize, old: Option<&Product<S>>, row: &mut Row<S>, ops: &mut Vec<Op>) {
-        let p = &row.shown;
+    fn fill(i: usize, old: Option<&Product<S>>, p: &Product<S>, row: &mut Mark, ops: &mut Vec<Op>) {
         if !old.is_some_and(|o| o.display_name.same(&p.display_name)) {
             ops.push(Op::Row(i, RowOp::Name));
         }
@@ -220,8 +229,8 @@ impl<S: Shown> ListModel<S> {
     /// refunded); a row mid-purchase keeps its busy words.
     #[inline]
     fn show_owned(&mut self, ops: &mut Vec<Op>) {
-        for (i, row) in self.rows.iter_mut().enumerate() {
-            let owned = row.shown.kind == ProductKind::NonConsumable && self.owned.contains(&row.shown.sku);
+        for (i, (p, row)) in self.rows.iter().zip(self.marks.iter_mut()).enumerate() {
+            let owned = p.kind == ProductKind::NonConsumable && self.owned.contains(&p.sku);
             if owned == (row.words == Text::Owned) || row.words == Text::Busy {
                 continue;
             }
@@ -244,7 +253,7 @@ impl<S: Shown> ListModel<S> {
     /// non-consumable shown). Reading starts over: what it found before is forgotten.
     #[inline]
     pub fn read_history(&mut self) -> bool {
-        let any = self.rows.iter().any(|r| r.shown.kind == ProductKind::NonConsumable);
+        let any = self.rows.iter().any(|p| p.kind == ProductKind::NonConsumable);
         if any {
             self.owned.clear();
             self.history = HistoryCursor::new(OWNED_PAGES);
@@ -267,7 +276,7 @@ impl<S: Shown> ListModel<S> {
         if let Some(i) = self.row(sku) {
             ops.push(Op::Row(i, RowOp::Busy(busy)));
             let words = if busy { Text::Busy } else { Text::Buy };
-            if let Some(row) = self.rows.get_mut(i) {
+            if let Some(row) = self.marks.get_mut(i) {
                 row.words = words;
             }
             ops.push(Op::Row(i, RowOp::Words(words)));
@@ -346,7 +355,7 @@ impl<S: Shown> ListModel<S> {
     /// Row `i`'s icon did not load: the letter shows instead.
     #[inline]
     pub fn icon_failed(&mut self, i: usize) -> Vec<Op> {
-        match self.rows.get_mut(i) {
+        match self.marks.get_mut(i) {
             Some(row) => {
                 row.icon = false;
                 vec![Op::Row(i, RowOp::IconShown(false))]
