@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 const KB = 1024;
 export const ENTRIES = [
   // The purchase engine alone (`ait-iap/headless`): 40 KB, raised to 41 for the developer diagnostics and option
-  // checks (0.9 KB, mostly their English text; BENCHMARKS.md). Issue 15's redesign is to bring it to 36.
-  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 41 * KB },
+  // checks (0.9 KB, mostly their English text; BENCHMARKS.md), lowered to 40.9 (reached) by issue 24. Its goal, 36,
+  // needs a redesign (bench/NOTES.md).
+  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 40.9 * KB },
   // The engine and the product list (`ait-iap`): the list's DOM work is ~10 KB more (BENCHMARKS.md). 53 KB, raised
   // to 53.5 for the stored catalogue of repeat visits (0.27 KB), then to 54 by issue 23's redesign (the list as a
   // core model and a DOM applier +0.37 KB, one error shape +0.33 KB, the client's life in the core +0.17 KB), which
