@@ -105,20 +105,16 @@ export function applyOps(dom, items, ops, text, last) {
     const op = ops[k++];
     if (op >= 11) {
       const r = rows[ops[k++]];
-      if (op === 11) { // name: the row's name, its letter and the buy button's accessible name
-        const v = r.item.displayName;
-        if (v !== r.n) {
-          r.n = v;
-          r.name.textContent = v;
+      if (op === 11) { // the texts that may differ (bits: name, description, price), each written if it does
+        const may = ops[k++], { item } = r;
+        let v;
+        if (may & 1 && (v = item.displayName) !== r.n) { // with the row's letter and the buy button's accessible name
+          r.n = r.name.textContent = v;
           r.fallback.textContent = v.charAt(0);
           label(dom, r);
         }
-      } else if (op === 12) {
-        const v = r.item.description ?? '';
-        if (v !== r.d) r.description.textContent = r.d = v;
-      } else if (op === 13) {
-        const v = r.item.displayAmount;
-        if (v !== r.p) r.price.textContent = r.p = v;
+        if (may & 2 && (v = item.description ?? '') !== r.d) r.description.textContent = r.d = v;
+        if (may & 4 && (v = item.displayAmount) !== r.p) r.price.textContent = r.p = v;
       } else if (op === 14) r.kind.textContent = str();
       else if (op === 15) {
         const v = r.item.iconUrl;

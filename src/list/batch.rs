@@ -93,9 +93,7 @@ impl Batch {
                 let Some(p) = model.rows.get(i) else { return };
                 let i = i as u32;
                 match change {
-                    RowOp::Name => b.push(&[11, i]),
-                    RowOp::Description => b.push(&[12, i]),
-                    RowOp::Price => b.push(&[13, i]),
+                    RowOp::Texts { name, description, price } => b.push(&[11, i, name as u32 | (description as u32) << 1 | (price as u32) << 2]),
                     RowOp::Kind => {
                         b.push(&[14, i]);
                         b.str(&kind_words(p.kind, p.renewal_cycle.as_deref(), lang));

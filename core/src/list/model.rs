@@ -60,7 +60,7 @@ struct Mark {
 
 const NEW_ROW: Mark = Mark { words: Text::Buy, icon: false };
 /// The most ops a new row's fields take (`fill`).
-const OPS_PER_ROW: usize = 7;
+const OPS_PER_ROW: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct ListModel<S> {
@@ -194,14 +194,11 @@ impl<S: Shown> ListModel<S> {
     /// The ops for the fields of row `i` that differ from what it showed (`old`; none for a new row).
     #[inline]
     fn fill(i: usize, old: Option<&Product<S>>, p: &Product<S>, row: &mut Mark, ops: &mut Vec<Op>) {
-        if !old.is_some_and(|o| o.display_name.same(&p.display_name)) {
-            ops.push(Op::Row(i, RowOp::Name));
-        }
-        if !old.is_some_and(|o| same_opt(o.description.as_ref(), p.description.as_ref(), S::same)) {
-            ops.push(Op::Row(i, RowOp::Description));
-        }
-        if !old.is_some_and(|o| o.display_amount.same(&p.display_amount)) {
-            ops.push(Op::Row(i, RowOp::Price));
+        let name = !old.is_some_and(|o| o.display_name.same(&p.display_name));
+        let description = !old.is_some_and(|o| same_opt(o.description.as_ref(), p.description.as_ref(), S::same));
+        let price = !old.is_some_and(|o| o.display_amount.same(&p.display_amount));
+        if name || description || price {
+            ops.push(Op::Row(i, RowOp::Texts { name, description, price }));
         }
         if old.map(|o| (o.kind, &o.renewal_cycle)) != Some((p.kind, &p.renewal_cycle)) {
             ops.push(Op::Row(i, RowOp::Kind));

@@ -40,10 +40,10 @@ pub enum Op {
 /// A change to one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowOp {
-    /// The row's name, its letter icon and the buy button's accessible name.
-    Name,
-    Description,
-    Price,
+    /// The row's texts that may differ from what it shows (one op, not three: a list update keeps most rows, and
+    /// the boundary cannot tell whether its texts changed): the name (with its letter icon and the buy button's
+    /// accessible name), the description, the price.
+    Texts { name: bool, description: bool, price: bool },
     /// The kind badge's words (`view::kind_words`).
     Kind,
     /// The icon's `src` is the row's icon URL (allowed by `view::icon_allowed`).

@@ -88,7 +88,7 @@ fn only_changed_fields_are_written_and_moves_are_minimal() {
     next[0].display_amount = "2,000원".into();
     next[0].description = Some("새 설명".into());
     let ops = row_ops(&m.show(next, false));
-    assert_eq!(ops, vec![Op::Rows, Op::Row(0, RowOp::Description), Op::Row(0, RowOp::Price), Op::Place(3)]);
+    assert_eq!(ops, vec![Op::Rows, Op::Row(0, RowOp::Texts { name: false, description: true, price: true }), Op::Place(3)]);
     assert_eq!(m.sources, [Some(0), Some(2), Some(3), Some(1)]);
 }
 
@@ -108,9 +108,7 @@ fn new_rows_are_filled_and_removed_rows_go() {
         vec![
             Op::Remove(1),
             Op::Rows,
-            Op::Row(0, RowOp::Name),
-            Op::Row(0, RowOp::Description),
-            Op::Row(0, RowOp::Price),
+            Op::Row(0, RowOp::Texts { name: true, description: true, price: true }),
             Op::Row(0, RowOp::Kind),
             Op::Row(0, RowOp::Offers),
             Op::Place(0),
@@ -168,7 +166,7 @@ fn texts_the_boundary_cannot_compare_go_to_its_applier_and_a_broken_icon_stays_h
     assert_eq!(m.icon_failed(1), vec![Op::Row(1, RowOp::IconShown(false))]);
     // Name and price may differ: the applier compares them. No description on either side, the same kind, the same
     // icon URL (row 1's broken icon stays hidden): nothing for them.
-    let texts = |i| [Op::Row(i, RowOp::Name), Op::Row(i, RowOp::Price)];
+    let texts = |i| [Op::Row(i, RowOp::Texts { name: true, description: false, price: true })];
     assert_eq!(row_ops(&m.show(list(), false)), [&[Op::Rows][..], &texts(0), &texts(1)].concat());
 }
 
