@@ -97,6 +97,21 @@ const label = (dom, r) => r.buy.setAttribute('aria-label', r.n + ' ' + dom.w[r.k
  *  batch's strings, each length in `ops` before it), and `items` (the products' items, which the rows' display
  *  texts are read from). Focus inside the list stays where it was when rows move. */
 export function applyOps(dom, items, ops, text, last) {
+  // An app's item that throws when its text is read here (a getter) stops this part and is reported, not thrown:
+  // an exception must not unwind through the wasm that called, whose borrows it would leave held for good.
+  try {
+    run(dom, items, ops, text);
+  } catch (e) {
+    setTimeout(() => { throw e; });
+  }
+  const focused = last && dom.focused;
+  if (focused) {
+    dom.focused = null;
+    if (focused.isConnected && dom.list.ownerDocument.activeElement !== focused) focused.focus();
+  }
+}
+
+function run(dom, items, ops, text) {
   const { list, w } = dom;
   let rows = dom.rows, at = 0, k = 0;
   const str = () => text.slice(at, (at += ops[k++]));
@@ -176,11 +191,6 @@ export function applyOps(dom, items, ops, text, last) {
         flag(b, 'aria-disabled', on);
       }
     } else if (op === 10) status(dom, rows, ops[k++], str(), opt(), opt(), str(), ops[k++], str());
-  }
-  const focused = last && dom.focused;
-  if (focused) {
-    dom.focused = null;
-    if (focused.isConnected && list.ownerDocument.activeElement !== focused) focused.focus();
   }
 }
 

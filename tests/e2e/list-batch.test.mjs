@@ -68,3 +68,27 @@ test('a long update goes to the applier in parts: every row drawn in order, and 
   assert.equal(result.focused, 'p399', 'focus put back after the last part, once the rows have moved');
   await page.close();
 });
+
+test('an item whose text throws when the list draws it is reported, and the list keeps working', async () => {
+  const page = await sandbox.page();
+  const reported = [];
+  page.on('pageerror', (e) => reported.push(e.message));
+  const result = await page.evaluate(() => {
+    const container = document.createElement('section');
+    document.body.append(container);
+    const list = window.aitIap.mountProductList(container, { client: window.iap, products: [] });
+    let reads = 0;
+    // Read once to validate, then again to draw: the second read throws (a getter the app wrote).
+    const odd = { sku: 'odd', type: 'CONSUMABLE', displayAmount: '1,000원', get displayName() { if (reads++) throw new Error('read twice'); return '상품'; } };
+    const out = {};
+    try { list.update([odd]); out.first = 'ok'; } catch (e) { out.first = String(e); }
+    try { list.update([{ sku: 'a', type: 'CONSUMABLE', displayName: '상품 A', displayAmount: '1,000원' }]); out.second = 'ok'; } catch (e) { out.second = String(e); }
+    out.rows = [...container.querySelectorAll('li')].map((li) => [li.dataset.sku, li.querySelector('.ait-iap-name').textContent]);
+    return out;
+  });
+  await page.waitForTimeout(50);
+  assert.equal(result.second, 'ok', 'the next update works (no trap: no borrow left held in the wasm)');
+  assert.deepEqual(result.rows, [['a', '상품 A']]);
+  assert.ok(reported.includes('read twice'), 'the error is reported');
+  await page.close();
+});
