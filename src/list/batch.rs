@@ -54,64 +54,63 @@ impl Batch {
     }
 
     fn pack(&mut self, model: &ListModel<JsText>, op: Op, lang: Locale) {
-        let b = self;
         match op {
-            Op::Busy(on) => b.push(&[0, on as u32]),
-            Op::Label(t) => b.push(&[1, t as u32]),
-            Op::Skeleton => b.push(&[2]),
-            Op::Clear => b.push(&[3]),
+            Op::Busy(on) => self.push(&[0, on as u32]),
+            Op::Label(t) => self.push(&[1, t as u32]),
+            Op::Skeleton => self.push(&[2]),
+            Op::Clear => self.push(&[3]),
             Op::ErrorCode(on) => {
-                b.push(&[4]);
-                b.opt(on.then_some(model.error_code.as_str()));
+                self.push(&[4]);
+                self.opt(on.then_some(model.error_code.as_str()));
             }
             Op::State { state, message, retry } => {
-                b.push(&[5]);
-                b.str(state);
-                b.opt(message.then_some(model.message.as_str()));
-                b.push(&[retry as u32]);
+                self.push(&[5]);
+                self.str(state);
+                self.opt(message.then_some(model.message.as_str()));
+                self.push(&[retry as u32]);
             }
-            Op::Remove(i) => b.push(&[6, i as u32]),
+            Op::Remove(i) => self.push(&[6, i as u32]),
             Op::Rows => {
-                b.push(&[7, model.rows.len() as u32]);
+                self.push(&[7, model.rows.len() as u32]);
                 for (s, p) in model.sources.iter().zip(&model.rows) {
-                    b.push(&[s.map_or(0, |s| s as u32 + 1), p.display_name.2]);
+                    self.push(&[s.map_or(0, |s| s as u32 + 1), p.display_name.2]);
                 }
             }
-            Op::Place(i) => b.push(&[8, i as u32]),
-            Op::Buttons(on) => b.push(&[9, on as u32]),
+            Op::Place(i) => self.push(&[8, i as u32]),
+            Op::Buttons(on) => self.push(&[9, on as u32]),
             Op::Status => {
                 let line = &model.status;
-                b.push(&[10, line.row.map_or(NONE, |i| i as u32)]);
-                b.str(line.status);
-                b.opt(line.order_id.as_deref());
-                b.opt(line.code.as_deref());
-                b.str(&line.message);
-                b.push(&[line.retry as u32]);
-                b.str(&line.sku);
+                self.push(&[10, line.row.map_or(NONE, |i| i as u32)]);
+                self.str(line.status);
+                self.opt(line.order_id.as_deref());
+                self.opt(line.code.as_deref());
+                self.str(&line.message);
+                self.push(&[line.retry as u32]);
+                self.str(&line.sku);
             }
             Op::Row(i, change) => {
                 let Some(p) = model.rows.get(i) else { return };
                 let i = i as u32;
                 match change {
-                    RowOp::Texts { name, description, price } => b.push(&[11, i, name as u32 | (description as u32) << 1 | (price as u32) << 2]),
+                    RowOp::Texts { name, description, price } => self.push(&[11, i, name as u32 | (description as u32) << 1 | (price as u32) << 2]),
                     RowOp::Kind => {
-                        b.push(&[14, i]);
-                        b.str(&kind_words(p.kind, p.renewal_cycle.as_deref(), lang));
+                        self.push(&[14, i]);
+                        self.str(&kind_words(p.kind, p.renewal_cycle.as_deref(), lang));
                     }
-                    RowOp::IconSrc => b.push(&[15, i]),
-                    RowOp::NoSrc => b.push(&[16, i]),
-                    RowOp::IconShown(on) => b.push(&[17, i, on as u32]),
+                    RowOp::IconSrc => self.push(&[15, i]),
+                    RowOp::NoSrc => self.push(&[16, i]),
+                    RowOp::IconShown(on) => self.push(&[17, i, on as u32]),
                     RowOp::Offers => {
                         let shown: Vec<_> = p.offers.iter().filter_map(|o| Some((o, offer_label(&o.offer_type, lang)?))).collect();
-                        b.push(&[18, i, shown.len() as u32]);
+                        self.push(&[18, i, shown.len() as u32]);
                         for (o, label) in shown {
-                            b.str(&o.offer_id);
-                            b.str(&offer_words(label, &o.period, o.display_amount.as_deref(), o.offer_type == "FREE_TRIAL", lang));
+                            self.str(&o.offer_id);
+                            self.str(&offer_words(label, &o.period, o.display_amount.as_deref(), o.offer_type == "FREE_TRIAL", lang));
                         }
                     }
-                    RowOp::Words(t) => b.push(&[19, i, t as u32]),
-                    RowOp::Owned(on) => b.push(&[20, i, on as u32]),
-                    RowOp::Busy(on) => b.push(&[21, i, on as u32]),
+                    RowOp::Words(t) => self.push(&[19, i, t as u32]),
+                    RowOp::Owned(on) => self.push(&[20, i, on as u32]),
+                    RowOp::Busy(on) => self.push(&[21, i, on as u32]),
                 }
             }
         }
