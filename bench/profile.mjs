@@ -35,4 +35,4 @@ for (const [id, t] of dt) {
   total += t;
 }
 console.log(`profile of ${impl} ${scenario}: top self time (${(total / 1000).toFixed(0)} ms sampled)`);
-for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)} %  ${name}`);
+for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 15))) console.log(`${((100 * t) / total).toFixed(1).padStart(5)} %  ${name}`);

@@ -7,15 +7,17 @@ import { fileURLToPath } from 'node:url';
 const KB = 1024;
 export const ENTRIES = [
   // The purchase engine alone (`ait-iap/headless`): 40 KB, raised to 41 for the developer diagnostics and option
-  // checks (0.9 KB, mostly their English text; BENCHMARKS.md), lowered to 40.9 (reached) by issue 24. Its goal, 36,
-  // needs a redesign (bench/NOTES.md).
-  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 40.9 * KB },
+  // checks (0.9 KB, mostly their English text; BENCHMARKS.md), lowered to 40.9 (reached) by issue 24, raised to 42.2
+  // by its one-call item reader (+1.3 KB: a list update a quarter faster). Its goal, 36, needs a redesign
+  // (bench/NOTES.md).
+  { name: 'ait-iap/headless', files: ['ait_iap_headless_bg.wasm', 'headless.js'], budget: 42.2 * KB },
   // The engine and the product list (`ait-iap`): the list's DOM work is ~10 KB more (BENCHMARKS.md). 53 KB, raised
   // to 53.5 for the stored catalogue of repeat visits (0.27 KB), then to 54 by issue 23's redesign (the list as a
   // core model and a DOM applier +0.37 KB, one error shape +0.33 KB, the client's life in the core +0.17 KB), which
   // was to cost nothing; lowered to 52.5 by issue 24's batched renderer (the DOM work in a JS applier, one call an
-  // update) and the entries' own module loader. The issue's goal, 45, needs more redesign (bench/NOTES.md).
-  { name: 'ait-iap', files: ['ait_iap_bg.wasm', 'index.js'], budget: 52.5 * KB },
+  // update) and the entries' own module loader, raised to 53.5 by the one-call item reader (+0.9 KB). The issue's
+  // goal, 45, needs more redesign (bench/NOTES.md).
+  { name: 'ait-iap', files: ['ait_iap_bg.wasm', 'index.js'], budget: 53.5 * KB },
 ];
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));

@@ -25,9 +25,9 @@ pub fn parse(ctx: &Context, text: &JsValue) -> (Vec<JsProduct>, JsValue) {
     (validate_items(ctx, &items).unwrap_or_default(), items)
 }
 
-/// Keeps `products` for the next visit; a storage that fails is no reason to bother the app.
-pub fn save(store: &OutboxStore, products: &[JsProduct]) {
-    let list: Array = products.iter().map(product_js).collect();
+/// Keeps `products` (read from `items`) for the next visit; a storage that fails is no reason to bother the app.
+pub fn save(store: &OutboxStore, products: &[JsProduct], items: &Array) {
+    let list: Array = products.iter().map(|p| product_js(p, items)).collect();
     if let Ok(text) = js_sys::JSON::stringify(&list) {
         ignore(&store.write_text(KEY, &String::from(text)));
     }

@@ -1,5 +1,5 @@
-//! `client.products()`: the SDK's list read field by field into `RawProduct`, validated by the core.
-//! Identifiers become Rust strings; display texts stay JS strings (`JsText`) all the way to the DOM.
+//! `client.products()`: the SDK's list read in one call (js/item-fields.js) into `RawProduct`s, validated by the core.
+//! Identifiers become Rust strings; display texts stay JS strings, in the items, all the way to the DOM.
 
 #[allow(unused_imports)]
 use ait_iap_core::prelude::*;
@@ -16,119 +16,93 @@ use js_sys::Array;
 use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// A display text as the JS string it arrived as, with its facts as `textFacts` (js/item-fields.js) read them and,
-/// with the list, the index of its item in the list it was read from (the list's applier reads the texts from the
-/// items).
+/// A display text, left in its item: its facts as js/item-fields.js read them, and the index of its item in the list
+/// it was read from (`products()` and the list's applier read the text from there).
 #[derive(Clone)]
-pub struct JsText(pub JsValue, u32, #[cfg(feature = "list")] pub u32);
+pub struct JsText(u32, pub u32);
 
 impl FieldText for JsText {
     fn size(&self) -> usize {
-        (self.1 >> 1) as usize
+        (self.0 >> 1) as usize
     }
 
     fn is_blank(&self) -> bool {
-        self.1 & 1 == 1
+        self.0 & 1 == 1
     }
 }
 
+/// The numbers an item's facts take (js/item-fields.js's `FACTS`).
+const FACTS: usize = 8;
+
 #[wasm_bindgen(module = "/js/item-fields.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = textFacts)]
-    fn text_facts(value: &JsValue, required: bool) -> i32;
+    /// The items' ids, each ended by a NUL, and their facts into `facts`; `None` if an item's getter threw.
+    #[wasm_bindgen(js_name = readItems)]
+    fn read_items(items: &Array, facts: &mut [u32]) -> Option<String>;
 }
 
 pub type JsProduct = Product<JsText>;
 
-
-#[wasm_bindgen]
-extern "C" {
-    /// An item of the SDK's product list, read through property getters: no property name crosses the
-    /// boundary (passing names as `&str` re-decoded them at every read, a large share of a list update).
-    /// Items are plain data from the SDK (or the app); a throwing getter propagates as a JS exception.
-    type Item;
-    #[wasm_bindgen(method, getter)]
-    fn sku(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter = type)]
-    fn kind(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter = displayName)]
-    fn display_name(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter = displayAmount)]
-    fn display_amount(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter = iconUrl)]
-    fn icon_url(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn description(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter = renewalCycle)]
-    fn renewal_cycle(this: &Item) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn offers(this: &Item) -> JsValue;
+/// An item's four ids from the list's.
+#[inline(never)]
+fn next_ids<'a>(ids: &mut core::str::Split<'a, char>) -> [&'a str; 4] {
+    let mut four = [""; 4];
+    for id in &mut four {
+        *id = ids.next().unwrap_or_default();
+    }
+    four
 }
 
 fn not_string(key: &str) -> String {
     cat(&[key, " is not a string"])
 }
 
-
-
-/// A string as a Rust string: missing or null is `None`; any other type is an error.
-fn as_id(v: JsValue) -> Result<Option<String>, ()> {
-    match v.as_string() {
-        Some(s) => Ok(Some(s)),
-        None if v.is_undefined() || v.is_null() => Ok(None),
-        None => Err(()),
-    }
-}
-
-/// A display field, kept as a JS string (`required`: its blankness is checked).
-fn as_text(v: JsValue, required: bool, item: u32) -> Result<Option<JsText>, ()> {
-    #[cfg(not(feature = "list"))]
-    let _ = item;
-    match text_facts(&v, required) {
-        -1 => Ok(None),
-        #[cfg(feature = "list")]
-        facts if facts >= 0 => Ok(Some(JsText(v, facts as u32, item))),
-        #[cfg(not(feature = "list"))]
-        facts if facts >= 0 => Ok(Some(JsText(v, facts as u32))),
-        _ => Err(()),
-    }
-}
-
-/// The field's value, or `None` with `key` noted as the first wrong field.
-fn first_wrong<T>(wrong: &mut Option<&'static str>, key: &'static str, field: Result<Option<T>, ()>) -> Option<T> {
-    field.unwrap_or_else(|_| {
-        wrong.get_or_insert(key);
-        None
-    })
-}
-
-fn raw_product(item: &JsValue, index: u32) -> Result<RawProduct<JsText>, ProductRejection> {
-    if !item.is_object() {
+/// Item `index`'s fields from its `facts` and its four `ids`, the first wrong field reported.
+#[inline(never)]
+fn raw_product<'a>(items: &Array, index: u32, facts: &[u32], ids: [&'a str; 4]) -> Result<RawProduct<'a, JsText>, ProductRejection> {
+    let fact = |at: usize| facts.get(at).map_or(-1, |&f| f as i32);
+    if fact(0) == -3 {
         return Err(ProductRejection { sku: None, reason: "item is not an object".into() });
     }
-    let item: &Item = item.unchecked_ref();
     // Every field is read, and the first wrong one reported: one exit path instead of one per field (each
     // early return dropped a different set of fields read so far: KBs of drop glue).
     let mut wrong: Option<&'static str> = None;
+    let mut id = |at: usize, key: &'static str| match fact(at) {
+        0 => ids.get(at).copied(),
+        -1 => None,
+        _ => {
+            wrong.get_or_insert(key);
+            None
+        }
+    };
+    let (sku, kind, renewal_cycle, icon_url) = (id(0, "sku"), id(1, "type"), id(2, "renewalCycle"), id(3, "iconUrl"));
+    let mut text = |at: usize, key: &'static str| match fact(at) {
+        -1 => None,
+        f if f >= 0 => Some(JsText(f as u32, index)),
+        _ => {
+            wrong.get_or_insert(key);
+            None
+        }
+    };
     let raw = RawProduct {
-        sku: first_wrong(&mut wrong, "sku", as_id(item.sku())),
-        kind: first_wrong(&mut wrong, "type", as_id(item.kind())),
-        display_name: first_wrong(&mut wrong, "displayName", as_text(item.display_name(), true, index)),
-        display_amount: first_wrong(&mut wrong, "displayAmount", as_text(item.display_amount(), true, index)),
-        icon_url: first_wrong(&mut wrong, "iconUrl", as_text(item.icon_url(), false, index)),
-        description: first_wrong(&mut wrong, "description", as_text(item.description(), false, index)),
-        renewal_cycle: first_wrong(&mut wrong, "renewalCycle", as_id(item.renewal_cycle())),
-        offers: raw_offers(item.offers()),
+        display_name: text(4, "displayName"),
+        display_amount: text(5, "displayAmount"),
+        description: text(6, "description"),
+        offers: if fact(7) == 1 { raw_offers(get(&items.get(index), "offers")) } else { Vec::new() },
+        sku,
+        kind,
+        icon_url,
+        renewal_cycle,
     };
     match wrong {
         None => Ok(raw),
-        Some(key) => Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD), reason: not_string(key) }),
+        Some(key) => Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD).map(str::to_owned), reason: not_string(key) }),
     }
 }
 
 fn raw_offers(offers: JsValue) -> Vec<RawOffer> {
     let Some(offers) = as_array(&offers) else { return Vec::new() };
-    let text = |o: &JsValue, key: &str| as_id(get(o, key)).ok().flatten();
+    let text = |o: &JsValue, key: &str| get(o, key).as_string();
     offers
         .iter()
         .take(16)
@@ -150,16 +124,18 @@ fn offer_js(o: &Offer) -> JsValue {
     ])
 }
 
-/// The plain object `products()` resolves with.
-pub fn product_js(p: &JsProduct) -> JsValue {
-    let text = |t: &Option<JsText>| t.as_ref().map(|t| t.0.clone()).unwrap_or(JsValue::UNDEFINED);
+/// The plain object `products()` resolves with; its display texts from `items`, the list it was read from.
+#[inline(never)]
+pub fn product_js(p: &JsProduct, items: &Array) -> JsValue {
+    let item = items.get(p.display_name.1);
+    let text = |key: &str, there: bool| if there { get(&item, key) } else { JsValue::UNDEFINED };
     object(&[
         ("sku", JsValue::from_str(&p.sku)),
         ("type", JsValue::from_str(p.kind.as_str())),
-        ("displayName", p.display_name.0.clone()),
-        ("displayAmount", p.display_amount.0.clone()),
-        ("iconUrl", text(&p.icon_url)),
-        ("description", p.description.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| JsValue::from_str(""))),
+        ("displayName", text("displayName", true)),
+        ("displayAmount", text("displayAmount", true)),
+        ("iconUrl", opt_str(p.icon_url.as_deref())),
+        ("description", if p.description.is_some() { text("description", true) } else { JsValue::from_str("") }),
         ("renewalCycle", opt_str(p.renewal_cycle.as_deref())),
         ("offers", p.offers.iter().map(offer_js).collect::<Array>().into()),
     ])
@@ -174,14 +150,21 @@ fn report(rejected: &[ProductRejection]) {
 
 /// Validates a products array as the SDK returns it (or as the app passes it to the list): the valid items,
 /// each rejection reported; a non-array is a typed error.
+#[inline(never)]
 pub fn validate_items(ctx: &Context, items: &JsValue) -> Result<Vec<JsProduct>, RoutedError> {
     let Some(items) = as_array(items) else {
         return Err(RoutedError::new(ErrorCode::InvalidProductData, "products is not an array"));
     };
-    let mut raws = Vec::with_capacity(items.length() as usize);
+    let mut facts = vec![u32::MAX; items.length() as usize * FACTS];
+    let Some(ids) = read_items(items, &mut facts) else {
+        return Err(RoutedError::new(ErrorCode::InvalidProductData, "products could not be read"));
+    };
+    let mut ids = ids.split('\0');
+    let mut raws = Vec::with_capacity(facts.len() / FACTS);
     let mut rejected = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match raw_product(&item, i as u32) {
+    for (i, facts) in facts.chunks_exact(FACTS).enumerate() {
+        let item_ids = next_ids(&mut ids);
+        match raw_product(items, i as u32, facts, item_ids) {
             Ok(raw) => raws.push(raw),
             Err(r) => rejected.push(r),
         }
@@ -228,9 +211,9 @@ pub fn fetch_products<T>(
 /// `client.products()`: resolves to the valid products as plain objects, rejects with a typed error.
 pub fn load_products(ctx: Rc<Context>) -> js_sys::Promise {
     let locale = ctx.locale;
-    let read = |ctx: &Context, items: JsValue| validate_items(ctx, &items);
+    let read = |ctx: &Context, items: JsValue| validate_items(ctx, &items).map(|valid| (valid, items));
     fetch_products(ctx, None, read, move |products| match products {
-        Ok(products) => Ok(products.iter().map(product_js).collect::<Array>().into()),
+        Ok((products, items)) => Ok(products.iter().map(|p| product_js(p, items.unchecked_ref())).collect::<Array>().into()),
         Err(error) => Err(to_js_error(&error, locale)),
     })
 }

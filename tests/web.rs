@@ -181,16 +181,36 @@ async fn malformed_products_are_dropped_and_good_ones_kept() {
         { sku: 'f', type: 'CONSUMABLE', displayName: 5, displayAmount: '1' },
         { sku: 'g', type: 'CONSUMABLE', displayName: 'g', displayAmount: '1', description: {} },
         { sku: 'h', type: 'CONSUMABLE', displayName: 'h', displayAmount: '1', description: '  ', iconUrl: '' },
+        { sku: 'i\u0000j', type: 'CONSUMABLE', displayName: 'i', displayAmount: '1' },
+        { sku: 'j', type: 'CONSUMABLE', displayName: 'j', displayAmount: '1', iconUrl: 9 },
+        { sku: 'k', type: 'SUBSCRIPTION', displayName: 'k', displayAmount: '1', renewalCycle: 'MONTHLY',
+          iconUrl: 'https://static.toss.im/k.png', offers: [{ type: 'FREE_TRIAL', offerId: 't', period: 'P7D' }] },
     ] }"#;
     let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
     let products = JsFuture::from(client.products()).await.unwrap_or(JsValue::UNDEFINED);
     let arr = js_sys::Array::from(&products);
     // Dropped: a number sku, an unknown type, null, a 100 000-character name, a blank name, a number name, an
-    // object description. Kept: a blank description (optional).
-    assert_eq!(arr.length(), 3);
+    // object description, a sku holding a NUL (the ids' separator when read), a number icon URL. Kept: a blank
+    // description (optional), and the items after them whole.
+    assert_eq!(arr.length(), 4);
     assert_eq!(text(&arr.get(0), "displayName"), "<img src=x onerror=alert(1)>");
     assert_eq!(text(&arr.get(1), "type"), "NON_CONSUMABLE");
     assert_eq!(text(&arr.get(2), "sku"), "h");
+    let k = arr.get(3);
+    assert_eq!([text(&k, "sku"), text(&k, "renewalCycle"), text(&k, "iconUrl"), text(&k, "displayName")], ["k", "MONTHLY", "https://static.toss.im/k.png", "k"]);
+    assert_eq!(text(&js_sys::Array::from(&prop(&k, "offers")).get(0), "offerId"), "t");
+}
+
+/// An item whose getter throws while the list is read is a typed error, not an exception through the engine.
+#[wasm_bindgen_test]
+async fn an_item_whose_getter_throws_is_a_typed_error() {
+    with_host();
+    let list = r#"{ products: [{ type: 'CONSUMABLE', displayName: 'n', displayAmount: '1', get sku() { throw new Error('boom'); } }] }"#;
+    let client = create_iap(options(&sdk(list))).unwrap_or_else(|_| panic!("create"));
+    let err = JsFuture::from(client.products()).await.err().unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&err, "code"), "INVALID_PRODUCT_DATA");
+    let again = JsFuture::from(client.products()).await.err().unwrap_or(JsValue::UNDEFINED);
+    assert_eq!(text(&again, "code"), "INVALID_PRODUCT_DATA", "the engine still answers");
 }
 
 #[wasm_bindgen_test]

@@ -7,7 +7,7 @@ use crate::prelude::*;
 const EMPTY: u32 = u32::MAX;
 
 #[inline]
-fn fnv1a(key: &str) -> usize {
+pub(crate) fn fnv1a(key: &str) -> usize {
     let mut h: u32 = 0x811c_9dc5;
     for b in key.bytes() {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);

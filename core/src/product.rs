@@ -18,7 +18,7 @@ pub trait FieldText {
     fn is_blank(&self) -> bool;
 }
 
-impl FieldText for String {
+impl FieldText for str {
     #[inline]
     fn size(&self) -> usize {
         self.len()
@@ -30,21 +30,34 @@ impl FieldText for String {
     }
 }
 
+impl FieldText for String {
+    #[inline]
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn is_blank(&self) -> bool {
+        self.as_str().is_blank()
+    }
+}
+
 /// One item's fields as read from the SDK (the boundary reads them); every field optional so that a
-/// missing one is reported per item. Identifiers and enums are Rust strings; display texts are `S`.
+/// missing one is reported per item. Identifiers, enums and the icon URL are borrowed Rust strings (the boundary
+/// reads a whole list's into one string); display texts are `S`.
 #[derive(Debug, Clone)]
-pub struct RawProduct<S = String> {
-    pub sku: Option<String>,
-    pub kind: Option<String>,
+pub struct RawProduct<'a, S = String> {
+    pub sku: Option<&'a str>,
+    pub kind: Option<&'a str>,
     pub display_name: Option<S>,
     pub display_amount: Option<S>,
-    pub icon_url: Option<S>,
+    pub icon_url: Option<&'a str>,
     pub description: Option<S>,
-    pub renewal_cycle: Option<String>,
+    pub renewal_cycle: Option<&'a str>,
     pub offers: Vec<RawOffer>,
 }
 
-impl<S> Default for RawProduct<S> {
+impl<S> Default for RawProduct<'_, S> {
     #[inline]
     fn default() -> Self {
         RawProduct { sku: None, kind: None, display_name: None, display_amount: None, icon_url: None, description: None, renewal_cycle: None, offers: Vec::new() }
@@ -117,7 +130,7 @@ pub struct Product<S = String> {
     pub kind: ProductKind,
     pub display_name: S,
     pub display_amount: S,
-    pub icon_url: Option<S>,
+    pub icon_url: Option<String>,
     pub description: Option<S>,
     pub renewal_cycle: Option<String>,
     pub offers: Vec<Offer>,
@@ -133,7 +146,7 @@ pub struct ProductRejection {
 
 /// What is wrong with a field, if anything: missing (when required), too long, or blank (when required).
 #[inline]
-fn problem<S: FieldText>(field: &str, value: Option<&S>, required: bool) -> Option<String> {
+fn problem<S: FieldText + ?Sized>(field: &str, value: Option<&S>, required: bool) -> Option<String> {
     match value {
         None if required => Some(cat(&["missing ", field])),
         None => None,
@@ -145,33 +158,34 @@ fn problem<S: FieldText>(field: &str, value: Option<&S>, required: bool) -> Opti
 
 impl<S: FieldText> Product<S> {
     #[inline]
-    pub fn validate(raw: RawProduct<S>) -> Result<Product<S>, ProductRejection> {
+    pub fn validate(raw: RawProduct<'_, S>) -> Result<Product<S>, ProductRejection> {
         // Checked by reference first, then moved in one piece: one exit path for a bad item instead of one per
         // field (each dropping a different set of fields: KBs of drop glue in the wasm).
-        let kind = raw.kind.as_deref().and_then(ProductKind::parse);
-        let wrong = problem("sku", raw.sku.as_ref(), true)
-            .or_else(|| problem("type", raw.kind.as_ref(), true))
-            .or_else(|| kind.is_none().then(|| cat(&["unknown type \"", raw.kind.as_deref().unwrap_or_default(), "\""])))
+        let kind = raw.kind.and_then(ProductKind::parse);
+        let wrong = problem("sku", raw.sku, true)
+            .or_else(|| problem("type", raw.kind, true))
+            .or_else(|| kind.is_none().then(|| cat(&["unknown type \"", raw.kind.unwrap_or_default(), "\""])))
             .or_else(|| problem("displayName", raw.display_name.as_ref(), true))
             .or_else(|| problem("displayAmount", raw.display_amount.as_ref(), true))
-            .or_else(|| problem("iconUrl", raw.icon_url.as_ref(), false))
+            .or_else(|| problem("iconUrl", raw.icon_url, false))
             .or_else(|| problem("description", raw.description.as_ref(), false))
-            .or_else(|| problem("renewalCycle", raw.renewal_cycle.as_ref(), false));
+            .or_else(|| problem("renewalCycle", raw.renewal_cycle, false));
         if let Some(reason) = wrong {
-            return Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD), reason });
+            return Err(ProductRejection { sku: raw.sku.filter(|s| s.len() <= limits::FIELD).map(str::to_owned), reason });
         }
         let (Some(sku), Some(kind), Some(display_name), Some(display_amount)) = (raw.sku, kind, raw.display_name, raw.display_amount) else {
             return Err(ProductRejection { sku: None, reason: "missing field".into() }); // ruled out by the checks
         };
-        let icon_url = raw.icon_url.filter(|u| u.size() > 0);
+        let icon_url = raw.icon_url.filter(|u| !u.is_empty()).map(str::to_owned);
         let offers = if kind == ProductKind::Subscription { raw.offers.into_iter().filter_map(Offer::validate).collect() } else { Vec::new() };
-        Ok(Product { sku, kind, display_name, display_amount, icon_url, description: raw.description, renewal_cycle: raw.renewal_cycle, offers })
+        let renewal_cycle = raw.renewal_cycle.map(str::to_owned);
+        Ok(Product { sku: sku.to_owned(), kind, display_name, display_amount, icon_url, description: raw.description, renewal_cycle, offers })
     }
 }
 
 /// Validates a whole list: the good items in order, duplicates by sku dropped, and a rejection per bad item.
 #[inline]
-pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>, Vec<ProductRejection>) {
+pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<'_, S>>) -> (Vec<Product<S>>, Vec<ProductRejection>) {
     let mut valid: Vec<Product<S>> = Vec::with_capacity(raw.len());
     let mut rejected = Vec::new();
     for item in raw {
@@ -198,10 +212,10 @@ pub fn validate_list<S: FieldText>(raw: Vec<RawProduct<S>>) -> (Vec<Product<S>>,
 mod tests {
     use super::*;
 
-    fn raw(sku: &str, kind: &str, name: &str) -> RawProduct {
+    fn raw<'a>(sku: &'a str, kind: &'a str, name: &str) -> RawProduct<'a> {
         RawProduct {
-            sku: Some(sku.into()),
-            kind: Some(kind.into()),
+            sku: Some(sku),
+            kind: Some(kind),
             display_name: Some(name.into()),
             display_amount: Some("1,000원".into()),
             ..Default::default()
@@ -242,16 +256,17 @@ mod tests {
     /// A field may be 2048 bytes long, not one more; a required one may not be blank; an empty icon URL is no icon.
     #[test]
     fn fields_are_bounded_required_ones_not_blank() {
-        let mut at_limit = raw(&"s".repeat(limits::FIELD), "NON_CONSUMABLE", "x");
-        at_limit.icon_url = Some("https://a/i.png".into());
+        let (at_limit_sku, over_sku) = ("s".repeat(limits::FIELD), "s".repeat(limits::FIELD + 1));
+        let mut at_limit = raw(&at_limit_sku, "NON_CONSUMABLE", "x");
+        at_limit.icon_url = Some("https://a/i.png");
         let p = Product::validate(at_limit).expect("2048 bytes are allowed");
         assert_eq!((p.kind, p.icon_url.as_deref()), (ProductKind::NonConsumable, Some("https://a/i.png")));
-        let over = Product::validate(raw(&"s".repeat(limits::FIELD + 1), "CONSUMABLE", "x"));
+        let over = Product::validate(raw(&over_sku, "CONSUMABLE", "x"));
         assert_eq!(over.map_err(|r| r.reason), Err("sku longer than 2048 bytes".into()));
         let blank = Product::validate(raw("a", "CONSUMABLE", " \n"));
         assert_eq!(blank.map_err(|r| r.reason), Err("empty displayName".into()));
         let mut no_icon = raw("a", "CONSUMABLE", "x");
-        no_icon.icon_url = Some(String::new());
+        no_icon.icon_url = Some("");
         assert_eq!(Product::validate(no_icon).map(|p| p.icon_url), Ok(None));
     }
 
@@ -278,7 +293,8 @@ mod tests {
     fn bad_items_are_dropped_with_reasons_and_good_ones_kept() {
         let mut missing = raw("b", "CONSUMABLE", "x");
         missing.display_amount = None;
-        let huge = raw(&"s".repeat(10_000), "CONSUMABLE", "x");
+        let huge_sku = "s".repeat(10_000);
+        let huge = raw(&huge_sku, "CONSUMABLE", "x");
         let list = vec![raw("a", "CONSUMABLE", "ok"), raw("c", "GIFT", "x"), missing, huge, raw("a", "CONSUMABLE", "dup")];
         let (ok, bad) = validate_list(list);
         assert_eq!(ok.len(), 1);

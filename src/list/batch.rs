@@ -73,7 +73,7 @@ impl Batch {
             Op::Rows => {
                 self.push(&[7, model.rows.len() as u32]);
                 for (s, p) in model.sources.iter().zip(&model.rows) {
-                    self.push(&[s.map_or(0, |s| s as u32 + 1), p.display_name.2]);
+                    self.push(&[s.map_or(0, |s| s as u32 + 1), p.display_name.1]);
                 }
             }
             Op::Place(i) => self.push(&[8, i as u32]),

@@ -21,7 +21,6 @@ use ait_iap_core::grant::Environment;
 use ait_iap_core::limits;
 use ait_iap_core::list::{ListModel, Op, Shown};
 use ait_iap_core::machine::Outcome;
-use ait_iap_core::view::icon_allowed;
 use alloc::rc::Rc;
 use batch::Batch;
 use core::cell::Cell;
@@ -31,19 +30,10 @@ use listener::Unlisten;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-/// Texts are compared by the applier, where they live (a comparison here would be a crossing); an icon's URL here,
-/// as it decides whether the icon shows.
+/// Texts are compared by the applier, where they live (a comparison here would be a crossing).
 impl Shown for JsText {
     fn same(&self, _: &JsText) -> bool {
         false
-    }
-
-    fn same_url(&self, other: &JsText) -> bool {
-        self.0 == other.0
-    }
-
-    fn icon_allowed(&self) -> bool {
-        self.0.as_string().is_some_and(|u| icon_allowed(&u))
     }
 }
 
@@ -108,7 +98,7 @@ impl View {
                     return Ok(JsValue::UNDEFINED);
                 }
             };
-            catalogue::save(&self.inner.store, &products);
+            catalogue::save(&self.inner.store, &products, items.unchecked_ref());
             self.show(products, items);
             if self.model.borrow_mut().read_history() {
                 self.clone().read_history(None);

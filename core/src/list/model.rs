@@ -8,7 +8,7 @@ use crate::error::{ErrorCode, Route, RoutedError};
 use crate::locale::Locale;
 use crate::machine::{Outcome, Status};
 use crate::product::{Product, ProductKind};
-use crate::view::{reconcile, text, Text};
+use crate::view::{icon_allowed, reconcile, text, Text};
 
 /// A display text as the list keeps it (a JS string at the boundary, which the model never reads).
 pub trait Shown: Clone {
@@ -16,27 +16,12 @@ pub trait Shown: Clone {
     /// comparing here would cost a crossing, and its applier, which holds the shown strings, writes only a value
     /// that differs.
     fn same(&self, other: &Self) -> bool;
-    /// The same icon URL, exactly: it decides which of icon and letter shows (a broken icon stays hidden while its
-    /// URL does not change).
-    fn same_url(&self, other: &Self) -> bool;
-    /// Whether the text, as an icon URL, may be loaded (`view::icon_allowed`).
-    fn icon_allowed(&self) -> bool;
 }
 
 impl Shown for String {
     #[inline]
     fn same(&self, other: &String) -> bool {
         self == other
-    }
-
-    #[inline]
-    fn same_url(&self, other: &String) -> bool {
-        self == other
-    }
-
-    #[inline]
-    fn icon_allowed(&self) -> bool {
-        crate::view::icon_allowed(self)
     }
 }
 
@@ -203,8 +188,10 @@ impl<S: Shown> ListModel<S> {
         if old.map(|o| (o.kind, &o.renewal_cycle)) != Some((p.kind, &p.renewal_cycle)) {
             ops.push(Op::Row(i, RowOp::Kind));
         }
-        if !old.is_some_and(|o| same_opt(o.icon_url.as_ref(), p.icon_url.as_ref(), S::same_url)) {
-            let allowed = p.icon_url.as_ref().is_some_and(S::icon_allowed);
+        // The same URL exactly decides which of icon and letter shows (a broken icon stays hidden while its URL does
+        // not change).
+        if old.map(|o| &o.icon_url) != Some(&p.icon_url) {
+            let allowed = p.icon_url.as_deref().is_some_and(icon_allowed);
             if allowed {
                 ops.push(Op::Row(i, RowOp::IconSrc));
             }
