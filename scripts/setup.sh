@@ -21,6 +21,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about two minutes, once)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --quiet
 fi
+# The wasm tests' runner, the same version with one fix to its HTTP server (scripts/test-runner.sh says which and why).
+[ "$TESTS" = 1 ] && bash scripts/test-runner.sh "$WASM_BINDGEN_VERSION" >/dev/null
 
 # Chromium and chromedriver, for the browser tests.
 if [ "$TESTS" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then

@@ -11,14 +11,18 @@ const SUITES = [
     name: 'wasm (wasm-bindgen-test, headless Chromium)',
     cmd: 'cargo',
     args: ['test', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
-    env: { CHROMEDRIVER: process.env.CHROMEDRIVER ?? 'chromedriver', WASM_BINDGEN_TEST_TIMEOUT: '60' },
+    env: {
+      CHROMEDRIVER: process.env.CHROMEDRIVER ?? 'chromedriver',
+      WASM_BINDGEN_TEST_TIMEOUT: '60',
+      // The runner as set-up builds it (scripts/test-runner.sh): the pinned version with tiny_http's thread pool fixed.
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: `${root}target/test-runner/wasm-bindgen-test-runner`,
+    },
     parse: cargoCounts,
-    // Seen on these machines: now and then the headless page never loads the test module (chromedriver's renderer
-    // times out, "Failed to detect test as having been run"), before any test ran; the same build then passes.
-    // Why: the runner's HTTP server (tiny_http 0.12) runs each keep-alive connection as a task of a thread pool whose
-    // `spawn` can queue a new connection's task while no worker is free (a race on its idle-worker count), so one of
-    // the page's parallel module requests waits until another connection closes (seen: one snippet answered after
-    // 109 s, the test module after it). Such a run is run again, up to twice; a test that ran and failed never is.
+    // Seen on these machines with the stock runner: now and then the headless page never loads the test module
+    // ("Failed to detect test as having been run") before any test ran; the same build then passed. Why: its HTTP
+    // server (tiny_http 0.12) could queue a new keep-alive connection behind a busy one (scripts/test-runner.sh), so one
+    // of the page's module requests waited until another connection closed. The patched runner fixes that; should
+    // such a run still happen it is run again, up to twice; a test that ran and failed never is.
     retryWhen: (out) => /Failed to detect test as having been run/.test(out),
   },
   {
