@@ -33,7 +33,7 @@ impl FieldText for str {
 impl FieldText for String {
     #[inline]
     fn size(&self) -> usize {
-        self.len()
+        self.as_str().size()
     }
 
     #[inline]

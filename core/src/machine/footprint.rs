@@ -71,7 +71,7 @@ impl Session {
         let order = format!("order-{:08}", self.purchases);
         debug_assert_eq!(order.len(), ID_LEN);
         let sku = if matches!(kind, Kind::UnknownSku) { "no.such.sku" } else { "ait.sandbox.test.product.1" };
-        let buy = Event::Buy { purchase: self.purchases, sku: sku.into(), offer_id: None, subscription: Some(false), facts: super::tests::facts(HostSupport::Ready) };
+        let buy = Event::Buy { purchase: self.purchases, sku: sku.into(), offer_id: None, subscription: Some(false), facts: BuyFacts::giving(HostSupport::Ready) };
         self.feed(buy);
         let host_error = |code: &str, order_id: Option<&str>| Event::HostFailed {
             error: RawError { code: Some(code.into()), order_id: order_id.map(Into::into), ..Default::default() },

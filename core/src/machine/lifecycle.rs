@@ -87,7 +87,8 @@ impl Machine {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{buy, facts};
+    use super::super::tests::buy;
+    use crate::host::BuyFacts;
     use super::*;
     use crate::grant::Environment;
     use crate::host::HostSupport;
@@ -134,7 +135,7 @@ mod tests {
     #[test]
     fn recovery_starts_on_a_host_and_when_the_page_comes_back_if_asked() {
         let start = |mut m: Machine, host| m.handle(Event::Started { host }, 0);
-        let present = facts(HostSupport::Ready).host;
+        let present = BuyFacts::giving(HostSupport::Ready).host;
         assert_eq!(start(recovering(), present.clone()), [Effect::StartRecovery]);
         assert_eq!(start(recovering(), Host::Absent), [], "a plain browser has nothing to recover from");
         assert_eq!(start(Machine::new(), present), [], "recoverOnStart: false");
@@ -151,7 +152,7 @@ mod tests {
     fn a_hand_off_names_the_environment_last_read() {
         let posted = |fx: &[Effect]| fx.iter().find_map(|f| if let Effect::PostGrant { environment, .. } = f { Some(*environment) } else { None });
         let mut m = Machine::new();
-        m.handle(Event::Started { host: facts(HostSupport::Ready).host }, 0);
+        m.handle(Event::Started { host: BuyFacts::giving(HostSupport::Ready).host }, 0);
         assert_eq!(posted(&m.handle(pending(), 0)), Some(Environment::Toss), "as the recovery read it");
         let mut m = Machine::new();
         m.handle(buy("a"), 0);
@@ -169,10 +170,10 @@ mod tests {
     #[test]
     fn a_subscription_without_the_sdk_method_tells_the_developer() {
         let mut m = Machine::new();
-        let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, subscription: None, facts: facts(HostSupport::MethodMissing) }, 0);
+        let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, subscription: None, facts: BuyFacts::giving(HostSupport::MethodMissing) }, 0);
         assert!(!fx.iter().any(|f| matches!(f, Effect::SdkMethodMissing { .. })), "unsaid and unlisted: one-time, no method needed");
         let mut m = Machine::new();
-        let fx = m.handle(Event::Buy { purchase: 2, sku: "s".into(), offer_id: Some("offer".into()), subscription: None, facts: facts(HostSupport::MethodMissing) }, 0);
+        let fx = m.handle(Event::Buy { purchase: 2, sku: "s".into(), offer_id: Some("offer".into()), subscription: None, facts: BuyFacts::giving(HostSupport::MethodMissing) }, 0);
         assert!(fx.contains(&Effect::SdkMethodMissing { name: "createSubscriptionPurchaseOrder" }), "an offer makes it a subscription");
     }
 }

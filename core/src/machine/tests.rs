@@ -10,12 +10,8 @@ use crate::host::BuyFacts;
 
 const T0: u64 = 1_000_000;
 
-pub(super) fn facts(support: HostSupport) -> BuyFacts {
-    BuyFacts::giving(support)
-}
-
 pub(super) fn buy(sku: &str) -> Event {
-    Event::Buy { purchase: 1, sku: sku.into(), offer_id: None, subscription: Some(false), facts: facts(HostSupport::Ready) }
+    Event::Buy { purchase: 1, sku: sku.into(), offer_id: None, subscription: Some(false), facts: BuyFacts::giving(HostSupport::Ready) }
 }
 
 fn granted(order: &str) -> Event {
@@ -286,7 +282,7 @@ fn a_silent_host_times_out_and_an_early_tick_does_nothing() {
 #[test]
 fn old_app_fails_at_once_without_an_sdk_call() {
     let mut m = Machine::new();
-    let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, subscription: Some(true), facts: facts(HostSupport::BelowGate) }, T0);
+    let fx = m.handle(Event::Buy { purchase: 1, sku: "s".into(), offer_id: None, subscription: Some(true), facts: BuyFacts::giving(HostSupport::BelowGate) }, T0);
     assert!(matches!(&fx[..], [Effect::Refuse { outcome: o, .. }] if o.error.as_ref().map(|e| &e.code) == Some(&ErrorCode::AppTooOld)));
     assert_eq!(m.phase().name(), "failed");
 }
@@ -326,7 +322,7 @@ fn a_paid_order_is_stored_before_its_post_even_with_a_full_outbox() {
 
 #[test]
 fn what_the_host_cannot_do_is_decided_here_once_per_purchase() {
-    let buy_on = |host| Event::Buy { purchase: 7, sku: "s".into(), offer_id: None, subscription: Some(true), facts: facts(host) };
+    let buy_on = |host| Event::Buy { purchase: 7, sku: "s".into(), offer_id: None, subscription: Some(true), facts: BuyFacts::giving(host) };
     let finished = |fx: &[Effect]| {
         fx.iter().find_map(|f| match f {
             Effect::Finish { purchase: 7, outcome } => outcome.error.as_ref().map(|e| e.code),
