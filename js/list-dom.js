@@ -21,10 +21,10 @@ const flag = (e, name, on) => (on ? e.setAttribute(name, 'true') : e.removeAttri
 const toggle = (e, name, on) => e.toggleAttribute(name, on);
 const set = (e, name, value) => (value == null ? e.removeAttribute(name) : e.setAttribute(name, value));
 
-/** The list's elements in `container` (null: it has no document); `words`: the fixed words in the list's language,
+/** The list's elements in `container` (null: it is not an element); `words`: the fixed words in the list's language,
  *  one a line. */
 export function mountDom(container, words, testBadge) {
-  if (!container.ownerDocument) return null;
+  if (container?.nodeType !== 1) return null;
   const w = words.split('\n');
   container.classList.add('ait-iap');
   container.innerHTML = LIST_HTML; // constant markup

@@ -7,11 +7,24 @@ use super::limits;
 use super::text::cat;
 
 /// Whether `s` can be an orderId: 1 to `limits::ORDER_ID` bytes of visible ASCII (0x21 to 0x7E), since it travels
-/// in the `Idempotency-Key` header. A rule of the hand-off contract (js/server/hand-off-contract.json), which the
-/// server shares; anything else is treated as no orderId at all.
-#[inline]
+/// in the `Idempotency-Key` header, and a UUID only as Toss writes one. A rule of the hand-off contract
+/// (js/server/hand-off-contract.json), which the server shares; anything else is treated as no orderId at all.
+///
+/// Another spelling of a UUID (upper case, braces, no hyphens, short groups) would be read as the same order by a
+/// UUID parser on Toss's side, while the ledger keys on the text: an id such a parser would read (only hex digits
+/// and `-{}()+`, with 32 hex digits or 4 hyphens) must be lowercase 8-4-4-4-12.
 pub fn valid_order_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= limits::ORDER_ID && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    let (mut hex, mut hyphens, mut other, mut canonical) = (0, 0, false, s.len() == 36);
+    for (i, b) in s.bytes().enumerate() {
+        if !(0x21..=0x7e).contains(&b) {
+            return false;
+        }
+        hex += b.is_ascii_hexdigit() as usize;
+        hyphens += (b == b'-') as usize;
+        other |= !b.is_ascii_hexdigit() && !b"-{}()+".contains(&b);
+        canonical &= if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { matches!(b, b'0'..=b'9' | b'a'..=b'f') };
+    }
+    !s.is_empty() && s.len() <= limits::ORDER_ID && (other || (hex != 32 && hyphens != 4) || canonical)
 }
 
 /// Whether the hand-off can claim `s` as the sku: 1 to `limits::SKU` bytes, no control character (U+0000 to

@@ -39,12 +39,13 @@ const WORDS: [Text; 10] = [
     Text::Recovered,
 ];
 
-/// The list's elements in `container` (its content replaced); a container outside any document cannot hold them.
+/// The list's elements in `container` (its content replaced); anything but an element cannot hold them (`null` from
+/// a `querySelector` that found nothing is the usual case: wasm-bindgen does not check the type).
 pub(super) fn mount(container: &Element, lang: Locale, test_badge: bool) -> Result<JsValue, JsValue> {
     let words: Vec<&str> = WORDS.iter().map(|&t| text(t, lang)).collect();
     let dom = mount_dom(container, &words.join("\n"), test_badge);
     if dom.is_null() {
-        return Err(unusable("no document"));
+        return Err(unusable("mountProductList: container: not an element"));
     }
     Ok(dom)
 }

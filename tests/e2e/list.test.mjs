@@ -38,6 +38,14 @@ test('mountProductList checks its options as createIap does, in both its forms: 
       misspelled: attempt({ client: window.iap, products: [], local: 'en' }),
       products: attempt(window.iap, { products: { items: [] } }),
       fine: [attempt({ client: window.iap, locale: 'en', testBadge: false, products: [] }), attempt(window.iap, { locale: 'ko' }), attempt(window.iap)],
+      container: [null, document.createTextNode('shop'), {}].map((container) => {
+        try {
+          window.aitIap.mountProductList(container, window.iap).destroy();
+          return null;
+        } catch (e) {
+          return { name: e.name, code: e.code, category: e.category, route: e.route, message: e.message };
+        }
+      }),
     };
   });
   const invalid = (message) => ({ name: 'AitIapError', code: 'INVALID_ARGUMENT', category: 'developer', route: 'none', message });
@@ -46,6 +54,7 @@ test('mountProductList checks its options as createIap does, in both its forms: 
   assert.deepEqual(errors.misspelled, invalid('ait-iap: mountProductList: local: "en": unknown option'));
   assert.deepEqual(errors.products, invalid('ait-iap: mountProductList: products: <object>: allowed: an array or a promise'));
   assert.deepEqual(errors.fine, [null, null, null]);
+  assert.deepEqual(errors.container, Array(3).fill(invalid('ait-iap: mountProductList: container: not an element')));
   await page.close();
 });
 
@@ -174,6 +183,7 @@ test('states: loading skeleton, empty, error with retry, update the Toss app', a
   await page.evaluate(() => window.iapList.reload());
   await page.waitForSelector('#shop[data-state="error"] button.ait-iap-retry');
   assert.equal(await page.locator('#shop').getAttribute('data-error-code'), 'NETWORK_ERROR');
+  assert.equal(await page.locator('#shop ul').getAttribute('aria-label'), '상품 목록', 'named as the list, no longer "loading"');
   await page.click('#shop button.ait-iap-retry');
   await page.waitForSelector('#shop[data-state="ready"] .ait-iap-row');
   await page.evaluate(() => window.hostEmulator.setProducts([]));

@@ -321,7 +321,8 @@ impl<S: Shown> ListModel<S> {
     #[inline]
     pub fn failed(&mut self, error: &RoutedError) -> Vec<Op> {
         self.loading = false;
-        let mut ops = vec![Op::Busy(false)];
+        // Named as the list again: "loading" would stay its accessible name in the error state.
+        let mut ops = vec![Op::Busy(false), Op::Label(Text::ListLabel)];
         if self.rows.is_empty() {
             self.skeleton = false;
             ops.push(Op::Clear);

@@ -268,6 +268,7 @@ fn load_errors_say_why_and_offer_a_retry_when_it_may_help() {
         ops,
         vec![
             Op::Busy(false),
+            Op::Label(Text::ListLabel),
             Op::Clear,
             Op::ErrorCode(true),
             Op::State { state: "error", message: true, retry: true },
