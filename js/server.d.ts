@@ -325,7 +325,8 @@ export interface SubscriptionEventRecord {
 export interface Entitlements {
   /** Subscriptions that give access now: Toss's `accessGranted`, not past `expiresAt` (in grace: 30 days past it). */
   subscriptions: SubscriptionRecord[];
-  /** One-time orders granted and not revoked (only `nonConsumableSkus` when the ledger was given them). */
+  /** One-time orders granted and not revoked (only `nonConsumableSkus` when the ledger was given them; never an order
+   *  of a sku Toss notified as a subscription, which counts only through its own record). */
   nonConsumables: { orderId: string; sku: string; grantedAt: Date }[];
 }
 

@@ -6,7 +6,13 @@ export async function readJsonBody(request) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > MAX_BODY_BYTES) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   if (!request.body) return { status: 400, reason: 'body is empty: expected JSON {orderId, sku, environment}' };
-  const bytes = await readCapped(request.body, MAX_BODY_BYTES);
+  let bytes;
+  try {
+    bytes = await readCapped(request.body, MAX_BODY_BYTES);
+  } catch {
+    // The client went away mid-upload (or its stream broke): nobody reads the answer, and it is not our bug.
+    return { status: 400, reason: 'body cut off before its end' };
+  }
   if (!bytes) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   let text;
   try {

@@ -102,14 +102,16 @@ export function subscriptionRecord({ db, transaction, guarded, name, table, lock
     /**
      * What `userKey` is entitled to at `now`: its subscriptions that give access (Toss's `accessGranted`, with
      * `expiresAt` as a safety net) and its one-time orders granted and not revoked (only `nonConsumableSkus` when
-     * the ledger was given them).
+     * the ledger was given them; never an order of a sku Toss notified as a subscription, which counts only
+     * through its own record: one whose notifications never came would otherwise give access for ever).
      */
     async entitlements(userKey, now = new Date()) {
       return guarded('reading entitlements', async () => {
         const subs = await db.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM ${subscriptions} s JOIN ${name} g USING (order_id) WHERE g.user_key = $1 ORDER BY s.order_id`, [userKey]);
         const owned = await db.query(
           `SELECT order_id, sku, granted_at FROM ${name} g WHERE user_key = $1 AND revoked_at IS NULL
-             AND NOT EXISTS (SELECT 1 FROM ${subscriptions} s WHERE s.order_id = g.order_id) AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
+             AND NOT EXISTS (SELECT 1 FROM ${subscriptions} s WHERE s.order_id = g.order_id)
+             AND sku NOT IN (SELECT sku FROM ${subscriptions}) AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
            ORDER BY granted_at, order_id`,
           [userKey, nonConsumableSkus],
         );

@@ -55,10 +55,12 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
     const headers = { 'content-type': 'application/json', 'x-toss-user-key': userKey };
     const body = JSON.stringify({ orderId });
     const deadline = AbortSignal.timeout(timeoutMs);
+    // The deadline holds even for a fetch that ignores its signal (a partner's wrapper, a body not tied to it).
+    const late = new Promise((_, reject) => deadline.addEventListener('abort', () => reject(deadline.reason), { once: true }));
     let reply;
     for (let attempt = 1; ; attempt++) {
       try {
-        reply = await post(url, headers, body, deadline);
+        reply = await Promise.race([post(url, headers, body, deadline), late]);
         break;
       } catch (e) {
         const error = networkError(e, deadline);

@@ -4,7 +4,8 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { createGrantHandler, postgresLedger, toNodeListener } from '../../js/server/index.js';
+import net from 'node:net';
+import { createGrantHandler, memoryLedger, postgresLedger, toNodeListener } from '../../js/server/index.js';
 import { startToss } from './toss-fixture.mjs';
 import { ENGINES, ITEMS_DDL, insertItem, itemsOf } from './engines.mjs';
 import { CONTRACT, expand } from './contract.mjs';
@@ -224,4 +225,30 @@ test('one slow delivery never blocks other users: a hung deliver, four requests 
   } finally {
     await close();
   }
+});
+
+test('an upload cut off mid-body is answered 400 and logged as nothing: a client that went away is not a bug', async () => {
+  const errors = [];
+  const statuses = [];
+  const handler = createGrantHandler({
+    toss: api, ledger: memoryLedger(), deliver: () => {}, userKeyOf: () => 'someone',
+    onError: (e) => errors.push(e.code ?? e.message),
+  });
+  const listener = toNodeListener(handler);
+  const server = http.createServer((req, res) => {
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = (status, ...rest) => (statuses.push(status), writeHead(status, ...rest));
+    listener(req, res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const socket = net.connect(server.address().port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((r) => socket.once('connect', r));
+  socket.write('POST /api/iap/grant HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"orderId"');
+  await new Promise((r) => setTimeout(r, 100));
+  socket.destroy();
+  for (let waited = 0; statuses.length === 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  assert.deepEqual([statuses, errors], [[400], []]);
 });

@@ -197,6 +197,17 @@ for (const engine of ENGINES) {
       assert.deepEqual((await ledger.entitlements('user-9', at(60))).nonConsumables.map((p) => [p.orderId, p.sku]), [['o-ads', 'remove.ads']]);
     });
 
+    test('without nonConsumableSkus, an order of a sku Toss notified as a subscription counts only through its own record', async () => {
+      const plain = postgresLedger(db, { onError: () => {} });
+      await grant('s-noted', 'user-4');
+      await send(note('s-noted', 'CREATED', 0, snap('ACTIVE', true, at(60 * 24 * 30))));
+      await grant('s-silent', 'user-4'); // its notifications never came (the webhook down, a body refused)
+      await grant('o-gems', 'user-4', 'gem.100');
+      const owned = await plain.entitlements('user-4', at(60));
+      assert.deepEqual(owned.subscriptions.map((s) => s.orderId), ['s-noted']);
+      assert.deepEqual(owned.nonConsumables.map((p) => p.orderId), ['o-gems'], 'not s-silent: a month bought is not access for ever');
+    });
+
     test('a missing or wrong secret is 401 and writes nothing; Basic and Bearer are both accepted', async () => {
       await grant('s-auth');
       const body = note('s-auth', 'CREATED', 0);

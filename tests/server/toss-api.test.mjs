@@ -308,3 +308,14 @@ test("Toss over its rate limit (4095, retryAfterSeconds) is TOSS_RATE_LIMITED, t
     await assert.rejects(answering(null, { resultType: 'FAIL', ...body }).getOrderStatus('order-1', 'u'), { code: 'TOSS_RATE_LIMITED', retryAfterMs }, JSON.stringify(body));
   }
 });
+
+test("the deadline holds in the fetch mode even when the partner's fetch ignores its signal: TOSS_TIMEOUT, never a hang", { timeout: 10_000 }, async () => {
+  const stalledBody = () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"resultType":')); } }));
+  const fetches = { 'ignores its signal': () => new Promise(() => {}), 'a body that stalls, not tied to the signal': async () => stalledBody() };
+  for (const [what, fetch] of Object.entries(fetches)) {
+    const api = createTossApi({ baseUrl: 'https://toss.example', fetch, timeoutMs: 150 });
+    const started = Date.now();
+    await assert.rejects(api.getOrderStatus('order-1', 'u'), (e) => e.code === 'TOSS_TIMEOUT' && e.transient, what);
+    assert.ok(Date.now() - started < 3000, what);
+  }
+});
