@@ -110,6 +110,7 @@ async function startBackend({ toss, dataDir, userKey, log }) {
     ledger = postgresLedger(db);
     await ledger.migrate();
     close = () => db.close();
+    log.info(`  ait-iap: grants are kept in PGlite in ${dataDir}`, { timestamp: true });
   } catch (e) {
     log.warn(`  ait-iap: grants are kept in memory (${e?.code === 'ERR_MODULE_NOT_FOUND' ? 'npm i -D @electric-sql/pglite keeps them in a folder' : e?.message})`);
     ledger = memoryLedger();

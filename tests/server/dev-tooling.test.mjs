@@ -46,14 +46,18 @@ async function startVite() {
   const { createServer } = await import('vite');
   const root = tempDir();
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>dev tooling</title>');
+  const said = [];
+  const quiet = () => {};
+  const customLogger = { info: (line) => said.push(line), warn: (line) => said.push(line), warnOnce: quiet, error: quiet, clearScreen: quiet, hasErrorLogged: () => false, hasWarned: false };
   const server = await createServer({
-    root, configFile: false, logLevel: 'silent', plugins: [aitIap({ dataDir: join(root, 'pglite') })],
+    root, configFile: false, customLogger, plugins: [aitIap({ dataDir: join(root, 'pglite') })],
     server: { host: '127.0.0.1', port: 0 },
   });
   await server.listen();
   const base = server.resolvedUrls.local[0];
   // Once its development backend is up: PGlite's start keeps this process (the dev server with it) busy for seconds.
   assert.equal((await fetch(new URL('/api/iap/grant', base))).status, 204);
+  assert.ok(said.some((line) => line.includes(`grants are kept in PGlite in ${join(root, 'pglite')}`)), `the developer is told where the grants are: ${said}`);
   return {
     base,
     mirror: new URL('/__emulator/orders', base),
