@@ -6,12 +6,14 @@ export async function readJsonBody(request) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > MAX_BODY_BYTES) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   if (!request.body) return { status: 400, reason: 'body is empty: expected JSON {orderId, sku, environment}' };
+  // A bug in the partner's server (a 500, logged), not the client's: nothing would ever grant.
+  if (request.body.locked) throw new TypeError('the request body was already read (by a middleware?): hand the handler the request unread');
   let bytes;
   try {
     bytes = await readCapped(request.body, MAX_BODY_BYTES);
   } catch {
-    // The client went away mid-upload (or its stream broke): nobody reads the answer, and it is not our bug.
-    return { status: 400, reason: 'body cut off before its end' };
+    // The upload broke off (the client went away, or its connection did): not our bug; 408 is one the client retries.
+    return { status: 408, reason: 'body cut off before its end' };
   }
   if (!bytes) return { status: 413, reason: `body over ${MAX_BODY_BYTES} bytes` };
   let text;

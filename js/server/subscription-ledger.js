@@ -111,7 +111,8 @@ export function subscriptionRecord({ db, transaction, guarded, name, table, lock
         const owned = await db.query(
           `SELECT order_id, sku, granted_at FROM ${name} g WHERE user_key = $1 AND revoked_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM ${subscriptions} s WHERE s.order_id = g.order_id)
-             AND sku NOT IN (SELECT sku FROM ${subscriptions}) AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
+             AND NOT EXISTS (SELECT 1 FROM ${subscriptions} s WHERE s.sku = g.sku)
+             AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
            ORDER BY granted_at, order_id`,
           [userKey, nonConsumableSkus],
         );

@@ -34,6 +34,7 @@ export function subscriptionDdl(table = 'ait_iap_grants') {
   received_at   timestamptz NOT NULL DEFAULT now()
 )`,
     `CREATE INDEX IF NOT EXISTS ${companionTable(table, '_subscription_events_by_order')} ON ${events} (order_id, occurred_at)`,
+    `CREATE INDEX IF NOT EXISTS ${companionTable(table, '_subscriptions_by_sku')} ON ${subscriptions} (sku)`,
     `CREATE INDEX IF NOT EXISTS ${companionTable(table, '_by_user')} ON ${quotedTable(table)} (user_key)`,
   ];
 }

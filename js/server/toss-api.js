@@ -56,16 +56,21 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
     const body = JSON.stringify({ orderId });
     const deadline = AbortSignal.timeout(timeoutMs);
     // The deadline holds even for a fetch that ignores its signal (a partner's wrapper, a body not tied to it).
-    const late = new Promise((_, reject) => deadline.addEventListener('abort', () => reject(deadline.reason), { once: true }));
+    let onLate;
+    const late = new Promise((_, reject) => deadline.addEventListener('abort', (onLate = () => reject(deadline.reason)), { once: true }));
     let reply;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        reply = await Promise.race([post(url, headers, body, deadline), late]);
-        break;
-      } catch (e) {
-        const error = networkError(e, deadline);
-        if (attempt >= 2 || error.code !== 'TOSS_UNREACHABLE') throw error;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          reply = await Promise.race([post(url, headers, body, deadline), late]);
+          break;
+        } catch (e) {
+          const error = networkError(e, deadline);
+          if (attempt >= 2 || error.code !== 'TOSS_UNREACHABLE') throw error;
+        }
       }
+    } finally {
+      deadline.removeEventListener('abort', onLate); // the signal would otherwise hold this call until the deadline
     }
     return readOrderStatus(reply, orderId);
   }

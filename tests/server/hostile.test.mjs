@@ -227,7 +227,7 @@ test('one slow delivery never blocks other users: a hung deliver, four requests 
   }
 });
 
-test('an upload cut off mid-body is answered 400 and logged as nothing: a client that went away is not a bug', async () => {
+test('an upload cut off mid-body is answered 408 (one the client retries) and logged as nothing: a client that went away is not a bug', async () => {
   const errors = [];
   const statuses = [];
   const handler = createGrantHandler({
@@ -250,5 +250,15 @@ test('an upload cut off mid-body is answered 400 and logged as nothing: a client
   for (let waited = 0; statuses.length === 0 && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  assert.deepEqual([statuses, errors], [[400], []]);
+  assert.deepEqual([statuses, errors], [[408], []]);
+});
+
+test('a body a middleware already read is a bug of the server, told to onError (500), not a refusal of the order', async () => {
+  const errors = [];
+  const handler = createGrantHandler({ toss: api, ledger: memoryLedger(), deliver: () => {}, userKeyOf: () => 'someone', onError: (e) => errors.push(e.message) });
+  const request = new Request('http://localhost/api/iap/grant', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'o-1' }, body: JSON.stringify({ orderId: 'o-1' }) });
+  await request.json(); // what a body-parsing middleware does
+  const reply = await handler(request);
+  assert.deepEqual([reply.status, await reply.json()], [500, { granted: false, reason: 'internal error' }]);
+  assert.match(errors.join(), /already read/);
 });
