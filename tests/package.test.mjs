@@ -56,7 +56,7 @@ test('the tarball, packed with no dist/ beforehand, holds the built files and no
     'CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ait-error.js', 'dist/error-codes.js', 'dist/ait-iap.css', 'dist/ait_iap_bg.wasm', 'dist/ait_iap_headless_bg.wasm', 'dist/emulator-catalogue.js',
     'dist/entitlements.js', 'dist/emulator-ledger.js', 'dist/emulator-scenarios.js', 'dist/emulator-sheet.js', 'dist/headless.d.ts', 'dist/headless.js', 'dist/host-emulator.d.ts',
     'dist/host-emulator.js', 'dist/index.d.ts', 'dist/index.js', 'dist/react-product-list.d.ts', 'dist/react-product-list.js', 'dist/react.d.ts', 'dist/react.js',
-    ...['cors', 'database-errors', 'entitlements-handler', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
+    ...['cors', 'database-errors', 'deadline', 'entitlements-handler', 'errors', 'grant-handler', 'ids', 'index', 'ledger', 'ledger-schema', 'memory-ledger', 'node-listener', 'order-status', 'pem', 'reconcile',
       'not-found', 'request-body', 'toss-api', 'transaction', 'sha256', 'subscription-ledger', 'subscription-notification', 'subscription-schema',
       'subscription-webhook', 'table-name', 'told-safely', 'webhook-auth'].map((f) => `dist/server/${f}.js`),
     'dist/toss-emulator.d.ts', 'dist/toss-emulator/bin.js', 'dist/toss-emulator/certs.js', 'dist/toss-emulator/index.js',

@@ -7,9 +7,6 @@ import { AitIapServerError } from './errors.js';
 export { CONTRACT };
 
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
-// Another spelling of a UUID (upper case, braces, no hyphens, short groups) would be read as the same order by a UUID
-// parser on Toss's side, while the ledger keys on the text: an id such a parser would read (only hex digits and
-// -{}()+, with 32 hex digits or 4 hyphens) is accepted only as Toss writes it.
 const UUID_LIKE = /^[0-9a-f{}()+-]+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -40,12 +37,17 @@ export function checkOrderId(value) {
   if (!VISIBLE_ASCII.test(value) || value.length > CONTRACT.orderId.maxBytes) {
     throw new AitIapServerError('INVALID_ORDER_ID', `orderId must be 1 to ${CONTRACT.orderId.maxBytes} visible ASCII characters (got ${shown(value)}, ${value.length} characters)`);
   }
-  if (UUID_LIKE.test(value) && (value.match(/[0-9a-f]/gi)?.length === 32 || value.split('-').length === 5) && !UUID.test(value)) {
+  if (otherUuidSpelling(value)) {
     throw new AitIapServerError('INVALID_ORDER_ID', `orderId ${shown(value)} spells a UUID otherwise than Toss (lowercase 8-4-4-4-12)`);
   }
   return value;
 }
 
+/** Another spelling of a UUID (upper case, braces, no hyphens, short groups): a UUID parser on Toss's side would read
+ *  it as the same order, while the ledger keys on the text. An id such a parser would read has only hex digits and
+ *  -{}()+, and 32 hex digits or 4 hyphens; it is accepted only as Toss writes it. */
+const otherUuidSpelling = (value) =>
+  UUID_LIKE.test(value) && (value.match(/[0-9a-f]/gi)?.length === 32 || value.split('-').length === 5) && !UUID.test(value);
 
 /** A sku as Toss could issue it: any text without control characters, not only whitespace, at most 2048 bytes. */
 export function checkSku(value, what = 'sku') {

@@ -9,6 +9,7 @@ import { LEDGER_SCHEMA_VERSION, ledgerDdl, migrateLedger, quotedTable } from './
 import { databaseError } from './database-errors.js';
 import { subscriptionRecord } from './subscription-ledger.js';
 import { toldSafely } from './told-safely.js';
+import { beforeAbort } from './deadline.js';
 
 export { LEDGER_SCHEMA_VERSION, ledgerDdl };
 
@@ -167,13 +168,8 @@ function logPoolError(error) {
 }
 
 /** The delivery's promise, or DELIVERY_TIMEOUT (transient) after `ms`: the transaction then rolls back. */
-export function withinDeadline(promise, ms, orderId) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new AitIapServerError('DELIVERY_TIMEOUT', `deliver did not finish within ${ms} ms: rolled back`, { transient: true, orderId })), ms);
-  });
-  return Promise.race([Promise.resolve(promise), late]).finally(() => clearTimeout(timer));
-}
+export const withinDeadline = (promise, ms, orderId) => beforeAbort(promise, AbortSignal.timeout(ms),
+  () => new AitIapServerError('DELIVERY_TIMEOUT', `deliver did not finish within ${ms} ms: rolled back`, { transient: true, orderId }));
 
 /** A claim that waited `lock_timeout` for another claim of the same order: ORDER_BUSY, try again. */
 const busyIfLocked = (orderId) => (e) => {

@@ -9,6 +9,7 @@ import { AitIapServerError } from './errors.js';
 import { canonicalNotification } from './subscription-notification.js';
 import { subscriptionTables } from './subscription-schema.js';
 import { sha256Hex } from './sha256.js';
+import { beforeAbort } from './deadline.js';
 
 /** How long past `expiresAt` Toss's `accessGranted` is still believed in IN_GRACE_PERIOD (the stores' longest grace
  *  is 28–30 days; whether Toss moves `expiresAt` during grace is not known). */
@@ -145,17 +146,13 @@ function storable(value, depth) {
 
 /** The partner's `onChange` within the transaction: a throw or a run past `timeoutMs` rolls the event back. */
 async function changing(onChange, change, tx, timeoutMs) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new AitIapServerError('ON_CHANGE_TIMEOUT', `onChange did not finish within ${timeoutMs} ms: rolled back`, { transient: true, orderId: change.event.orderId })), timeoutMs);
-  });
+  const orderId = change.event.orderId;
   try {
-    return await Promise.race([Promise.resolve().then(() => onChange(changeOf(change), tx)), late]);
+    return await beforeAbort(Promise.resolve().then(() => onChange(changeOf(change), tx)), AbortSignal.timeout(timeoutMs),
+      () => new AitIapServerError('ON_CHANGE_TIMEOUT', `onChange did not finish within ${timeoutMs} ms: rolled back`, { transient: true, orderId }));
   } catch (e) {
     if (e instanceof AitIapServerError) throw e;
-    throw new AitIapServerError('ON_CHANGE_FAILED', `onChange failed: ${e?.message ?? e}`, { transient: true, orderId: change.event.orderId, cause: e });
-  } finally {
-    clearTimeout(timer);
+    throw new AitIapServerError('ON_CHANGE_FAILED', `onChange failed: ${e?.message ?? e}`, { transient: true, orderId, cause: e });
   }
 }
 

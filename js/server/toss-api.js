@@ -6,6 +6,7 @@ import https from 'node:https';
 import { AitIapServerError, tossTransient } from './errors.js';
 import { checkOrderId, checkSku, checkUserKey } from './ids.js';
 import { readCapped } from './request-body.js';
+import { beforeAbort } from './deadline.js';
 import { ORDER_STATUSES, ORDER_STATUS_PATH } from './order-status.js';
 import { parseCertificates, parseClientIdentity } from './pem.js';
 
@@ -55,22 +56,16 @@ export function createTossApi({ cert, key, ca, baseUrl = TOSS_API_BASE_URL, fetc
     const headers = { 'content-type': 'application/json', 'x-toss-user-key': userKey };
     const body = JSON.stringify({ orderId });
     const deadline = AbortSignal.timeout(timeoutMs);
-    // The deadline holds even for a fetch that ignores its signal (a partner's wrapper, a body not tied to it).
-    let onLate;
-    const late = new Promise((_, reject) => deadline.addEventListener('abort', (onLate = () => reject(deadline.reason)), { once: true }));
     let reply;
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          reply = await Promise.race([post(url, headers, body, deadline), late]);
-          break;
-        } catch (e) {
-          const error = networkError(e, deadline);
-          if (attempt >= 2 || error.code !== 'TOSS_UNREACHABLE') throw error;
-        }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The deadline holds even for a fetch that ignores its signal (a partner's wrapper, a body not tied to it).
+        reply = await beforeAbort(post(url, headers, body, deadline), deadline);
+        break;
+      } catch (e) {
+        const error = networkError(e, deadline);
+        if (attempt >= 2 || error.code !== 'TOSS_UNREACHABLE') throw error;
       }
-    } finally {
-      deadline.removeEventListener('abort', onLate); // the signal would otherwise hold this call until the deadline
     }
     return readOrderStatus(reply, orderId);
   }
